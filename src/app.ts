@@ -1,0 +1,90 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { cartRoutes } from './modules/cart/index.js';
+import { catalogRoutes } from './modules/catalog/index.js';
+import { inventoryRoutes } from './modules/inventory/index.js';
+import { orderRoutes } from './modules/orders/index.js';
+import { paymentRoutes } from './modules/payments/index.js';
+import { syncRoutes } from './modules/sync/index.js';
+import { ApiKeyResolver } from './platform/auth/api-keys.js';
+import { apiKeyRoutes } from './platform/auth/api-keys.routes.js';
+import { registerAuth } from './platform/auth/auth-plugin.js';
+import type { Config } from './platform/config.js';
+import type { DatabaseKind } from './platform/db/connect.js';
+import type { Db } from './platform/db/database.js';
+import { healthRoutes } from './platform/http/health.routes.js';
+import { registerIdempotency } from './platform/http/idempotency.js';
+import { registerProblemHandlers } from './platform/http/problem.js';
+import { validatorCompiler } from './platform/http/validation.js';
+import { newId } from './platform/ids.js';
+import { registerMetrics } from './platform/metrics.js';
+
+/** What route plugins and services are given: nothing global, everything passed. */
+export interface AppDeps {
+  db: Db;
+  dbKind: DatabaseKind;
+  config: Config;
+  apiKeys: ApiKeyResolver;
+}
+
+export interface BuildAppOptions {
+  db: Db;
+  dbKind: DatabaseKind;
+  config: Config;
+  /** pino options, or false for none (tests). */
+  logger?: boolean | object;
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: options.config.logLevel },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : newId();
+    },
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { strict: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  // The API speaks JSON only; anything else is a 415, not a string handed to a JSON schema.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
+
+  const deps: AppDeps = {
+    db: options.db,
+    dbKind: options.dbKind,
+    config: options.config,
+    apiKeys: new ApiKeyResolver(options.db),
+  };
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'OrderSync API', version: '0.1.0', description: 'Orders, stock and synchronization.' },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An OrderSync API key' } },
+      },
+      security: [{ apiKey: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+
+  registerProblemHandlers(app);
+  registerAuth(app, deps.apiKeys);
+  registerIdempotency(app, deps.db);
+  registerMetrics(app);
+
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  await app.register(healthRoutes, { deps });
+  for (const routes of [apiKeyRoutes, catalogRoutes, inventoryRoutes, cartRoutes, orderRoutes, paymentRoutes, syncRoutes]) {
+    await app.register(routes, { prefix: '/v1', deps });
+  }
+  return app;
+}

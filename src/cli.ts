@@ -1,0 +1,53 @@
+import { start, ensureAdminKey, openDatabase, serve } from './main.js';
+import { ConfigError, loadConfig } from './platform/config.js';
+import { migrateToLatest } from './platform/db/migrate.js';
+import { seedDemoData } from './seed.js';
+
+const USAGE = `usage: ordersync <command>
+  start     migrate, load demo data into an empty database, serve (what npm start runs)
+  serve     serve the API on an already migrated database
+  migrate   bring the database schema up to date
+  seed      load the demo catalog, warehouses and stock`;
+
+async function main(command: string | undefined): Promise<void> {
+  const config = loadConfig();
+  switch (command) {
+    case 'start':
+    case 'serve': {
+      const running = command === 'start' ? await start(config) : await serve(config, await openDatabase(config));
+      const shutdown = async (signal: string) => {
+        running.app.log.info({ signal }, 'shutting down');
+        await running.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+      return;
+    }
+    case 'migrate': {
+      const handle = await openDatabase(config);
+      const result = await migrateToLatest(handle.db);
+      for (const r of result.results ?? []) console.log(`${r.status}: ${r.migrationName}`);
+      const key = await ensureAdminKey(handle.db, config);
+      if (key) console.log(`Admin key: ${key}   (shown once; keep it)`);
+      await handle.close();
+      return;
+    }
+    case 'seed': {
+      const handle = await openDatabase(config);
+      await migrateToLatest(handle.db);
+      console.log(await seedDemoData(handle.db));
+      await handle.close();
+      return;
+    }
+    default:
+      console.error(USAGE);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv[2]).catch((error) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { scheduledOrderJobs } from './modules/orders/index.js';
+import { countApiKeys, createApiKey, hashKey } from './platform/auth/api-keys.js';
+import type { Config } from './platform/config.js';
+import { type DatabaseHandle, connectDatabase } from './platform/db/connect.js';
+import type { Db } from './platform/db/database.js';
+import { migrateToLatest } from './platform/db/migrate.js';
+import { Scheduler } from './platform/scheduler.js';
+import { isCatalogEmpty, seedDemoData } from './seed.js';
+
+export async function openDatabase(config: Config): Promise<DatabaseHandle> {
+  return connectDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: `${config.dataDir}/pglite`,
+    poolSize: config.databasePoolSize,
+  });
+}
+
+/**
+ * Makes sure an admin can get in: ORDERSYNC_ADMIN_KEY is registered if given; on an empty key table
+ * without it, a key is generated and returned so the caller can print it once.
+ */
+export async function ensureAdminKey(db: Db, config: Config): Promise<string | undefined> {
+  if (config.adminKey) {
+    const known = await db.selectFrom('api_keys').select('id').where('key_hash', '=', hashKey(config.adminKey)).executeTakeFirst();
+    if (!known) await createApiKey(db, { name: 'admin (ORDERSYNC_ADMIN_KEY)', role: 'admin', key: config.adminKey });
+    return undefined;
+  }
+  if ((await countApiKeys(db)) > 0) return undefined;
+  return (await createApiKey(db, { name: 'first admin', role: 'admin' })).key;
+}
+
+export interface Running {
+  app: FastifyInstance;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the HTTP server and the in-process scheduler on an already migrated database. */
+export async function serve(config: Config, handle: DatabaseHandle): Promise<Running> {
+  const app = await buildApp({ db: handle.db, dbKind: handle.kind, config });
+  const scheduler = new Scheduler(scheduledOrderJobs(handle.db, config), config.schedulerIntervalMs, app.log);
+  const url = await app.listen({ port: config.port, host: config.host });
+  scheduler.start();
+  return {
+    app,
+    url,
+    async stop() {
+      await scheduler.stop();
+      await app.close();
+      await handle.close();
+    },
+  };
+}
+
+/** `npm start`: migrate, load demo data into an empty database, make sure of an admin key, serve. */
+export async function start(config: Config): Promise<Running> {
+  const handle = await openDatabase(config);
+  await migrateToLatest(handle.db);
+  const seeded = (await isCatalogEmpty(handle.db)) ? await seedDemoData(handle.db) : undefined;
+  const newKey = await ensureAdminKey(handle.db, config);
+  const running = await serve(config, handle);
+  const lines = [
+    '',
+    `OrderSync is running on ${running.url} (database: ${handle.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})`,
+    `  API docs:   ${running.url}/docs`,
+    `  Health:     ${running.url}/healthz`,
+  ];
+  if (seeded) lines.push(`  Demo data:  ${seeded.products} products, ${seeded.skus} SKUs, ${seeded.warehouses} warehouses`);
+  if (newKey) lines.push(`  Admin key:  ${newKey}   (shown once; keep it)`);
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+  return running;
+}

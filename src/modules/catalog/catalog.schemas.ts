@@ -1,0 +1,1 @@
+export type AttributeDefinition = { name: string };

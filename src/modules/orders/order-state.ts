@@ -1,0 +1,3 @@
+export type OrderStatus = string;
+export type PaymentStatus = string;
+export type FulfillmentStatus = string;

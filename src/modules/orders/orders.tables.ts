@@ -1,0 +1,76 @@
+import type { CreatedAt, Generated, JsonDefault, NullableTime } from '../../platform/db/columns.js';
+import type { FulfillmentStatus, OrderStatus, PaymentStatus } from './order-state.js';
+
+export interface OrdersTable {
+  id: string;
+  number: string;
+  channel: string;
+  status: OrderStatus;
+  payment_status: PaymentStatus;
+  fulfillment_status: FulfillmentStatus;
+  payment_method: string;
+  customer_email: string;
+  customer_phone: string | null;
+  customer_name: string | null;
+  currency: string;
+  subtotal: number;
+  shipping_total: number;
+  discount_total: number;
+  tax_total: number;
+  grand_total: number;
+  paid_total: Generated<number>;
+  note: string | null;
+  version: Generated<number>;
+  placed_at: CreatedAt;
+  payment_due_at: NullableTime;
+  cancelled_at: NullableTime;
+  cancel_reason: string | null;
+  updated_at: CreatedAt;
+}
+
+export interface OrderAddressesTable {
+  order_id: string;
+  key: string;
+  name: string;
+  phone: string;
+  country: string;
+  province: string | null;
+  city: string;
+  district: string | null;
+  line1: string;
+  line2: string | null;
+  postal_code: string | null;
+}
+
+export interface OrderLinesTable {
+  id: string;
+  order_id: string;
+  line_no: number;
+  sku: string;
+  product_id: string;
+  variant_id: string;
+  title: string;
+  unit_price: number;
+  quantity: number;
+  line_total: number;
+  ship_to: string;
+}
+
+export interface OrderTimelineTable {
+  id: string;
+  order_id: string;
+  at: CreatedAt;
+  kind: string;
+  from_status: string | null;
+  to_status: string | null;
+  actor: string | null;
+  message: string;
+  data: JsonDefault<Record<string, unknown>>;
+}
+
+export interface OrdersTables {
+  orders: OrdersTable;
+  order_addresses: OrderAddressesTable;
+  order_lines: OrderLinesTable;
+  order_timeline: OrderTimelineTable;
+}

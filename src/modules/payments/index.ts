@@ -1,0 +1,4 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppDeps } from '../../app.js';
+
+export const paymentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async () => {};

@@ -1,0 +1,28 @@
+import type { Static } from 'typebox';
+import type { Db } from '../../platform/db/database.js';
+import { notFound } from '../../platform/errors.js';
+import type { CloudEvent, EventFeedQuery } from './events.schemas.js';
+import { findEventPosition, listEvents } from './events.repository.js';
+
+export async function readEventFeed(db: Db, query: Static<typeof EventFeedQuery>) {
+  const afterPosition = query.after ? await findEventPosition(db, query.after) : undefined;
+  if (query.after && afterPosition === undefined) throw notFound('Event', query.after);
+  const rows = await listEvents(db, {
+    afterPosition,
+    subject: query.subject,
+    type: query.type,
+    limit: query.limit ?? 100,
+  });
+  const data: CloudEvent[] = rows.map((r) => ({
+    specversion: '1.0',
+    id: r.id,
+    source: r.source,
+    type: r.type,
+    subject: r.subject,
+    time: r.time.toISOString(),
+    sequence: r.sequence,
+    datacontenttype: 'application/json',
+    data: r.data,
+  }));
+  return { data, next: data.at(-1)?.id ?? query.after ?? null };
+}

@@ -1,0 +1,3 @@
+export { enqueue, type PendingEvent } from './outbox.js';
+export { EventCatalogue, type EventData, type EventType, OrderSnapshot } from './event-catalogue.js';
+export { syncRoutes } from './sync.routes.js';

@@ -1,0 +1,68 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppDeps } from '../../app.js';
+import { notFound } from '../errors.js';
+import { UUID_PATTERN } from '../ids.js';
+import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
+import { RoleSchema } from './roles.js';
+
+const ApiKey = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  role: Type.String(),
+  keyPrefix: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.post(
+    '/api-keys',
+    {
+      schema: {
+        tags: ['platform'],
+        summary: 'Create an API key (the key is shown once)',
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 100 }), role: RoleSchema },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ id: Type.String(), name: Type.String(), role: Type.String(), key: Type.String() }) },
+      },
+    },
+    async (request, reply) => {
+      const created = await createApiKey(deps.db, request.body);
+      return reply.status(201).send({ id: created.id, name: created.name, role: created.role, key: created.key });
+    },
+  );
+
+  app.get(
+    '/api-keys',
+    { schema: { tags: ['platform'], response: { 200: Type.Object({ data: Type.Array(ApiKey) }) } } },
+    async () => ({
+      data: (await listApiKeys(deps.db)).map((k) => ({
+        id: k.id,
+        name: k.name,
+        role: k.role,
+        keyPrefix: k.key_prefix,
+        createdAt: k.created_at.toISOString(),
+        revokedAt: k.revoked_at?.toISOString() ?? null,
+      })),
+    }),
+  );
+
+  app.delete(
+    '/api-keys/:id',
+    {
+      schema: {
+        tags: ['platform'],
+        params: Type.Object({ id: Type.String({ pattern: UUID_PATTERN }) }),
+        
+      },
+    },
+    async (request, reply) => {
+      if (!(await revokeApiKey(deps.db, request.params.id))) throw notFound('API key', request.params.id);
+      deps.apiKeys.forget();
+      return reply.status(204).send();
+    },
+  );
+};

@@ -1,0 +1,73 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../db/database.js';
+import { newId } from '../ids.js';
+import type { Principal, Role } from './roles.js';
+
+// Keys carry 192 random bits, so a fast hash is enough: there is nothing to brute-force.
+export const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+
+export const generateKey = (): string => `osk_${randomBytes(24).toString('base64url')}`;
+
+export async function createApiKey(db: Db, input: { name: string; role: Role; key?: string }) {
+  const key = input.key ?? generateKey();
+  const row = await db
+    .insertInto('api_keys')
+    .values({ id: newId(), name: input.name, role: input.role, key_prefix: key.slice(0, 8), key_hash: hashKey(key) })
+    .returning(['id', 'name', 'role', 'key_prefix', 'created_at'])
+    .executeTakeFirstOrThrow();
+  return { ...row, key };
+}
+
+export async function listApiKeys(db: Db) {
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'role', 'key_prefix', 'created_at', 'revoked_at'])
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function revokeApiKey(db: Db, id: string): Promise<boolean> {
+  const r = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+export async function countApiKeys(db: Db): Promise<number> {
+  const r = await db.selectFrom('api_keys').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/**
+ * Resolves a presented key to its principal. A short-lived cache keeps the hot path off the
+ * database; a revoked key stops working within CACHE_MS.
+ */
+export class ApiKeyResolver {
+  static readonly CACHE_MS = 10_000;
+  readonly #cache = new Map<string, { principal: Principal | null; until: number }>();
+  constructor(private readonly db: Db) {}
+
+  async resolve(key: string): Promise<Principal | null> {
+    const hash = hashKey(key);
+    const now = Date.now();
+    const hit = this.#cache.get(hash);
+    if (hit && hit.until > now) return hit.principal;
+    const row = await this.db
+      .selectFrom('api_keys')
+      .select(['id', 'name', 'role'])
+      .where('key_hash', '=', hash)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    const principal = row ? { keyId: row.id, name: row.name, role: row.role as Role } : null;
+    if (this.#cache.size > 10_000) this.#cache.clear();
+    this.#cache.set(hash, { principal, until: now + ApiKeyResolver.CACHE_MS });
+    return principal;
+  }
+
+  forget(): void {
+    this.#cache.clear();
+  }
+}

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors.js';
+import type { ApiKeyResolver } from './api-keys.js';
+import type { Principal, Role } from './roles.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Roles allowed besides admin. Omitted on a /v1 route: admin only. */
+    roles?: readonly Role[];
+    /** No API key needed (health, docs, provider callbacks that carry their own signature). */
+    public?: boolean;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+/** Authenticates every non-public route by `Authorization: Bearer <key>` and checks its role. */
+export function registerAuth(app: FastifyInstance, resolver: ApiKeyResolver): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    if (config.public || !request.routeOptions.url?.startsWith('/v1')) return;
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>"');
+    const principal = await resolver.resolve(match[1]!);
+    if (!principal) throw new AppError('unauthorized', 'The API key is not valid or has been revoked');
+    request.principal = principal;
+    if (principal.role !== 'admin' && !config.roles?.includes(principal.role)) {
+      throw new AppError('forbidden', `The role ${principal.role} may not call ${request.method} ${request.routeOptions.url}`);
+    }
+  });
+}

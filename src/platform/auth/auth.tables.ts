@@ -1,0 +1,28 @@
+import type { CreatedAt, Generated, NullableTime } from '../db/columns.js';
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  role: string;
+  key_prefix: string;
+  key_hash: string;
+  created_at: CreatedAt;
+  revoked_at: NullableTime;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  state: Generated<'in_progress' | 'done'>;
+  response_status: number | null;
+  response_body: string | null;
+  response_content_type: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface AuthTables {
+  api_keys: ApiKeysTable;
+  idempotency_keys: IdempotencyKeysTable;
+}

@@ -1,0 +1,87 @@
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  adminKey: string | undefined;
+  logLevel: LogLevel;
+  /** Seconds an order may stay unpaid before the scheduler cancels it. */
+  orderPaymentTimeoutSeconds: number;
+  /** How often the scheduler looks for overdue work, in milliseconds. */
+  schedulerIntervalMs: number;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A duration as `90`, `90s`, `30m`, `2h` or `1d`; bare numbers are seconds. */
+export function parseDurationSeconds(raw: string): number | undefined {
+  const m = /^(\d+)\s*(s|m|h|d)?$/.exec(raw.trim());
+  if (!m) return undefined;
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}
+
+/** Reads and validates the environment; every bad value is reported, not just the first. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}=${JSON.stringify(raw)}: expected a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  };
+  const duration = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const s = parseDurationSeconds(raw);
+    if (s === undefined || s <= 0) {
+      problems.push(`${name}=${JSON.stringify(raw)}: expected a duration such as 1800, 30m, 2h or 1d`);
+      return fallback;
+    }
+    return s;
+  };
+
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push(`DATABASE_URL: expected a postgres:// or postgresql:// URL`);
+  }
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)}: expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const adminKey = env.ORDERSYNC_ADMIN_KEY || undefined;
+  if (adminKey !== undefined && adminKey.length < 16) {
+    problems.push('ORDERSYNC_ADMIN_KEY: must be at least 16 characters');
+  }
+
+  const config: Config = {
+    port: int('PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    databaseUrl,
+    databasePoolSize: int('DATABASE_POOL_SIZE', 20, 1, 500),
+    adminKey,
+    logLevel,
+    orderPaymentTimeoutSeconds: duration('ORDER_PAYMENT_TIMEOUT', 30 * 60),
+    schedulerIntervalMs: int('SCHEDULER_INTERVAL_MS', 5000, 50, 3_600_000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

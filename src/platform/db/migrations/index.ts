@@ -1,0 +1,19 @@
+import type { Migration } from 'kysely';
+import * as platform from './20261122_0100_platform.js';
+import * as catalog from './20261122_0200_catalog.js';
+import * as inventory from './20261122_0300_inventory.js';
+import * as orders from './20261122_0400_orders.js';
+import * as cart from './20261122_0410_cart.js';
+import * as payments from './20261122_0420_payments.js';
+import * as sync from './20261122_0500_sync.js';
+
+/** Every migration, by name; Kysely runs them in name order. Add new ones here. */
+export const migrations: Record<string, Migration> = {
+  '20261122_0100_platform': platform,
+  '20261122_0200_catalog': catalog,
+  '20261122_0300_inventory': inventory,
+  '20261122_0400_orders': orders,
+  '20261122_0410_cart': cart,
+  '20261122_0420_payments': payments,
+  '20261122_0500_sync': sync,
+};

@@ -1,0 +1,20 @@
+import type { Db, Trx } from './database.js';
+
+// serialization_failure and deadlock_detected: the transaction did nothing and can run again.
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/**
+ * Runs `work` in one transaction, retrying it a few times when PostgreSQL aborted it for a
+ * serialization failure or a deadlock (graphile-worker does the same).
+ */
+export async function inTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(work);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (!code || !RETRYABLE.has(code) || attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));
+    }
+  }
+}

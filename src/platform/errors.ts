@@ -1,0 +1,38 @@
+/**
+ * The one error type of the domain. Code decides the HTTP status at the edge (http/problem.ts);
+ * domain code never imports HTTP.
+ */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'not_found'
+  | 'conflict'
+  | 'insufficient_stock'
+  | 'illegal_transition'
+  | 'stale_version'
+  | 'idempotency_key_reused'
+  | 'idempotency_in_progress'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'unprocessable';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { errors?: FieldError[]; [key: string]: unknown } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (what: string, id: string) => new AppError('not_found', `${what} ${id} was not found`);
+
+export const invalid = (errors: FieldError[], message = 'The request is not valid') =>
+  new AppError('validation_failed', message, { errors });

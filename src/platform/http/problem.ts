@@ -1,0 +1,132 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorCode, type FieldError } from '../errors.js';
+
+const STATUS: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  unprocessable: 422,
+  not_found: 404,
+  conflict: 409,
+  insufficient_stock: 409,
+  illegal_transition: 409,
+  stale_version: 409,
+  idempotency_key_reused: 422,
+  idempotency_in_progress: 409,
+  unauthorized: 401,
+  forbidden: 403,
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+const problemType = (code: string) => `https://ordersync.dev/problems/${code.replace(/_/g, '-')}`;
+
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  return reply.status(problem.status).type('application/problem+json').send(problem);
+}
+
+export function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): Problem {
+  return { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, code, ...extra };
+}
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** "body.lines[2].quantity" style paths, one entry per failing field. */
+function fieldErrors(context: string, errors: AjvError[]): FieldError[] {
+  return errors.map((e) => {
+    let field = e.instancePath
+      .split('/')
+      .slice(1)
+      .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part.replace(/~1/g, '/').replace(/~0/g, '~')}`))
+      .join('');
+    if (e.keyword === 'required') field += `.${String(e.params.missingProperty)}`;
+    if (e.keyword === 'additionalProperties') field += `.${String(e.params.additionalProperty)}`;
+    const message = e.keyword === 'additionalProperties' ? 'is not a known field' : (e.message ?? 'is not valid');
+    return { field: `${context}${field}`, message };
+  });
+}
+
+// PostgreSQL errors that a client's input can still reach; everything else is ours and a 500.
+function fromDatabaseError(error: { code?: string; detail?: string; constraint?: string }): Problem | undefined {
+  switch (error.code) {
+    case '23505':
+      return problem(409, 'conflict', 'A resource with the same unique value already exists', {
+        constraint: error.constraint,
+      });
+    case '23503':
+      return problem(409, 'conflict', 'The change refers to, or is referred to by, another resource');
+    case '22003':
+    case '22001':
+      return problem(422, 'unprocessable', 'A value is out of range');
+    default:
+      return undefined;
+  }
+}
+
+export function toProblem(error: FastifyError | AppError | Error): Problem {
+  if (error instanceof AppError) {
+    const { errors, ...extra } = error.extra;
+    return problem(STATUS[error.code], error.code, error.message, { ...(errors ? { errors } : {}), ...extra });
+  }
+  const fe = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
+  if (fe.validation) {
+    const errors = fieldErrors(fe.validationContext ?? 'body', fe.validation);
+    return problem(400, 'validation_failed', 'The request is not valid', { errors });
+  }
+  switch (fe.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problem(415, 'unsupported_media_type', 'Send the body as application/json');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problem(413, 'body_too_large', 'The request body is too large');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problem(400, 'malformed_body', 'The body is empty but the content type says JSON');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return problem(400, 'malformed_body', 'The body is not valid JSON');
+  }
+  const db = fromDatabaseError(fe as never);
+  if (db) return db;
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = fe.statusCode === 400 && error instanceof SyntaxError ? 'malformed_body' : 'bad_request';
+    return problem(fe.statusCode, code, fe.message);
+  }
+  return problem(500, 'internal', 'Something went wrong on our side; it has been logged');
+}
+
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const p = toProblem(error);
+    if (p.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.debug({ err: error, problem: p.code }, 'request refused');
+    return sendProblem(reply, p);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}

@@ -1,0 +1,80 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { createApiKey } from '../../src/platform/auth/api-keys.js';
+import type { Role } from '../../src/platform/auth/roles.js';
+import { type Config, loadConfig } from '../../src/platform/config.js';
+import type { Db } from '../../src/platform/db/database.js';
+import { migrateToLatest } from '../../src/platform/db/migrate.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Db;
+  database: TestDatabase;
+  config: Config;
+  /** Admin key; `keyFor(role)` makes others. */
+  adminKey: string;
+  keyFor(role: Role): Promise<string>;
+  /** app.inject with the admin key unless `key` is given; JSON bodies by default. */
+  request(options: InjectOptions & { key?: string | null }): Promise<LightMyRequestResponse>;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ LOG_LEVEL: 'silent' }), ...overrides };
+}
+
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  await migrateToLatest(database.db, database.schema);
+  const config = testConfig(overrides);
+  const app = await buildApp({ db: database.db, dbKind: database.kind, config, logger: false });
+  await app.ready();
+  const adminKey = (await createApiKey(database.db, { name: 'test admin', role: 'admin' })).key;
+  const keys = new Map<Role, string>();
+  return {
+    app,
+    db: database.db,
+    database,
+    config,
+    adminKey,
+    async keyFor(role) {
+      if (!keys.has(role)) keys.set(role, (await createApiKey(database.db, { name: `test ${role}`, role })).key);
+      return keys.get(role)!;
+    },
+    request({ key, headers, ...options }) {
+      const auth = key === null ? {} : { authorization: `Bearer ${key ?? adminKey}` };
+      return app.inject({ ...options, headers: { ...auth, ...headers } } as InjectOptions);
+    },
+  };
+}
+
+/**
+ * One app per test file: built before the file's tests, closed after. On PostgreSQL its schema is
+ * dropped only when every test in the file passed, so a failure leaves the data to look at.
+ */
+export function useTestApp(overrides: Partial<Config> = {}): () => TestApp {
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    t = await createTestApp(overrides);
+  });
+  afterAll(async () => {
+    if (!t) return;
+    await t.app.close();
+    await t.database.close();
+  });
+  return () => {
+    if (!t) throw new Error('useTestApp: the app is built in beforeAll; call the getter inside a test');
+    return t;
+  };
+}
+
+/** Asserts an RFC 9457 problem response and returns its body. */
+export function expectProblem(res: LightMyRequestResponse, status: number, code?: string) {
+  expect(res.statusCode, res.body).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = res.json();
+  expect(body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  if (code) expect(body.code).toBe(code);
+  return body;
+}

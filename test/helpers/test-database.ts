@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach } from 'vitest';
+import { type DatabaseHandle, type DatabaseKind, connectDatabase } from '../../src/platform/db/connect.js';
+import type { Db } from '../../src/platform/db/database.js';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestDatabase {
+  db: Db;
+  kind: DatabaseKind;
+  schema: string;
+  close(): Promise<void>;
+}
+
+// Any failed test in the file keeps its PostgreSQL schema for inspection.
+let failed = false;
+afterEach((context) => {
+  if (context.task.result?.state === 'fail') failed = true;
+});
+
+/**
+ * A fresh database for one test file: in-memory PGlite, or a new schema on the running PostgreSQL
+ * (TEST_DB=postgres). The schema is dropped on close unless a test in the file failed.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if ((process.env.TEST_DB ?? 'pglite') === 'pglite') {
+    const handle = await connectDatabase({});
+    return { db: handle.db, kind: 'pglite', schema: 'public', close: () => handle.close() };
+  }
+  const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = await connectDatabase({ databaseUrl: TEST_DATABASE_URL, poolSize: 1 });
+  await admin.pool!.query(`create schema ${schema}`);
+  await admin.close();
+  const handle: DatabaseHandle = await connectDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 40 });
+  return {
+    db: handle.db,
+    kind: 'postgres',
+    schema,
+    async close() {
+      await handle.close();
+      if (failed) return;
+      const cleanup = await connectDatabase({ databaseUrl: TEST_DATABASE_URL, poolSize: 1 });
+      await cleanup.pool!.query(`drop schema ${schema} cascade`);
+      await cleanup.close();
+    },
+  };
+}
+
