@@ -5,8 +5,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { cartRoutes } from './modules/cart/index.js';
 import { catalogRoutes } from './modules/catalog/index.js';
 import { inventoryRoutes } from './modules/inventory/index.js';
-import { orderRoutes } from './modules/orders/index.js';
-import { paymentRoutes } from './modules/payments/index.js';
+import { type OrderHooks, orderRoutes } from './modules/orders/index.js';
+import { paymentOrderHooks, paymentRoutes } from './modules/payments/index.js';
 import { syncRoutes } from './modules/sync/index.js';
 import { ApiKeyResolver } from './platform/auth/api-keys.js';
 import { apiKeyRoutes } from './platform/auth/api-keys.routes.js';
@@ -27,6 +27,16 @@ export interface AppDeps {
   dbKind: DatabaseKind;
   config: Config;
   apiKeys: ApiKeyResolver;
+  orderHooks: OrderHooks;
+}
+
+/** The modules that build on orders, plugged into its life cycle. */
+export function buildOrderHooks(): OrderHooks {
+  const parts = [paymentOrderHooks];
+  return {
+    onCancelled: parts.flatMap((p) => p.onCancelled ?? []),
+    detailSections: parts.flatMap((p) => p.detailSections ?? []),
+  };
 }
 
 export interface BuildAppOptions {
@@ -62,6 +72,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     dbKind: options.dbKind,
     config: options.config,
     apiKeys: new ApiKeyResolver(options.db),
+    orderHooks: buildOrderHooks(),
   };
 
   await app.register(swagger, {

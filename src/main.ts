@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.js';
+import { buildApp, buildOrderHooks } from './app.js';
 import { scheduledOrderJobs } from './modules/orders/index.js';
 import { countApiKeys, createApiKey, hashKey } from './platform/auth/api-keys.js';
 import type { Config } from './platform/config.js';
@@ -40,7 +40,7 @@ export interface Running {
 /** Starts the HTTP server and the in-process scheduler on an already migrated database. */
 export async function serve(config: Config, handle: DatabaseHandle): Promise<Running> {
   const app = await buildApp({ db: handle.db, dbKind: handle.kind, config });
-  const scheduler = new Scheduler(scheduledOrderJobs(handle.db, config), config.schedulerIntervalMs, app.log);
+  const scheduler = new Scheduler(scheduledOrderJobs(handle.db, buildOrderHooks()), config.schedulerIntervalMs, app.log);
   const url = await app.listen({ port: config.port, host: config.host });
   scheduler.start();
   return {

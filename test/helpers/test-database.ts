@@ -31,7 +31,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = await connectDatabase({ databaseUrl: TEST_DATABASE_URL, poolSize: 1 });
   await admin.pool!.query(`create schema ${schema}`);
   await admin.close();
-  const handle: DatabaseHandle = await connectDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 40 });
+  const handle: DatabaseHandle = await connectDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 20 });
   return {
     db: handle.db,
     kind: 'postgres',

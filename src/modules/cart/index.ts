@@ -1,4 +1,1 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../../app.js';
-
-export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async () => {};
+export { cartRoutes } from './cart.routes.js';

@@ -1,10 +1,16 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../../app.js';
-import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import type { ScheduledJob } from '../../platform/scheduler.js';
+import { cancelOverdueOrders } from './order-commands.js';
+import type { OrderHooks } from './order-hooks.js';
 
-export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async () => {};
-export function scheduledOrderJobs(_db: Db, _config: Config): ScheduledJob[] {
-  return [];
+export { NO_ORDER_HOOKS, type OrderHooks } from './order-hooks.js';
+export { lockOrder, recordOrderPayment, recordOrderRefund } from './order-commands.js';
+export type { OrderRow } from './orders.repository.js';
+export { toOrderSnapshot } from './order-views.js';
+export { placeOrderInTransaction } from './place-order.js';
+export { Order, PlaceOrderBody, Address, Customer, PAYMENT_METHODS, type PlaceOrderInput } from './orders.schemas.js';
+export { expectedVersion, orderRoutes } from './orders.routes.js';
+
+export function scheduledOrderJobs(db: Db, hooks: OrderHooks): ScheduledJob[] {
+  return [{ name: 'cancel unpaid orders', run: (now) => cancelOverdueOrders(db, now, hooks) }];
 }

@@ -19,6 +19,7 @@ export interface OrdersTable {
   tax_total: number;
   grand_total: number;
   paid_total: Generated<number>;
+  refunded_total: Generated<number>;
   note: string | null;
   version: Generated<number>;
   placed_at: CreatedAt;

@@ -1,4 +1,10 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../../app.js';
+import type { OrderHooks } from '../orders/index.js';
+import { paymentsSection, refundCancelledOrder } from './payments.service.js';
 
-export const paymentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async () => {};
+export { paymentRoutes } from './payments.routes.js';
+
+/** What payments adds to the order life cycle (wired in app.ts). */
+export const paymentOrderHooks: Partial<OrderHooks> = {
+  onCancelled: [refundCancelledOrder],
+  detailSections: [paymentsSection],
+};

@@ -1,6 +1,6 @@
 import type { CreatedAt, NullableTime } from '../../platform/db/columns.js';
 
-export type PaymentIntentStatus = 'pending' | 'authorized' | 'paid' | 'failed' | 'cancelled';
+export type PaymentIntentStatus = 'pending' | 'authorized' | 'paid' | 'failed' | 'cancelled' | 'refunded';
 
 export interface PaymentsTable {
   id: string;

@@ -17,6 +17,13 @@ export const OrderSnapshot = Type.Object({
 });
 
 const OrderLineSnapshot = Type.Object({ sku: Type.String(), quantity: Type.Integer(), unitPrice: Money });
+const PaymentSnapshot = Type.Object({
+  id: Type.String(),
+  provider: Type.String(),
+  amount: Money,
+  currency: Type.String(),
+  status: Type.String(),
+});
 const ReservationSnapshot = Type.Object({ sku: Type.String(), warehouse: Type.String(), quantity: Type.Integer() });
 
 /**
@@ -36,14 +43,9 @@ export const EventCatalogue = {
     reason: Type.String(),
     released: Type.Array(ReservationSnapshot),
   }),
-  'payment.created': Type.Object({
-    order: OrderSnapshot,
-    payment: Type.Object({ id: Type.String(), provider: Type.String(), amount: Money, status: Type.String() }),
-  }),
-  'payment.succeeded': Type.Object({
-    order: OrderSnapshot,
-    payment: Type.Object({ id: Type.String(), provider: Type.String(), amount: Money, status: Type.String() }),
-  }),
+  'payment.created': Type.Object({ order: OrderSnapshot, payment: PaymentSnapshot }),
+  'payment.succeeded': Type.Object({ order: OrderSnapshot, payment: PaymentSnapshot }),
+  'payment.refunded': Type.Object({ order: OrderSnapshot, payment: PaymentSnapshot, amount: Money }),
 } as const;
 
 export type EventType = keyof typeof EventCatalogue;

@@ -25,6 +25,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       tax_total bigint not null,
       grand_total bigint not null,
       paid_total bigint not null default 0,
+      refunded_total bigint not null default 0,
       note text,
       version int not null default 1,
       placed_at timestamptz not null default now(),

@@ -1,0 +1,146 @@
+/**
+ * npm run bench:orders — order placement and the guest checkout flow over HTTP, on PostgreSQL and on
+ * embedded PGlite, plus pgbench (TPC-B-like) on the same PostgreSQL for scale.
+ *
+ *   BENCH_SECONDS (default 15)  BENCH_CONNECTIONS (default 32)  BENCH_BACKENDS (default postgres,pglite)
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { Pool } from 'undici';
+import { fmt, type LoadResult, runLoad } from './lib/load.js';
+import { startServer } from './lib/server.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres,pglite').split(',');
+const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ADMIN_KEY = 'bench-admin-key-0123456789';
+
+async function recreateDatabase(name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: PG_ADMIN });
+  await client.connect();
+  await client.query(`drop database if exists ${name} with (force)`);
+  await client.query(`create database ${name}`);
+  await client.end();
+  return PG_ADMIN.replace(/\/[^/]*$/, `/${name}`);
+}
+
+function api(pool: Pool) {
+  return async function call(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, expect = [200, 201]) {
+    const res = await pool.request({
+      method,
+      path: url,
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.body.text();
+    if (!expect.includes(res.statusCode)) throw new Error(`${method} ${url} → ${res.statusCode} ${text.slice(0, 200)}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+}
+
+/** 20 SKUs with effectively unlimited stock, so every order can succeed and we measure the write path. */
+async function prepareCatalog(call: ReturnType<typeof api>): Promise<string[]> {
+  const category = await call('POST', '/v1/categories', { name: 'Bench', slug: `bench-${Date.now()}`, attributes: [] });
+  const skus: string[] = [];
+  for (let p = 0; p < 4; p++) {
+    const variants = Array.from({ length: 5 }, (_, v) => ({ sku: `BENCH-${p}-${v}`, title: `v${v}`, price: 1000 + p * 100 + v, currency: 'CNY' }));
+    await call('POST', '/v1/products', { categoryId: category.id, title: `Bench product ${p}`, status: 'active', attributes: {}, variants });
+    skus.push(...variants.map((v) => v.sku));
+  }
+  const wh = await call('POST', '/v1/warehouses', { code: 'BENCH-WH', name: 'Bench', country: 'CN', region: 'Shanghai', priority: 1 });
+  for (const sku of skus) await call('PUT', `/v1/inventory/${sku}/${wh.code}`, { onHand: 10_000_000 });
+  return skus;
+}
+
+const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+const address = { name: 'Bench', phone: '+8613800000000', country: 'CN', province: 'Shanghai', city: 'Shanghai', line1: '1 Bench Road' };
+
+function randomLines(skus: string[]) {
+  const n = 1 + Math.floor(Math.random() * 3);
+  const chosen = new Set<string>();
+  while (chosen.size < n) chosen.add(pick(skus));
+  return [...chosen].map((sku) => ({ sku, quantity: 1 + Math.floor(Math.random() * 2) }));
+}
+
+async function benchBackend(backend: string): Promise<{ orders: LoadResult; checkouts: LoadResult }> {
+  let env: Record<string, string>;
+  let cleanup = () => {};
+  if (backend === 'postgres') {
+    env = { DATABASE_URL: await recreateDatabase('ordersync_bench'), DATABASE_POOL_SIZE: String(CONNECTIONS) };
+  } else {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ordersync-bench-'));
+    env = { DATA_DIR: dir };
+    cleanup = () => rmSync(dir, { recursive: true, force: true });
+  }
+  const server = await startServer({ ...env, ORDERSYNC_ADMIN_KEY: ADMIN_KEY, ORDER_PAYMENT_TIMEOUT: '1d' }, 3931);
+  const pool = new Pool(server.url, { connections: CONNECTIONS, pipelining: 1 });
+  const call = api(pool);
+  try {
+    const skus = await prepareCatalog(call);
+    const orders = await runLoad({
+      concurrency: CONNECTIONS,
+      durationMs: SECONDS * 1000,
+      task: async () => {
+        await call('POST', '/v1/orders', {
+          customer: { email: `bench${Math.floor(Math.random() * 1e6)}@example.com` },
+          lines: randomLines(skus),
+          addresses: { home: address },
+          paymentMethod: 'sandbox',
+        });
+      },
+    });
+    const checkouts = await runLoad({
+      concurrency: CONNECTIONS,
+      durationMs: SECONDS * 1000,
+      task: async () => {
+        const cart = await call('POST', '/v1/carts', {});
+        for (const line of randomLines(skus)) await call('POST', `/v1/carts/${cart.id}/items`, line);
+        const order = await call('POST', `/v1/carts/${cart.id}/checkout`, {
+          customer: { email: 'guest@example.com' },
+          addresses: { home: address },
+          paymentMethod: 'sandbox',
+        });
+        const payment = await call('POST', `/v1/orders/${order.id}/payments`, { provider: 'sandbox' });
+        await call('POST', `/v1/payments/${payment.id}/pay`);
+      },
+    });
+    return { orders, checkouts };
+  } finally {
+    await pool.close();
+    await server.stop();
+    cleanup();
+  }
+}
+
+function pgbenchTps(): number {
+  const url = PG_ADMIN.replace(/\/[^/]*$/, '/ordersync_pgbench');
+  execFileSync('psql', [PG_ADMIN, '-qc', 'drop database if exists ordersync_pgbench with (force)', '-c', 'create database ordersync_pgbench']);
+  execFileSync('pgbench', ['-i', '-q', '-s', '10', url], { stdio: 'ignore' });
+  const out = execFileSync('pgbench', ['-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-n', url]).toString();
+  const m = /tps = ([\d.]+)/.exec(out);
+  if (!m) throw new Error(`could not read pgbench output:\n${out}`);
+  return Number(m[1]);
+}
+
+const line = (label: string, r: LoadResult, unit: string) =>
+  `${label.padEnd(22)} ${fmt(r.perSecond).padStart(8)} ${unit}/s   p50 ${fmt(r.p50).padStart(6)} ms   p99 ${fmt(r.p99).padStart(6)} ms   (${r.completed} ok, ${r.failed} failed)`;
+
+console.log(`bench:orders — ${SECONDS} s per phase, ${CONNECTIONS} connections, node ${process.version}`);
+const results: Record<string, { orders: LoadResult; checkouts: LoadResult }> = {};
+for (const backend of BACKENDS) {
+  results[backend] = await benchBackend(backend);
+  console.log(line(`${backend} orders`, results[backend].orders, 'orders'));
+  console.log(line(`${backend} guest flow`, results[backend].checkouts, 'checkouts'));
+  for (const [message, n] of [...results[backend].orders.failures, ...results[backend].checkouts.failures]) {
+    console.log(`   failure ×${n}: ${message}`);
+  }
+}
+if (results.postgres) {
+  const tps = pgbenchTps();
+  console.log(`pgbench TPC-B-like      ${fmt(tps)} tps (scale 10, ${CONNECTIONS} clients, same PostgreSQL)`);
+  console.log(`ratio orders/s ÷ pgbench tps: ${fmt(results.postgres.orders.perSecond / tps, 2)}`);
+}

@@ -1,0 +1,154 @@
+import { releaseForOrder } from '../inventory/index.js';
+import { enqueue } from '../sync/index.js';
+import type { Db, Trx } from '../../platform/db/database.js';
+import { inTransaction } from '../../platform/db/transaction.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import type { OrderHooks } from './order-hooks.js';
+import { type OrderAction, checkTransition } from './order-state.js';
+import { type OrderRow, claimOverdueUnpaidOrders, insertTimeline, lockOrderById, updateOrder } from './orders.repository.js';
+import { toOrderSnapshot } from './order-views.js';
+
+/** Locks the order for a change; a stale expected version is a 409 before anything is looked at. */
+export async function lockOrder(trx: Trx, id: string, expectedVersion?: number): Promise<OrderRow> {
+  const order = await lockOrderById(trx, id);
+  if (!order) throw notFound('Order', id);
+  if (expectedVersion !== undefined && expectedVersion !== order.version) {
+    throw new AppError('stale_version', `The order is at version ${order.version}, not ${expectedVersion}`, {
+      currentVersion: order.version,
+    });
+  }
+  return order;
+}
+
+export function assertTransition(order: OrderRow, action: OrderAction) {
+  const check = checkTransition(order, action);
+  if (!check.ok) {
+    throw new AppError('illegal_transition', `Cannot ${action.replace('_', ' ')}: ${check.reason}`, {
+      currentStatus: order.status,
+    });
+  }
+  return check.to;
+}
+
+/** Cancels a locked order: releases its stock, records why, then lets hooks (refunds) run. */
+export async function cancelLockedOrder(
+  trx: Trx,
+  order: OrderRow,
+  reason: string,
+  actor: string,
+  hooks: OrderHooks,
+): Promise<OrderRow> {
+  const to = assertTransition(order, 'cancel');
+  const released = await releaseForOrder(trx, order.id);
+  const cancelled = await updateOrder(trx, order.id, {
+    status: to,
+    cancelled_at: new Date(),
+    cancel_reason: reason,
+    payment_due_at: null,
+  });
+  await insertTimeline(trx, {
+    order_id: order.id,
+    kind: 'order.cancelled',
+    from_status: order.status,
+    to_status: to,
+    actor,
+    message: `Order cancelled: ${reason}`,
+    data: { released: released.map((r) => ({ sku: r.sku, warehouse: r.warehouseCode, quantity: r.quantity })) },
+  });
+  await enqueue(trx, 'orders', order.id, [
+    {
+      type: 'order.cancelled',
+      data: {
+        order: toOrderSnapshot(cancelled),
+        reason,
+        released: released.map((r) => ({ sku: r.sku, warehouse: r.warehouseCode, quantity: r.quantity })),
+      },
+    },
+  ]);
+  for (const hook of hooks.onCancelled) await hook(trx, cancelled, actor);
+  return (await lockOrderById(trx, order.id))!;
+}
+
+export function cancelOrder(
+  db: Db,
+  id: string,
+  input: { reason?: string; version?: number },
+  actor: string,
+  hooks: OrderHooks,
+): Promise<OrderRow> {
+  return inTransaction(db, async (trx) => {
+    const order = await lockOrder(trx, id, input.version);
+    return cancelLockedOrder(trx, order, input.reason ?? 'cancelled on request', actor, hooks);
+  });
+}
+
+/**
+ * Records money received for an order, inside the payment's transaction. When the order is paid in
+ * full it moves to `paid`. Refuses (409) an order that no longer takes money.
+ */
+export async function recordOrderPayment(trx: Trx, orderId: string, amount: number, actor: string): Promise<OrderRow> {
+  const order = await lockOrder(trx, orderId);
+  if (order.status !== 'pending_payment') {
+    throw new AppError('illegal_transition', `The order is ${order.status} and takes no payment`, {
+      currentStatus: order.status,
+    });
+  }
+  const paidTotal = order.paid_total + amount;
+  if (paidTotal < order.grand_total) {
+    const updated = await updateOrder(trx, orderId, { paid_total: paidTotal });
+    await insertTimeline(trx, {
+      order_id: orderId,
+      kind: 'payment.partial',
+      actor,
+      message: `Received ${amount}; ${order.grand_total - paidTotal} still due`,
+      data: { amount },
+    });
+    return updated;
+  }
+  const to = assertTransition(order, 'pay');
+  const paid = await updateOrder(trx, orderId, { paid_total: paidTotal, status: to, payment_status: 'paid', payment_due_at: null });
+  await insertTimeline(trx, {
+    order_id: orderId,
+    kind: 'order.paid',
+    from_status: order.status,
+    to_status: to,
+    actor,
+    message: `Paid in full (${paid.grand_total} ${paid.currency})`,
+    data: { amount },
+  });
+  await enqueue(trx, 'orders', orderId, [{ type: 'order.paid', data: { order: toOrderSnapshot(paid) } }]);
+  return paid;
+}
+
+/** Records money given back; payment status becomes refunded or partially_refunded. */
+export async function recordOrderRefund(trx: Trx, orderId: string, amount: number, actor: string): Promise<OrderRow> {
+  const order = await lockOrder(trx, orderId);
+  const refunded = order.refunded_total + amount;
+  if (refunded > order.paid_total) {
+    throw new AppError('conflict', `A refund of ${amount} would exceed what was paid (${order.paid_total - order.refunded_total} left)`);
+  }
+  const updated = await updateOrder(trx, orderId, {
+    refunded_total: refunded,
+    payment_status: refunded === order.paid_total ? 'refunded' : 'partially_refunded',
+  });
+  await insertTimeline(trx, {
+    order_id: orderId,
+    kind: 'payment.refunded',
+    actor,
+    message: `Refunded ${amount} ${order.currency}`,
+    data: { amount },
+  });
+  return updated;
+}
+
+/**
+ * The unpaid-order timeout, one batch per call. Safe with any number of processes: rows are claimed
+ * with SKIP LOCKED and each is re-checked under its lock by the cancel transition.
+ */
+export async function cancelOverdueOrders(db: Db, now: Date, hooks: OrderHooks, batch = 100): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    const overdue = await claimOverdueUnpaidOrders(trx, now, batch);
+    for (const order of overdue) await cancelLockedOrder(trx, order, 'payment_timeout', 'scheduler', hooks);
+    return overdue.length;
+  });
+}

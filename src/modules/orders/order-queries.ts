@@ -1,0 +1,57 @@
+import { listReservationsForOrder } from '../inventory/index.js';
+import type { Db } from '../../platform/db/database.js';
+import { notFound } from '../../platform/errors.js';
+import { decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
+import type { OrderHooks } from './order-hooks.js';
+import type { ListOrdersQuery } from './orders.schemas.js';
+import { findOrderAddresses, findOrderById, findOrderLines, findTimeline, listOrders } from './orders.repository.js';
+import { toOrder, toOrderSummary } from './order-views.js';
+
+export async function getOrderDetail(db: Db, id: string, hooks: OrderHooks) {
+  const order = await findOrderById(db, id);
+  if (!order) throw notFound('Order', id);
+  const [lines, addresses, reservations, timeline, ...sections] = await Promise.all([
+    findOrderLines(db, id),
+    findOrderAddresses(db, id),
+    listReservationsForOrder(db, id),
+    findTimeline(db, id),
+    ...hooks.detailSections.map((section) => section(db, id)),
+  ]);
+  return {
+    ...toOrder(order, lines, addresses),
+    reservations: reservations.map((r) => ({
+      id: r.id,
+      sku: r.sku,
+      warehouseCode: r.warehouseCode,
+      quantity: r.quantity,
+      status: r.status,
+    })),
+    timeline: timeline.map((t) => ({
+      id: t.id,
+      at: t.at.toISOString(),
+      kind: t.kind,
+      fromStatus: t.from_status,
+      toStatus: t.to_status,
+      actor: t.actor,
+      message: t.message,
+      data: t.data,
+    })),
+    ...Object.assign({}, ...sections),
+  };
+}
+
+export async function findOrders(db: Db, query: ListOrdersQuery) {
+  const limit = query.limit ?? 50;
+  const cursor = decodeCursor(query.cursor, 2) as [string, string] | undefined;
+  const rows = await listOrders(db, {
+    ...query,
+    after: cursor ? { placedAt: cursor[0], id: cursor[1] } : undefined,
+    limit: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(toOrderSummary),
+    nextCursor: rows.length > limit && last ? encodeCursor([last.placed_at.toISOString(), last.id]) : null,
+  };
+}

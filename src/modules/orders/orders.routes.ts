@@ -1,0 +1,96 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { AppDeps } from '../../app.js';
+import { invalid } from '../../platform/errors.js';
+import { Page } from '../../platform/http/pagination.js';
+import { cancelOrder } from './order-commands.js';
+import { findOrders, getOrderDetail } from './order-queries.js';
+import { CancelOrderBody, ListOrdersQuery, Order, OrderDetail, OrderIdParams, OrderSummary, PlaceOrderBody } from './orders.schemas.js';
+import { placeOrder } from './place-order.js';
+
+const actorOf = (request: FastifyRequest) => request.principal?.name ?? 'anonymous';
+
+/** The expected version from the body, or else from `If-Match: "3"`; both given must agree. */
+export function expectedVersion(request: FastifyRequest, fromBody: number | undefined): number | undefined {
+  const header = request.headers['if-match'];
+  if (header === undefined) return fromBody;
+  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(String(header).trim());
+  if (!m) throw invalid([{ field: 'headers.if-match', message: 'must be the order version, e.g. "3"' }]);
+  const v = Number(m[1]);
+  if (fromBody !== undefined && fromBody !== v) {
+    throw invalid([{ field: 'headers.if-match', message: 'disagrees with body.version' }]);
+  }
+  return v;
+}
+
+export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  const readers = ['support', 'finance', 'warehouse', 'channel'] as const;
+
+  app.post(
+    '/orders',
+    {
+      config: { roles: ['storefront', 'channel', 'support'] },
+      schema: {
+        tags: ['orders'],
+        summary: 'Place an order: prices from the catalog, every line reserved or none',
+        body: PlaceOrderBody,
+        response: { 201: Order },
+      },
+    },
+    async (request, reply) => {
+      const order = await placeOrder(deps.db, request.body, {
+        actor: actorOf(request),
+        paymentTimeoutSeconds: deps.config.orderPaymentTimeoutSeconds,
+      });
+      return reply.status(201).header('etag', `"${order.version}"`).send(order);
+    },
+  );
+
+  app.get(
+    '/orders',
+    {
+      config: { roles: readers },
+      schema: { tags: ['orders'], summary: 'Find orders', querystring: ListOrdersQuery, response: { 200: Page(OrderSummary) } },
+    },
+    async (request) => findOrders(deps.db, request.query),
+  );
+
+  app.get(
+    '/orders/:id',
+    {
+      config: { roles: [...readers, 'storefront'] },
+      schema: { tags: ['orders'], summary: 'An order with lines, reservations, payments and timeline', params: OrderIdParams, response: { 200: OrderDetail } },
+    },
+    async (request, reply) => {
+      const order = await getOrderDetail(deps.db, request.params.id, deps.orderHooks);
+      return reply.header('etag', `"${order.version}"`).send(order);
+    },
+  );
+
+  app.post(
+    '/orders/:id/cancel',
+    {
+      config: { roles: ['support', 'storefront'] },
+      schema: {
+        tags: ['orders'],
+        summary: 'Cancel before shipment; stock is released and payments refunded',
+        params: OrderIdParams,
+        body: Type.Optional(CancelOrderBody),
+        response: { 200: OrderDetail },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      await cancelOrder(
+        deps.db,
+        request.params.id,
+        { reason: body.reason, version: expectedVersion(request, body.version) },
+        actorOf(request),
+        deps.orderHooks,
+      );
+      const order = await getOrderDetail(deps.db, request.params.id, deps.orderHooks);
+      return reply.header('etag', `"${order.version}"`).send(order);
+    },
+  );
+};

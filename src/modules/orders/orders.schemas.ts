@@ -1,0 +1,167 @@
+import { type Static, Type } from 'typebox';
+import { Currency, DateTime, Money, StringEnum, Uuid } from '../../platform/schemas.js';
+import { FULFILLMENT_STATUSES, ORDER_STATUSES, PAYMENT_STATUSES } from './order-state.js';
+
+export const PAYMENT_METHODS = ['sandbox', 'cod', 'alipay', 'wechatpay'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+const AddressKey = Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' });
+
+export const Address = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    phone: Type.String({ pattern: '^\\+?[0-9 ()-]{3,32}$' }),
+    country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' }),
+    province: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    city: Type.String({ minLength: 1, maxLength: 64 }),
+    district: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    line1: Type.String({ minLength: 1, maxLength: 200 }),
+    line2: Type.Optional(Type.String({ maxLength: 200 })),
+    postalCode: Type.Optional(Type.String({ maxLength: 16 })),
+  },
+  { additionalProperties: false },
+);
+export type Address = Static<typeof Address>;
+
+export const Customer = Type.Object(
+  {
+    email: Type.String({ format: 'email', maxLength: 254 }),
+    phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{3,32}$' })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+export const OrderLineInput = Type.Object(
+  {
+    sku: Type.String({ minLength: 1, maxLength: 64 }),
+    quantity: Type.Integer({ minimum: 1, maximum: 999 }),
+    shipTo: Type.Optional(AddressKey),
+  },
+  { additionalProperties: false },
+);
+
+export const PlaceOrderBody = Type.Object(
+  {
+    customer: Customer,
+    lines: Type.Array(OrderLineInput, { minItems: 1, maxItems: 100 }),
+    addresses: Type.Record(AddressKey, Address, { minProperties: 1, maxProperties: 10, additionalProperties: false }),
+    paymentMethod: StringEnum(PAYMENT_METHODS),
+    channel: Type.Optional(Type.String({ pattern: '^[a-z0-9_-]{1,32}$', description: 'Sales channel; default web' })),
+    note: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type PlaceOrderInput = Static<typeof PlaceOrderBody>;
+
+export const Totals = Type.Object({
+  subtotal: Money(),
+  shipping: Money(),
+  discount: Money(),
+  tax: Money(),
+  grandTotal: Money(),
+});
+
+export const OrderLine = Type.Object({
+  id: Type.String(),
+  lineNo: Type.Integer(),
+  sku: Type.String(),
+  title: Type.String(),
+  unitPrice: Money(),
+  quantity: Type.Integer(),
+  lineTotal: Money(),
+  shipTo: Type.String(),
+});
+
+export const OrderStatusSchema = StringEnum(ORDER_STATUSES);
+
+export const OrderSummary = Type.Object({
+  id: Type.String(),
+  number: Type.String(),
+  status: OrderStatusSchema,
+  paymentStatus: StringEnum(PAYMENT_STATUSES),
+  fulfillmentStatus: StringEnum(FULFILLMENT_STATUSES),
+  channel: Type.String(),
+  paymentMethod: Type.String(),
+  currency: Currency(),
+  customer: Type.Object({
+    email: Type.String(),
+    phone: Type.Union([Type.String(), Type.Null()]),
+    name: Type.Union([Type.String(), Type.Null()]),
+  }),
+  totals: Totals,
+  paidTotal: Money(),
+  version: Type.Integer(),
+  placedAt: DateTime(),
+  paymentDueAt: Type.Union([DateTime(), Type.Null()]),
+  cancelledAt: Type.Union([DateTime(), Type.Null()]),
+  cancelReason: Type.Union([Type.String(), Type.Null()]),
+  note: Type.Union([Type.String(), Type.Null()]),
+});
+export type OrderSummary = Static<typeof OrderSummary>;
+
+export const Order = Type.Intersect([
+  OrderSummary,
+  Type.Object({
+    lines: Type.Array(OrderLine),
+    addresses: Type.Record(Type.String(), Type.Object({}, { additionalProperties: true })),
+  }),
+]);
+export type Order = Static<typeof Order>;
+
+export const TimelineEntry = Type.Object({
+  id: Type.String(),
+  at: DateTime(),
+  kind: Type.String(),
+  fromStatus: Type.Union([Type.String(), Type.Null()]),
+  toStatus: Type.Union([Type.String(), Type.Null()]),
+  actor: Type.Union([Type.String(), Type.Null()]),
+  message: Type.String(),
+  data: Type.Record(Type.String(), Type.Unknown()),
+});
+
+/** The order with everything known about it; later modules add sections (payments, shipments, returns). */
+export const OrderDetail = Type.Intersect([
+  Order,
+  Type.Object(
+    {
+      reservations: Type.Array(
+        Type.Object({
+          id: Type.String(),
+          sku: Type.String(),
+          warehouseCode: Type.String(),
+          quantity: Type.Integer(),
+          status: Type.String(),
+        }),
+      ),
+      timeline: Type.Array(TimelineEntry),
+    },
+    { additionalProperties: true },
+  ),
+]);
+
+export const OrderIdParams = Type.Object({ id: Uuid() });
+
+export const VersionedBody = {
+  version: Type.Optional(Type.Integer({ minimum: 1, description: 'Optimistic concurrency: the version you read' })),
+};
+
+export const CancelOrderBody = Type.Object(
+  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })), ...VersionedBody },
+  { additionalProperties: false },
+);
+
+export const ListOrdersQuery = Type.Object(
+  {
+    status: Type.Optional(OrderStatusSchema),
+    channel: Type.Optional(Type.String({ maxLength: 32 })),
+    customer: Type.Optional(Type.String({ maxLength: 254, description: 'Customer email' })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 254, description: 'Order number, email or phone' })),
+    from: Type.Optional(DateTime()),
+    to: Type.Optional(DateTime()),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  },
+  { additionalProperties: false },
+);
+export type ListOrdersQuery = Static<typeof ListOrdersQuery>;
