@@ -1,5 +1,6 @@
+import type { ColumnType } from 'kysely';
 import type { CreatedAt, JsonDefault } from '../../platform/db/columns.js';
-import type { AttributeDefinition } from './catalog.schemas.js';
+import type { AttributeDefinition, AttributeValues, ProductStatus } from './catalog.schemas.js';
 
 export interface CategoriesTable {
   id: string;
@@ -17,11 +18,13 @@ export interface ProductsTable {
   category_id: string;
   title: string;
   description: string;
-  status: 'draft' | 'active' | 'archived';
-  attributes: JsonDefault<Record<string, string | number | boolean>>;
+  status: ProductStatus;
+  attributes: JsonDefault<AttributeValues>;
   images: JsonDefault<string[]>;
   min_price: number | null;
   max_price: number | null;
+  /** Generated from title (weight A) and description (B) with the 'simple' configuration. */
+  search: ColumnType<string, never, never>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }

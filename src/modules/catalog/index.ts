@@ -1,7 +1,10 @@
-// CONTRACT (filled in by the catalog work): the only file other modules import from catalog.
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../../app.js';
+// CONTRACT: the only file other modules import from catalog.
 import type { Conn, Db } from '../../platform/db/database.js';
+import { findSkuDetails, hasAnyCategory } from './catalog.repository.js';
+import { loadDemoCatalog } from './demo-catalog.js';
+
+export { catalogRoutes } from './catalog.routes.js';
+export type { Category, Product, ProductStatus, ProductSummary, Variant } from './catalog.schemas.js';
 
 /** What orders and carts need to know of a SKU. */
 export interface SkuInfo {
@@ -17,17 +20,29 @@ export interface SkuInfo {
 }
 
 /** Looks SKUs up in one query; unknown SKUs are simply absent from the map. */
-export async function resolveSkus(_db: Conn, _skus: readonly string[]): Promise<Map<string, SkuInfo>> {
-  throw new Error('not implemented');
+export async function resolveSkus(db: Conn, skus: readonly string[]): Promise<Map<string, SkuInfo>> {
+  const rows = await findSkuDetails(db, [...new Set(skus)]);
+  return new Map(
+    rows.map((r) => [
+      r.sku,
+      {
+        sku: r.sku,
+        variantId: r.variant_id,
+        productId: r.product_id,
+        title: r.variant_title ? `${r.product_title} — ${r.variant_title}` : r.product_title,
+        price: r.price,
+        currency: r.currency,
+        sellable: r.status === 'active',
+      },
+    ]),
+  );
 }
 
-export async function isCatalogEmpty(_db: Conn): Promise<boolean> {
-  throw new Error('not implemented');
+export async function isCatalogEmpty(db: Conn): Promise<boolean> {
+  return !(await hasAnyCategory(db));
 }
 
 /** Loads the demo catalog; returns the SKUs created. */
-export async function seedDemoCatalog(_db: Db): Promise<{ products: number; skus: string[] }> {
-  throw new Error('not implemented');
+export async function seedDemoCatalog(db: Db): Promise<{ products: number; skus: string[] }> {
+  return loadDemoCatalog(db);
 }
-
-export const catalogRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async () => {};

@@ -1,0 +1,194 @@
+import type { Updateable } from 'kysely';
+import type { Conn, Db, Trx } from '../../platform/db/database.js';
+import { inTransaction } from '../../platform/db/transaction.js';
+import { AppError, type FieldError, notFound } from '../../platform/errors.js';
+import { newId, UUID_PATTERN } from '../../platform/ids.js';
+import {
+  findCategoryById,
+  findCategoryBySlug,
+  findCategoryLineage,
+  findProductById,
+  findTakenSkus,
+  findVariantsByProductIds,
+  insertCategory,
+  insertProducts,
+  insertVariants,
+  listCategories,
+  lockProductById,
+  refreshPriceRange,
+  updateProductRow,
+} from './catalog.repository.js';
+import {
+  type Category,
+  type CreateCategoryBody,
+  type CreateProductBody,
+  type CreateVariantBody,
+  MAX_VARIANTS,
+  type Product,
+  type UpdateProductBody,
+} from './catalog.schemas.js';
+import type { ProductsTable } from './catalog.tables.js';
+import { toCategory, toProduct } from './catalog-views.js';
+import {
+  checkAttributeDefinitions,
+  mergeAttributeSchemas,
+  validateAttributes,
+} from './product-attributes.js';
+import { checkNewVariants, priceRange, variantRow } from './product-variants.js';
+
+const UUID = new RegExp(UUID_PATTERN);
+
+const unprocessable = (errors: FieldError[]) =>
+  new AppError('unprocessable', 'The request cannot be applied to the catalog', { errors });
+
+const skuConflict = (skus: string[], errors: FieldError[] = []) =>
+  new AppError('conflict', `SKU ${skus.join(', ')} is already used by another variant`, {
+    skus,
+    ...(errors.length > 0 ? { errors } : {}),
+  });
+
+/**
+ * The unique indexes back the up-front checks when two requests race; their violation still names
+ * the value, as the up-front check would have.
+ */
+function asConflict(error: unknown): unknown {
+  const e = error as { code?: string; constraint?: string; detail?: string };
+  if (e.code !== '23505') return error;
+  const value = /\)=\((.*)\) already exists/.exec(e.detail ?? '')?.[1];
+  if (e.constraint === 'variants_sku_key' && value) return skuConflict([value]);
+  if (e.constraint === 'categories_slug_key' && value) {
+    return new AppError('conflict', `A category with slug ${value} already exists`, { slug: value });
+  }
+  return error;
+}
+
+export async function listCategoryTree(db: Conn): Promise<Category[]> {
+  return (await listCategories(db)).map(toCategory);
+}
+
+export async function createCategory(db: Db, body: CreateCategoryBody): Promise<Category> {
+  const attributes = body.attributes ?? [];
+  return inTransaction(db, async (trx) => {
+    const parent = body.parentId ? await findCategoryById(trx, body.parentId) : undefined;
+    const errors = checkAttributeDefinitions(attributes, 'body.attributes');
+    if (body.parentId && !parent) errors.push({ field: 'body.parentId', message: 'is not a category' });
+    // `category=` takes an id or a slug, so a slug must not read as an id.
+    if (UUID.test(body.slug)) {
+      errors.push({ field: 'body.slug', message: 'must not look like a category id' });
+    }
+    if (errors.length > 0) throw unprocessable(errors);
+    if (await findCategoryBySlug(trx, body.slug)) {
+      throw new AppError('conflict', `A category with slug ${body.slug} already exists`, { slug: body.slug });
+    }
+    const id = newId();
+    const row = await insertCategory(trx, {
+      id,
+      parent_id: parent?.id ?? null,
+      name: body.name,
+      slug: body.slug,
+      path: `${parent?.path ?? '/'}${id}/`,
+      attributes: JSON.stringify(attributes),
+    });
+    return toCategory(row);
+  }).catch((error) => {
+    throw asConflict(error);
+  });
+}
+
+/** The merged attribute schema of a category and its ancestors; undefined for no such category. */
+async function attributeSchemaOf(db: Conn, categoryId: string) {
+  const lineage = await findCategoryLineage(db, categoryId);
+  return lineage.length > 0 ? mergeAttributeSchemas(lineage.map((c) => c.attributes)) : undefined;
+}
+
+async function assertSkusFree(trx: Trx, skus: string[], fieldOf: (index: number) => string): Promise<void> {
+  const taken = await findTakenSkus(trx, skus);
+  if (taken.length === 0) return;
+  const errors = skus.flatMap((sku, i) =>
+    taken.includes(sku) ? [{ field: `${fieldOf(i)}.sku`, message: `SKU ${sku} is already in use` }] : [],
+  );
+  throw skuConflict(taken, errors);
+}
+
+async function loadProduct(db: Conn, id: string): Promise<Product> {
+  const row = await findProductById(db, id);
+  if (!row) throw notFound('Product', id);
+  return toProduct(row, await findVariantsByProductIds(db, [id]));
+}
+
+export async function getProduct(db: Db, id: string): Promise<Product> {
+  return loadProduct(db, id);
+}
+
+export async function createProduct(db: Db, body: CreateProductBody): Promise<Product> {
+  const attributes = body.attributes ?? {};
+  const variantField = (i: number) => `body.variants[${i}]`;
+  return inTransaction(db, async (trx) => {
+    const schema = await attributeSchemaOf(trx, body.categoryId);
+    if (!schema) throw unprocessable([{ field: 'body.categoryId', message: 'is not a category' }]);
+    const errors = [
+      ...validateAttributes(schema, attributes),
+      ...checkNewVariants(body.variants, undefined, variantField),
+    ];
+    if (errors.length > 0) throw unprocessable(errors);
+    const skus = body.variants.map((v) => v.sku);
+    await assertSkusFree(trx, skus, variantField);
+    const id = newId();
+    await insertProducts(trx, [
+      {
+        id,
+        category_id: body.categoryId,
+        title: body.title,
+        description: body.description ?? '',
+        status: body.status ?? 'draft',
+        attributes: JSON.stringify(attributes),
+        images: JSON.stringify(body.images ?? []),
+        ...priceRange(body.variants.map((v) => v.price)),
+      },
+    ]);
+    const variants = body.variants.map((v) => variantRow(id, v));
+    await insertVariants(trx, variants);
+    return loadProduct(trx, id);
+  }).catch((error) => {
+    throw asConflict(error);
+  });
+}
+
+export async function updateProduct(db: Db, id: string, body: UpdateProductBody): Promise<Product> {
+  return inTransaction(db, async (trx) => {
+    const product = await lockProductById(trx, id);
+    if (!product) throw notFound('Product', id);
+    const changes: Updateable<ProductsTable> = {};
+    if (body.attributes) {
+      const schema = await attributeSchemaOf(trx, product.category_id);
+      const errors = validateAttributes(schema ?? new Map(), body.attributes);
+      if (errors.length > 0) throw unprocessable(errors);
+      changes.attributes = JSON.stringify(body.attributes);
+    }
+    if (body.title !== undefined) changes.title = body.title;
+    if (body.description !== undefined) changes.description = body.description;
+    if (body.status !== undefined) changes.status = body.status;
+    if (body.images !== undefined) changes.images = JSON.stringify(body.images);
+    if (Object.keys(changes).length > 0) await updateProductRow(trx, id, changes);
+    return loadProduct(trx, id);
+  });
+}
+
+export async function addVariant(db: Db, productId: string, body: CreateVariantBody): Promise<Product> {
+  return inTransaction(db, async (trx) => {
+    const product = await lockProductById(trx, productId);
+    if (!product) throw notFound('Product', productId);
+    const existing = await findVariantsByProductIds(trx, [productId]);
+    if (existing.length >= MAX_VARIANTS) {
+      throw unprocessable([{ field: 'body', message: `a product has at most ${MAX_VARIANTS} variants` }]);
+    }
+    const errors = checkNewVariants([body], existing[0]?.currency, () => 'body');
+    if (errors.length > 0) throw unprocessable(errors);
+    await assertSkusFree(trx, [body.sku], () => 'body');
+    await insertVariants(trx, [variantRow(productId, body)]);
+    await refreshPriceRange(trx, productId);
+    return loadProduct(trx, productId);
+  }).catch((error) => {
+    throw asConflict(error);
+  });
+}

@@ -1,0 +1,120 @@
+import { sql } from 'kysely';
+import type { Conn } from '../../platform/db/database.js';
+import { inStockSkus } from '../inventory/index.js';
+import { PRODUCT_COLUMNS } from './catalog.repository.js';
+import type { ProductStatus } from './catalog.schemas.js';
+import type { AttributeFilter, SearchPosition } from './product-search.js';
+
+// created_at to the microsecond: a JS Date would cut it to milliseconds and the keyset would skip rows.
+const createdAtKey = sql<string>`to_char(products.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+export interface ProductSearch {
+  /** A prefix tsquery from buildPrefixTsQuery. */
+  tsquery?: string;
+  status?: ProductStatus;
+  category?: { id: string } | { slug: string };
+  attributes: AttributeFilter[];
+  priceMin?: number;
+  priceMax?: number;
+  inStock: boolean;
+  sort: SearchPosition['sort'];
+  after?: SearchPosition;
+  limit: number;
+}
+
+/**
+ * One page of products, `limit` rows at most. The filters, each only when asked for:
+ *
+ *   where status = $status
+ *     and category_id in (select id from categories
+ *                         where path like (select path from categories where id = $c) || '%')  -- or slug
+ *     and search @@ to_tsquery('simple', $q)
+ *     and (attributes @> '{"material":"linen"}' or attributes @> '{"material":"wool"}') and …
+ *     and max_price >= $price_min and min_price <= $price_max      -- the price ranges overlap
+ *     and exists (select 1 from variants v where v.product_id = products.id and v.sku in (<in stock>))
+ *
+ * then the keyset of the sort: (created_at, id) < ($1, $2) for newest, (min_price, id) > or < for
+ * price, an offset for relevance (ranks are not stable keys). Attribute containment can use the
+ * jsonb_path_ops GIN index and the text match the tsvector GIN index; the category subquery scans
+ * categories, a small table.
+ */
+export async function searchProducts(db: Conn, s: ProductSearch) {
+  let q = db
+    .selectFrom('products')
+    .select(PRODUCT_COLUMNS)
+    .select(createdAtKey.as('created_at_key'))
+    .limit(s.limit);
+
+  if (s.status) q = q.where('products.status', '=', s.status);
+  const category = s.category;
+  if (category) {
+    q = q.where('products.category_id', 'in', (eb) =>
+      eb
+        .selectFrom('categories as c')
+        .select('c.id')
+        .where('c.path', 'like', (inner) => {
+          const top = inner.selectFrom('categories as top').select(sql<string>`top.path || '%'`.as('prefix'));
+          return 'id' in category
+            ? top.where('top.id', '=', category.id)
+            : top.where('top.slug', '=', category.slug);
+        }),
+    );
+  }
+  if (s.tsquery) q = q.where(sql<boolean>`products.search @@ to_tsquery('simple', ${s.tsquery})`);
+  for (const filter of s.attributes) {
+    q = q.where((eb) =>
+      eb.or(
+        filter.anyOf.map(
+          (value) => sql<boolean>`products.attributes @> ${JSON.stringify({ [filter.name]: value })}::jsonb`,
+        ),
+      ),
+    );
+  }
+  if (s.priceMin !== undefined) q = q.where('products.max_price', '>=', s.priceMin);
+  if (s.priceMax !== undefined) q = q.where('products.min_price', '<=', s.priceMax);
+  if (s.inStock) {
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('variants')
+          .select(sql`1`.as('one'))
+          .whereRef('variants.product_id', '=', 'products.id')
+          .where('variants.sku', 'in', inStockSkus(db)),
+      ),
+    );
+  }
+
+  const after = s.after;
+  switch (s.sort) {
+    case 'newest':
+      if (after?.sort === 'newest') {
+        q = q.where(
+          sql<boolean>`(products.created_at, products.id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`,
+        );
+      }
+      return q.orderBy('products.created_at', 'desc').orderBy('products.id', 'desc').execute();
+    case 'price_asc':
+      if (after?.sort === 'price_asc') {
+        q = q.where(
+          sql<boolean>`(products.min_price, products.id) > (${after.minPrice}::bigint, ${after.id}::uuid)`,
+        );
+      }
+      return q.orderBy('products.min_price', 'asc').orderBy('products.id', 'asc').execute();
+    case 'price_desc':
+      if (after?.sort === 'price_desc') {
+        q = q.where(
+          sql<boolean>`(products.min_price, products.id) < (${after.minPrice}::bigint, ${after.id}::uuid)`,
+        );
+      }
+      return q.orderBy('products.min_price', 'desc').orderBy('products.id', 'desc').execute();
+    case 'relevance':
+      return q
+        .orderBy(sql`ts_rank(products.search, to_tsquery('simple', ${s.tsquery ?? ''}))`, 'desc')
+        .orderBy('products.created_at', 'desc')
+        .orderBy('products.id', 'desc')
+        .offset(after?.sort === 'relevance' ? after.offset : 0)
+        .execute();
+  }
+}
+
+export type ProductSearchRow = Awaited<ReturnType<typeof searchProducts>>[number];
