@@ -1,4 +1,5 @@
 import type { CreatedAt, Generated } from '../../platform/db/columns.js';
+import type { MovementReason } from './inventory.schemas.js';
 
 export interface WarehousesTable {
   id: string;
@@ -26,7 +27,7 @@ export interface StockAdjustmentsTable {
   warehouse_id: string;
   delta: number;
   on_hand_after: number;
-  reason: string;
+  reason: MovementReason;
   note: string | null;
   actor: string | null;
   created_at: CreatedAt;

@@ -1,0 +1,202 @@
+import { sql } from 'kysely';
+import type { Trx } from '../../platform/db/database.js';
+import { invalid } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import type { ReservationRequest, ReservationView, ReserveResult, Shortage } from './inventory.types.js';
+import { insertReservations } from './reservations.repository.js';
+import { readAllocatableStock, reserveStock } from './stock.repository.js';
+import { sumByStockKey } from './stock-key.js';
+
+/** Sellable stock of one SKU in one active warehouse, with what ranks the warehouse. */
+export interface AllocatableStock {
+  sku: string;
+  warehouseId: string;
+  warehouseCode: string;
+  country: string;
+  region: string;
+  priority: number;
+  sellable: number;
+}
+
+/** Take `quantity` of the line's SKU from this warehouse. */
+export interface LinePick {
+  lineId: string;
+  sku: string;
+  warehouseId: string;
+  warehouseCode: string;
+  quantity: number;
+}
+
+export type AllocationPlan = { ok: true; picks: LinePick[] } | { ok: false; shortages: Shortage[] };
+
+type Warehouse = Pick<AllocatableStock, 'warehouseId' | 'warehouseCode' | 'country' | 'region' | 'priority'>;
+type Destination = ReservationRequest['destination'];
+
+const normalize = (text: string | null | undefined) => (text ?? '').trim().toLowerCase();
+const stockId = (sku: string, warehouseId: string) => `${sku}\u0000${warehouseId}`;
+
+/** 0: same province-level region, 1: same country, 2: elsewhere. */
+export function distance(warehouse: Pick<Warehouse, 'country' | 'region'>, destination: Destination): number {
+  if (normalize(warehouse.country) !== normalize(destination.country)) return 2;
+  return destination.province && normalize(warehouse.region) === normalize(destination.province) ? 0 : 1;
+}
+
+/**
+ * Decides where each line's units come from; pure, so the rules are tested without a database.
+ *
+ * Lines are grouped by destination (each group becomes a shipment). Warehouses are ranked for the
+ * group: nearest first, then priority (lower first), then code. A group is served from the first
+ * warehouse that can fill all of its lines; when none can, each line takes what it can from the
+ * warehouses in rank order. Groups draw from the same stock, in the order they first appear.
+ */
+export function planAllocation(
+  lines: readonly ReservationRequest[],
+  stock: readonly AllocatableStock[],
+): AllocationPlan {
+  const remaining = new Map<string, number>();
+  const warehouses = new Map<string, Warehouse>();
+  for (const s of stock) {
+    remaining.set(stockId(s.sku, s.warehouseId), Math.max(0, s.sellable));
+    warehouses.set(s.warehouseId, s);
+  }
+  const left = (sku: string, w: Warehouse) => remaining.get(stockId(sku, w.warehouseId)) ?? 0;
+  const take = (line: ReservationRequest, w: Warehouse, quantity: number): LinePick => {
+    remaining.set(stockId(line.sku, w.warehouseId), left(line.sku, w) - quantity);
+    return {
+      lineId: line.lineId,
+      sku: line.sku,
+      warehouseId: w.warehouseId,
+      warehouseCode: w.warehouseCode,
+      quantity,
+    };
+  };
+
+  const groups = new Map<string, ReservationRequest[]>();
+  for (const line of lines) {
+    const key = `${normalize(line.destination.country)}\u0000${normalize(line.destination.province)}`;
+    groups.set(key, [...(groups.get(key) ?? []), line]);
+  }
+
+  const picks: LinePick[] = [];
+  let short = false;
+  for (const group of groups.values()) {
+    const destination = group[0]!.destination;
+    const ranked = [...warehouses.values()].sort(
+      (a, b) =>
+        distance(a, destination) - distance(b, destination) ||
+        a.priority - b.priority ||
+        (a.warehouseCode < b.warehouseCode ? -1 : a.warehouseCode > b.warehouseCode ? 1 : 0),
+    );
+    const needed = new Map<string, number>();
+    for (const line of group) needed.set(line.sku, (needed.get(line.sku) ?? 0) + line.quantity);
+
+    const single = ranked.find((w) => [...needed].every(([sku, quantity]) => left(sku, w) >= quantity));
+    if (single) {
+      for (const line of group) picks.push(take(line, single, line.quantity));
+      continue;
+    }
+    for (const line of group) {
+      let need = line.quantity;
+      for (const w of ranked) {
+        const quantity = Math.min(need, left(line.sku, w));
+        if (quantity <= 0) continue;
+        picks.push(take(line, w, quantity));
+        need -= quantity;
+        if (need === 0) break;
+      }
+      if (need > 0) short = true;
+    }
+  }
+  if (!short) return { ok: true, picks };
+
+  // Splitting lets any line use any warehouse, so the order is short exactly where a SKU's total
+  // request exceeds its total sellable stock.
+  const shortages: Shortage[] = [];
+  const requested = new Map<string, number>();
+  for (const line of lines) requested.set(line.sku, (requested.get(line.sku) ?? 0) + line.quantity);
+  for (const [sku, quantity] of requested) {
+    const available = stock.filter((s) => s.sku === sku).reduce((sum, s) => sum + Math.max(0, s.sellable), 0);
+    if (quantity > available) shortages.push({ sku, requested: quantity, available });
+  }
+  return { ok: false, shortages };
+}
+
+const MAX_ROUNDS = 5;
+
+/**
+ * Reserves every line of an order inside the caller's transaction, all or nothing.
+ *
+ * Each round reads sellable stock, plans, and runs one conditional UPDATE per (sku, warehouse) inside
+ * a savepoint. If an UPDATE finds less than the plan expected (another order took it meanwhile),
+ * the round is rolled back to the savepoint and planned again from a fresh read. The last round
+ * reads FOR UPDATE, so its plan cannot be overtaken. A plan that is short leaves nothing behind.
+ */
+export async function reserveForOrder(
+  trx: Trx,
+  orderId: string,
+  lines: ReservationRequest[],
+): Promise<ReserveResult> {
+  lines.forEach((line, i) => {
+    if (!Number.isInteger(line.quantity) || line.quantity <= 0) {
+      throw invalid([{ field: `lines[${i}].quantity`, message: 'must be a positive integer' }]);
+    }
+  });
+  if (lines.length === 0) return { ok: true, reservations: [] };
+  const skus = [...new Set(lines.map((l) => l.sku))];
+
+  await sql`savepoint alloc`.execute(trx);
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const stock = await readAllocatableStock(trx, skus, round === MAX_ROUNDS);
+    const plan = planAllocation(
+      lines,
+      stock.map((s) => ({ ...s, warehouseId: s.warehouse_id, warehouseCode: s.warehouse_code })),
+    );
+    if (!plan.ok) {
+      await sql`rollback to savepoint alloc`.execute(trx);
+      await sql`release savepoint alloc`.execute(trx);
+      return plan;
+    }
+    if (await executePlan(trx, plan.picks)) {
+      const reservations = await recordReservations(trx, orderId, plan.picks);
+      await sql`release savepoint alloc`.execute(trx);
+      return { ok: true, reservations };
+    }
+    await sql`rollback to savepoint alloc`.execute(trx);
+  }
+  // Unreachable in practice: the locked last round cannot lose its stock to anyone.
+  await sql`release savepoint alloc`.execute(trx);
+  throw new Error(`Allocation for order ${orderId} lost its stock in ${MAX_ROUNDS} rounds`);
+}
+
+/** One conditional UPDATE per stock level, in lock order; false at the first that finds too little. */
+async function executePlan(trx: Trx, picks: readonly LinePick[]): Promise<boolean> {
+  for (const level of sumByStockKey(picks)) {
+    if (!(await reserveStock(trx, level, level.quantity))) return false;
+  }
+  return true;
+}
+
+async function recordReservations(
+  trx: Trx,
+  orderId: string,
+  picks: readonly LinePick[],
+): Promise<ReservationView[]> {
+  const rows = picks.map((p) => ({
+    id: newId(),
+    order_id: orderId,
+    line_id: p.lineId,
+    sku: p.sku,
+    warehouse_id: p.warehouseId,
+    quantity: p.quantity,
+  }));
+  await insertReservations(trx, rows);
+  return rows.map((r, i) => ({
+    id: r.id,
+    lineId: r.line_id,
+    sku: r.sku,
+    warehouseId: r.warehouse_id,
+    warehouseCode: picks[i]!.warehouseCode,
+    quantity: r.quantity,
+    status: 'active',
+  }));
+}

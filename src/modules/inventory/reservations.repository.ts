@@ -1,0 +1,58 @@
+import { type Insertable, sql } from 'kysely';
+import type { Conn, Trx } from '../../platform/db/database.js';
+import type { ReservationStatus, ReservationsTable } from './inventory.tables.js';
+
+const viewColumns = [
+  'reservations.id',
+  'reservations.line_id',
+  'reservations.sku',
+  'reservations.warehouse_id',
+  'warehouses.code as warehouse_code',
+  'reservations.quantity',
+  'reservations.status',
+] as const;
+
+export async function insertReservations(trx: Trx, rows: Insertable<ReservationsTable>[]) {
+  if (rows.length === 0) return [];
+  return trx.insertInto('reservations').values(rows).returning(['id', 'created_at']).execute();
+}
+
+export async function listReservations(db: Conn, orderId: string) {
+  return db
+    .selectFrom('reservations')
+    .innerJoin('warehouses', 'warehouses.id', 'reservations.warehouse_id')
+    .select(viewColumns)
+    .where('reservations.order_id', '=', orderId)
+    .orderBy('reservations.id')
+    .execute();
+}
+
+/**
+ * Moves an order's active reservations (optionally only some lines') to `to`, returning exactly the
+ * rows this statement moved. Whoever flips a row owns giving its quantity back; a concurrent second
+ * caller blocks on the row lock, then finds status no longer 'active' and flips nothing.
+ *
+ *   update reservations set status = $to, updated_at = now()
+ *   from warehouses
+ *   where warehouses.id = reservations.warehouse_id
+ *     and reservations.order_id = $o and reservations.status = 'active' [and line_id in (…)]
+ *   returning reservations.id, …, warehouses.code
+ */
+export async function flipActiveReservations(
+  trx: Trx,
+  orderId: string,
+  to: Exclude<ReservationStatus, 'active'>,
+  lineIds?: readonly string[],
+) {
+  if (lineIds?.length === 0) return [];
+  let q = trx
+    .updateTable('reservations')
+    .from('warehouses')
+    .set({ status: to, updated_at: sql`now()` })
+    .whereRef('warehouses.id', '=', 'reservations.warehouse_id')
+    .where('reservations.order_id', '=', orderId)
+    .where('reservations.status', '=', 'active');
+  if (lineIds) q = q.where('reservations.line_id', 'in', lineIds);
+  const rows = await q.returning(viewColumns).execute();
+  return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+}

@@ -1,0 +1,64 @@
+import type { Conn, Trx } from '../../platform/db/database.js';
+import { newId } from '../../platform/ids.js';
+import { insertAdjustments } from './adjustments.repository.js';
+import type { ReservationView } from './inventory.types.js';
+import { flipActiveReservations, listReservations } from './reservations.repository.js';
+import { commitStock, releaseStock } from './stock.repository.js';
+import { sumByStockKey } from './stock-key.js';
+
+type ReservationRow = Awaited<ReturnType<typeof listReservations>>[number];
+
+const toView = (r: ReservationRow): ReservationView => ({
+  id: r.id,
+  lineId: r.line_id,
+  sku: r.sku,
+  warehouseId: r.warehouse_id,
+  warehouseCode: r.warehouse_code,
+  quantity: r.quantity,
+  status: r.status,
+});
+
+const withKeys = (rows: readonly ReservationRow[]) =>
+  rows.map((r) => ({ sku: r.sku, warehouseId: r.warehouse_id, quantity: r.quantity }));
+
+/**
+ * Releases the order's active reservations and returns them. Only what the status flip returned is
+ * given back to stock, so a cancel racing an unpaid-order timeout releases once; a second call finds
+ * nothing active and returns [].
+ */
+export async function releaseForOrder(trx: Trx, orderId: string): Promise<ReservationView[]> {
+  const released = await flipActiveReservations(trx, orderId, 'released');
+  for (const level of sumByStockKey(withKeys(released))) await releaseStock(trx, level, level.quantity);
+  return released.map(toView);
+}
+
+/**
+ * Ships the order's active reservations (all, or those of `lineIds`): the units leave on hand and
+ * reserved together, and each stock level's history gets a 'shipment' entry.
+ */
+export async function commitForOrder(
+  trx: Trx,
+  orderId: string,
+  lineIds?: readonly string[],
+): Promise<ReservationView[]> {
+  const committed = await flipActiveReservations(trx, orderId, 'committed', lineIds);
+  const history = [];
+  for (const level of sumByStockKey(withKeys(committed))) {
+    const onHandAfter = await commitStock(trx, level, level.quantity);
+    history.push({
+      id: newId(),
+      sku: level.sku,
+      warehouse_id: level.warehouseId,
+      delta: -level.quantity,
+      on_hand_after: onHandAfter,
+      reason: 'shipment' as const,
+      note: `order ${orderId}`,
+    });
+  }
+  await insertAdjustments(trx, history);
+  return committed.map(toView);
+}
+
+export async function listReservationsForOrder(db: Conn, orderId: string): Promise<ReservationView[]> {
+  return (await listReservations(db, orderId)).map(toView);
+}
