@@ -18,6 +18,13 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres,pglite').split(',');
 const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ADMIN_KEY = 'bench-admin-key-0123456789';
+const SKUS = Number(process.env.BENCH_SKUS ?? 200);
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
 
 async function recreateDatabase(name: string): Promise<string> {
   const client = new pg.Client({ connectionString: PG_ADMIN });
@@ -25,39 +32,82 @@ async function recreateDatabase(name: string): Promise<string> {
   await client.query(`drop database if exists ${name} with (force)`);
   await client.query(`create database ${name}`);
   await client.end();
-  return PG_ADMIN.replace(/\/[^/]*$/, `/${name}`);
+  return withDatabase(PG_ADMIN, name);
 }
 
 function api(pool: Pool) {
-  return async function call(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, expect = [200, 201]) {
+  return async function call(
+    method: 'GET' | 'POST' | 'PUT',
+    url: string,
+    body?: unknown,
+    expect = [200, 201],
+  ) {
     const res = await pool.request({
       method,
       path: url,
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${ADMIN_KEY}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await res.body.text();
-    if (!expect.includes(res.statusCode)) throw new Error(`${method} ${url} → ${res.statusCode} ${text.slice(0, 200)}`);
+    if (!expect.includes(res.statusCode))
+      throw new Error(`${method} ${url} → ${res.statusCode} ${text.slice(0, 200)}`);
     return text ? JSON.parse(text) : undefined;
   };
 }
 
-/** 20 SKUs with effectively unlimited stock, so every order can succeed and we measure the write path. */
+/**
+ * BENCH_SKUS SKUs (default 200) with effectively unlimited stock, so every order can succeed and we
+ * measure the write path. Few SKUs make every order queue on the same stock rows (see bench:flash
+ * for one hot SKU).
+ */
 async function prepareCatalog(call: ReturnType<typeof api>): Promise<string[]> {
-  const category = await call('POST', '/v1/categories', { name: 'Bench', slug: `bench-${Date.now()}`, attributes: [] });
+  const category = await call('POST', '/v1/categories', {
+    name: 'Bench',
+    slug: `bench-${Date.now()}`,
+    attributes: [],
+  });
   const skus: string[] = [];
-  for (let p = 0; p < 4; p++) {
-    const variants = Array.from({ length: 5 }, (_, v) => ({ sku: `BENCH-${p}-${v}`, title: `v${v}`, price: 1000 + p * 100 + v, currency: 'CNY' }));
-    await call('POST', '/v1/products', { categoryId: category.id, title: `Bench product ${p}`, status: 'active', attributes: {}, variants });
+  for (let p = 0; p < SKUS / 5; p++) {
+    const variants = Array.from({ length: 5 }, (_, v) => ({
+      sku: `BENCH-${p}-${v}`,
+      title: `v${v}`,
+      price: 1000 + p * 100 + v,
+      currency: 'CNY',
+    }));
+    await call('POST', '/v1/products', {
+      categoryId: category.id,
+      title: `Bench product ${p}`,
+      status: 'active',
+      attributes: {},
+      variants,
+    });
     skus.push(...variants.map((v) => v.sku));
   }
-  const wh = await call('POST', '/v1/warehouses', { code: 'BENCH-WH', name: 'Bench', country: 'CN', region: 'Shanghai', priority: 1 });
-  for (const sku of skus) await call('PUT', `/v1/inventory/${sku}/${wh.code}`, { onHand: 10_000_000 });
+  const wh = await call('POST', '/v1/warehouses', {
+    code: 'BENCH-WH',
+    name: 'Bench',
+    country: 'CN',
+    region: 'Shanghai',
+    priority: 1,
+  });
+  await Promise.all(
+    skus.map((sku) => call('PUT', `/v1/inventory/${sku}/${wh.code}`, { onHand: 10_000_000 })),
+  );
   return skus;
 }
 
 const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
-const address = { name: 'Bench', phone: '+8613800000000', country: 'CN', province: 'Shanghai', city: 'Shanghai', line1: '1 Bench Road' };
+const address = {
+  name: 'Bench',
+  phone: '+8613800000000',
+  country: 'CN',
+  province: 'Shanghai',
+  city: 'Shanghai',
+  line1: '1 Bench Road',
+};
 
 function randomLines(skus: string[]) {
   const n = 1 + Math.floor(Math.random() * 3);
@@ -70,13 +120,17 @@ async function benchBackend(backend: string): Promise<{ orders: LoadResult; chec
   let env: Record<string, string>;
   let cleanup = () => {};
   if (backend === 'postgres') {
-    env = { DATABASE_URL: await recreateDatabase('ordersync_bench'), DATABASE_POOL_SIZE: String(CONNECTIONS) };
+    // The server's own default pool (a few connections per core), not one per HTTP connection.
+    env = { DATABASE_URL: await recreateDatabase('ordersync_bench') };
   } else {
     const dir = mkdtempSync(path.join(tmpdir(), 'ordersync-bench-'));
     env = { DATA_DIR: dir };
     cleanup = () => rmSync(dir, { recursive: true, force: true });
   }
-  const server = await startServer({ ...env, ORDERSYNC_ADMIN_KEY: ADMIN_KEY, ORDER_PAYMENT_TIMEOUT: '1d' }, 3931);
+  const server = await startServer(
+    { ...env, ORDERSYNC_ADMIN_KEY: ADMIN_KEY, ORDER_PAYMENT_TIMEOUT: '1d' },
+    3931,
+  );
   const pool = new Pool(server.url, { connections: CONNECTIONS, pipelining: 1 });
   const call = api(pool);
   try {
@@ -117,10 +171,25 @@ async function benchBackend(backend: string): Promise<{ orders: LoadResult; chec
 }
 
 function pgbenchTps(): number {
-  const url = PG_ADMIN.replace(/\/[^/]*$/, '/ordersync_pgbench');
-  execFileSync('psql', [PG_ADMIN, '-qc', 'drop database if exists ordersync_pgbench with (force)', '-c', 'create database ordersync_pgbench']);
+  const url = withDatabase(PG_ADMIN, 'ordersync_pgbench');
+  execFileSync('psql', [
+    PG_ADMIN,
+    '-qc',
+    'drop database if exists ordersync_pgbench with (force)',
+    '-c',
+    'create database ordersync_pgbench',
+  ]);
   execFileSync('pgbench', ['-i', '-q', '-s', '10', url], { stdio: 'ignore' });
-  const out = execFileSync('pgbench', ['-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-n', url]).toString();
+  const out = execFileSync('pgbench', [
+    '-c',
+    String(CONNECTIONS),
+    '-j',
+    '2',
+    '-T',
+    String(SECONDS),
+    '-n',
+    url,
+  ]).toString();
   const m = /tps = ([\d.]+)/.exec(out);
   if (!m) throw new Error(`could not read pgbench output:\n${out}`);
   return Number(m[1]);
@@ -129,7 +198,9 @@ function pgbenchTps(): number {
 const line = (label: string, r: LoadResult, unit: string) =>
   `${label.padEnd(22)} ${fmt(r.perSecond).padStart(8)} ${unit}/s   p50 ${fmt(r.p50).padStart(6)} ms   p99 ${fmt(r.p99).padStart(6)} ms   (${r.completed} ok, ${r.failed} failed)`;
 
-console.log(`bench:orders — ${SECONDS} s per phase, ${CONNECTIONS} connections, node ${process.version}`);
+console.log(
+  `bench:orders — ${SECONDS} s per phase, ${CONNECTIONS} connections, ${SKUS} SKUs, node ${process.version}`,
+);
 const results: Record<string, { orders: LoadResult; checkouts: LoadResult }> = {};
 for (const backend of BACKENDS) {
   results[backend] = await benchBackend(backend);

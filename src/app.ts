@@ -94,7 +94,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes, { deps });
-  for (const routes of [apiKeyRoutes, catalogRoutes, inventoryRoutes, cartRoutes, orderRoutes, paymentRoutes, syncRoutes]) {
+  for (const routes of [
+    apiKeyRoutes,
+    catalogRoutes,
+    inventoryRoutes,
+    cartRoutes,
+    orderRoutes,
+    paymentRoutes,
+    syncRoutes,
+  ]) {
     await app.register(routes, { prefix: '/v1', deps });
   }
   return app;

@@ -1,4 +1,4 @@
-import { start, ensureAdminKey, openDatabase, serve } from './main.js';
+import { ensureAdminKey, openDatabase, serve, start } from './main.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { seedDemoData } from './seed.js';
@@ -14,7 +14,8 @@ async function main(command: string | undefined): Promise<void> {
   switch (command) {
     case 'start':
     case 'serve': {
-      const running = command === 'start' ? await start(config) : await serve(config, await openDatabase(config));
+      const running =
+        command === 'start' ? await start(config) : await serve(config, await openDatabase(config));
       const shutdown = async (signal: string) => {
         running.app.log.info({ signal }, 'shutting down');
         await running.stop();

@@ -3,7 +3,7 @@ import { buildApp, buildOrderHooks } from './app.js';
 import { scheduledOrderJobs } from './modules/orders/index.js';
 import { countApiKeys, createApiKey, hashKey } from './platform/auth/api-keys.js';
 import type { Config } from './platform/config.js';
-import { type DatabaseHandle, connectDatabase } from './platform/db/connect.js';
+import { connectDatabase, type DatabaseHandle } from './platform/db/connect.js';
 import type { Db } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { Scheduler } from './platform/scheduler.js';
@@ -23,8 +23,13 @@ export async function openDatabase(config: Config): Promise<DatabaseHandle> {
  */
 export async function ensureAdminKey(db: Db, config: Config): Promise<string | undefined> {
   if (config.adminKey) {
-    const known = await db.selectFrom('api_keys').select('id').where('key_hash', '=', hashKey(config.adminKey)).executeTakeFirst();
-    if (!known) await createApiKey(db, { name: 'admin (ORDERSYNC_ADMIN_KEY)', role: 'admin', key: config.adminKey });
+    const known = await db
+      .selectFrom('api_keys')
+      .select('id')
+      .where('key_hash', '=', hashKey(config.adminKey))
+      .executeTakeFirst();
+    if (!known)
+      await createApiKey(db, { name: 'admin (ORDERSYNC_ADMIN_KEY)', role: 'admin', key: config.adminKey });
     return undefined;
   }
   if ((await countApiKeys(db)) > 0) return undefined;
@@ -40,7 +45,11 @@ export interface Running {
 /** Starts the HTTP server and the in-process scheduler on an already migrated database. */
 export async function serve(config: Config, handle: DatabaseHandle): Promise<Running> {
   const app = await buildApp({ db: handle.db, dbKind: handle.kind, config });
-  const scheduler = new Scheduler(scheduledOrderJobs(handle.db, buildOrderHooks()), config.schedulerIntervalMs, app.log);
+  const scheduler = new Scheduler(
+    scheduledOrderJobs(handle.db, buildOrderHooks()),
+    config.schedulerIntervalMs,
+    app.log,
+  );
   const url = await app.listen({ port: config.port, host: config.host });
   scheduler.start();
   return {
@@ -67,7 +76,10 @@ export async function start(config: Config): Promise<Running> {
     `  API docs:   ${running.url}/docs`,
     `  Health:     ${running.url}/healthz`,
   ];
-  if (seeded) lines.push(`  Demo data:  ${seeded.products} products, ${seeded.skus} SKUs, ${seeded.warehouses} warehouses`);
+  if (seeded)
+    lines.push(
+      `  Demo data:  ${seeded.products} products, ${seeded.skus} SKUs, ${seeded.warehouses} warehouses`,
+    );
   if (newKey) lines.push(`  Admin key:  ${newKey}   (shown once; keep it)`);
   process.stdout.write(`${lines.join('\n')}\n\n`);
   return running;

@@ -20,7 +20,11 @@ async function fingerprint(t: TestApp): Promise<Record<string, string>> {
     order by table_name`.execute(t.db);
   const out: Record<string, string> = {};
   for (const { table_name } of rows) {
-    const r = await sql<{ h: string | null }>`select md5(string_agg(x::text, '|' order by x::text)) as h from ${sql.table(table_name)} x`.execute(t.db);
+    const r = await sql<{
+      h: string | null;
+    }>`select md5(string_agg(x::text, '|' order by x::text)) as h from ${sql.table(table_name)} x`.execute(
+      t.db,
+    );
     out[table_name] = r.rows[0]?.h ?? 'empty';
   }
   return out;
@@ -33,7 +37,11 @@ const without = (obj: Record<string, unknown>, path: string[]): Record<string, u
   delete node[path.at(-1)!];
   return copy;
 };
-const withValue = (obj: Record<string, unknown>, path: (string | number)[], value: unknown): Record<string, unknown> => {
+const withValue = (
+  obj: Record<string, unknown>,
+  path: (string | number)[],
+  value: unknown,
+): Record<string, unknown> => {
   const copy = structuredClone(obj);
   let node: Record<string | number, unknown> = copy;
   for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
@@ -47,8 +55,18 @@ describe('bad input', () => {
   it('answers 100+ malformed requests with 4xx problem+json and changes no row', async () => {
     const s = await stockedSku(t(), 10);
     const [draftSku] = await createProduct(t(), [100]);
-    await t().request({ method: 'PATCH', url: `/v1/products/${draftSku!.productId}`, payload: { status: 'draft' } });
-    const order = (await t().request({ method: 'POST', url: '/v1/orders', payload: orderBody([{ sku: s.sku, quantity: 1 }]) })).json();
+    await t().request({
+      method: 'PATCH',
+      url: `/v1/products/${draftSku!.productId}`,
+      payload: { status: 'draft' },
+    });
+    const order = (
+      await t().request({
+        method: 'POST',
+        url: '/v1/orders',
+        payload: orderBody([{ sku: s.sku, quantity: 1 }]),
+      })
+    ).json();
     const cart = (await t().request({ method: 'POST', url: '/v1/carts', payload: {} })).json();
     const good = orderBody([{ sku: s.sku, quantity: 1 }]) as Record<string, unknown>;
     const mb = 'x'.repeat(1024 * 1024);
@@ -59,10 +77,31 @@ describe('bad input', () => {
       attempts.push({ name, method: 'POST', url, payload, headers });
 
     // Broken JSON and wrong content types
-    for (const raw of ['{', '{"customer":', 'nul', '[', '{"a":1,}', "{'a':1}", '{"lines": [}', '{}x', '{"q": NaN}', '\u0000\u0001', '"just a string"', '123', 'true', '[]']) {
+    for (const raw of [
+      '{',
+      '{"customer":',
+      'nul',
+      '[',
+      '{"a":1,}',
+      "{'a':1}",
+      '{"lines": [}',
+      '{}x',
+      '{"q": NaN}',
+      '\u0000\u0001',
+      '"just a string"',
+      '123',
+      'true',
+      '[]',
+    ]) {
       post(`broken json ${JSON.stringify(raw)}`, raw, '/v1/orders', { 'content-type': 'application/json' });
     }
-    for (const type of ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'image/png']) {
+    for (const type of [
+      'text/plain',
+      'application/xml',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'image/png',
+    ]) {
       post(`content type ${type}`, JSON.stringify(good), '/v1/orders', { 'content-type': type });
     }
     post('empty json body', '', '/v1/orders', { 'content-type': 'application/json' });
@@ -71,27 +110,65 @@ describe('bad input', () => {
     for (const path of [['customer'], ['lines'], ['addresses'], ['paymentMethod'], ['customer', 'email']]) {
       post(`missing ${path.join('.')}`, without(good, path));
     }
-    for (const field of ['sku', 'quantity']) post(`missing line ${field}`, withValue(good, ['lines', 0], without({ sku: s.sku, quantity: 1 }, [field])));
+    for (const field of ['sku', 'quantity'])
+      post(
+        `missing line ${field}`,
+        withValue(good, ['lines', 0], without({ sku: s.sku, quantity: 1 }, [field])),
+      );
     for (const field of ['name', 'phone', 'country', 'city', 'line1']) {
       post(`missing address ${field}`, withValue(good, ['addresses', 'home'], without(address(), [field])));
     }
 
     // Wrong types
     const wrongTypes: Array<[(string | number)[], unknown]> = [
-      [['customer'], 'someone'], [['lines'], { sku: s.sku }], [['lines', 0, 'quantity'], '1'], [['lines', 0, 'quantity'], 1.5],
-      [['lines', 0, 'quantity'], true], [['lines', 0, 'sku'], 123], [['customer', 'email'], 5], [['addresses'], [address()]],
-      [['paymentMethod'], 1], [['channel'], 3], [['note'], {}], [['lines', 0], 'sku'], [['addresses', 'home'], 'Shanghai'],
-      [['customer', 'phone'], 13800138000], [['lines', 0, 'shipTo'], 1],
+      [['customer'], 'someone'],
+      [['lines'], { sku: s.sku }],
+      [['lines', 0, 'quantity'], '1'],
+      [['lines', 0, 'quantity'], 1.5],
+      [['lines', 0, 'quantity'], true],
+      [['lines', 0, 'sku'], 123],
+      [['customer', 'email'], 5],
+      [['addresses'], [address()]],
+      [['paymentMethod'], 1],
+      [['channel'], 3],
+      [['note'], {}],
+      [['lines', 0], 'sku'],
+      [['addresses', 'home'], 'Shanghai'],
+      [['customer', 'phone'], 13800138000],
+      [['lines', 0, 'shipTo'], 1],
     ];
-    for (const [path, value] of wrongTypes) post(`wrong type ${path.join('.')}=${JSON.stringify(value)}`, withValue(good, path, value));
+    for (const [path, value] of wrongTypes)
+      post(`wrong type ${path.join('.')}=${JSON.stringify(value)}`, withValue(good, path, value));
 
     // Out-of-range and impossible values
-    for (const q of [0, -1, 1e9, 1000, null, 2 ** 53, -0.5]) post(`quantity ${q}`, withValue(good, ['lines', 0, 'quantity'], q));
+    for (const q of [0, -1, 1e9, 1000, null, 2 ** 53, -0.5])
+      post(`quantity ${q}`, withValue(good, ['lines', 0, 'quantity'], q));
     post('no lines', withValue(good, ['lines'], []));
-    post('10 000 lines', withValue(good, ['lines'], Array.from({ length: 10_000 }, () => ({ sku: s.sku, quantity: 1 }))));
-    post('101 lines', withValue(good, ['lines'], Array.from({ length: 101 }, () => ({ sku: s.sku, quantity: 1 }))));
+    post(
+      '10 000 lines',
+      withValue(
+        good,
+        ['lines'],
+        Array.from({ length: 10_000 }, () => ({ sku: s.sku, quantity: 1 })),
+      ),
+    );
+    post(
+      '101 lines',
+      withValue(
+        good,
+        ['lines'],
+        Array.from({ length: 101 }, () => ({ sku: s.sku, quantity: 1 })),
+      ),
+    );
     post('no addresses', withValue(good, ['addresses'], {}));
-    post('11 addresses', withValue(good, ['addresses'], Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`a${i}`, address()]))));
+    post(
+      '11 addresses',
+      withValue(
+        good,
+        ['addresses'],
+        Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`a${i}`, address()])),
+      ),
+    );
     post('1 MB note', withValue(good, ['note'], mb));
     post('1 MB sku', withValue(good, ['lines', 0, 'sku'], mb.slice(0, 1000 * 1000)));
     post('long sku', withValue(good, ['lines', 0, 'sku'], 'S'.repeat(65)));
@@ -109,7 +186,9 @@ describe('bad input', () => {
     post('client price on a line', withValue(good, ['lines', 0], { sku: s.sku, quantity: 1, unitPrice: 1 }));
     post('unknown customer field', withValue(good, ['customer', 'vip'], true));
     post('unknown address field', withValue(good, ['addresses', 'home', 'floor'], 3));
-    post('__proto__ field', '{"__proto__": {"admin": true}, "customer": {"email": "a@b.cn"}}', '/v1/orders', { 'content-type': 'application/json' });
+    post('__proto__ field', '{"__proto__": {"admin": true}, "customer": {"email": "a@b.cn"}}', '/v1/orders', {
+      'content-type': 'application/json',
+    });
     post('constructor field', { ...good, constructor: { prototype: {} } });
 
     // Refused by business rules, after validation
@@ -120,12 +199,27 @@ describe('bad input', () => {
     post('too long idempotency key', good, '/v1/orders', { 'idempotency-key': 'k'.repeat(300) });
 
     // Query strings and path parameters
-    for (const q of ['limit=0', 'limit=abc', 'limit=100000', 'status=lost', 'from=yesterday', 'to=2024-13-45', 'cursor=!!!', 'cursor=e30', 'unknown=1', 'q=']) {
+    for (const q of [
+      'limit=0',
+      'limit=abc',
+      'limit=100000',
+      'status=lost',
+      'from=yesterday',
+      'to=2024-13-45',
+      'cursor=!!!',
+      'cursor=e30',
+      'unknown=1',
+      'q=',
+    ]) {
       attempts.push({ name: `GET /v1/orders?${q}`, method: 'GET', url: `/v1/orders?${q}` });
     }
     attempts.push({ name: 'order id not a uuid', method: 'GET', url: '/v1/orders/42' });
     attempts.push({ name: 'order id unknown', method: 'GET', url: `/v1/orders/${missingUuid}` });
-    attempts.push({ name: 'sql in id', method: 'GET', url: `/v1/orders/${encodeURIComponent("1' or '1'='1")}` });
+    attempts.push({
+      name: 'sql in id',
+      method: 'GET',
+      url: `/v1/orders/${encodeURIComponent("1' or '1'='1")}`,
+    });
     for (const q of ['after=nope', 'limit=0', 'limit=5000', `after=${missingUuid}`]) {
       attempts.push({ name: `GET /v1/events?${q}`, method: 'GET', url: `/v1/events?${q}` });
     }
@@ -139,8 +233,16 @@ describe('bad input', () => {
     post('cancel with 1 MB reason', { reason: mb }, `/v1/orders/${order.id}/cancel`);
     post('payment with unknown provider', { provider: 'paypal' }, `/v1/orders/${order.id}/payments`);
     post('payment of 0', { provider: 'sandbox', amount: 0 }, `/v1/orders/${order.id}/payments`);
-    post('payment over the total', { provider: 'sandbox', amount: 10 ** 9 }, `/v1/orders/${order.id}/payments`);
-    post('payment with float amount', { provider: 'sandbox', amount: 10.5 }, `/v1/orders/${order.id}/payments`);
+    post(
+      'payment over the total',
+      { provider: 'sandbox', amount: 10 ** 9 },
+      `/v1/orders/${order.id}/payments`,
+    );
+    post(
+      'payment with float amount',
+      { provider: 'sandbox', amount: 10.5 },
+      `/v1/orders/${order.id}/payments`,
+    );
     post('pay unknown payment', undefined, `/v1/payments/${missingUuid}/pay`);
 
     // Carts
@@ -150,32 +252,109 @@ describe('bad input', () => {
     post('cart item quantity string', { sku: s.sku, quantity: 'two' }, `/v1/carts/${cart.id}/items`);
     post('cart item into unknown cart', { sku: s.sku, quantity: 1 }, `/v1/carts/${missingUuid}/items`);
     post('cart id not a uuid', { sku: s.sku, quantity: 1 }, '/v1/carts/cart-1/items');
-    post('checkout empty cart', { customer: { email: 'a@b.cn' }, addresses: { home: address() }, paymentMethod: 'sandbox' }, `/v1/carts/${cart.id}/checkout`);
-    post('checkout without addresses', { customer: { email: 'a@b.cn' }, paymentMethod: 'sandbox' }, `/v1/carts/${cart.id}/checkout`);
-    attempts.push({ name: 'patch unknown cart item', method: 'PATCH', url: `/v1/carts/${cart.id}/items/${missingUuid}`, payload: { quantity: 2 } });
-    attempts.push({ name: 'patch cart item to -3', method: 'PATCH', url: `/v1/carts/${cart.id}/items/${missingUuid}`, payload: { quantity: -3 } });
-    attempts.push({ name: 'delete unknown cart item', method: 'DELETE', url: `/v1/carts/${cart.id}/items/${missingUuid}` });
+    post(
+      'checkout empty cart',
+      { customer: { email: 'a@b.cn' }, addresses: { home: address() }, paymentMethod: 'sandbox' },
+      `/v1/carts/${cart.id}/checkout`,
+    );
+    post(
+      'checkout without addresses',
+      { customer: { email: 'a@b.cn' }, paymentMethod: 'sandbox' },
+      `/v1/carts/${cart.id}/checkout`,
+    );
+    attempts.push({
+      name: 'patch unknown cart item',
+      method: 'PATCH',
+      url: `/v1/carts/${cart.id}/items/${missingUuid}`,
+      payload: { quantity: 2 },
+    });
+    attempts.push({
+      name: 'patch cart item to -3',
+      method: 'PATCH',
+      url: `/v1/carts/${cart.id}/items/${missingUuid}`,
+      payload: { quantity: -3 },
+    });
+    attempts.push({
+      name: 'delete unknown cart item',
+      method: 'DELETE',
+      url: `/v1/carts/${cart.id}/items/${missingUuid}`,
+    });
 
     // Catalog and inventory writes
-    const product = { categoryId: missingUuid, title: 'X', status: 'active', attributes: {}, variants: [{ sku: 'BAD-1', price: 100, currency: 'CNY' }] };
+    const product = {
+      categoryId: missingUuid,
+      title: 'X',
+      status: 'active',
+      attributes: {},
+      variants: [{ sku: 'BAD-1', price: 100, currency: 'CNY' }],
+    };
     post('product in unknown category', product, '/v1/products');
     post('product with negative price', withValue(product, ['variants', 0, 'price'], -1), '/v1/products');
     post('product with float price', withValue(product, ['variants', 0, 'price'], 9.99), '/v1/products');
-    post('product with lowercase currency', withValue(product, ['variants', 0, 'currency'], 'cny'), '/v1/products');
+    post(
+      'product with lowercase currency',
+      withValue(product, ['variants', 0, 'currency'], 'cny'),
+      '/v1/products',
+    );
     post('product with no variants', withValue(product, ['variants'], []), '/v1/products');
     post('product with bad status', withValue(product, ['status'], 'live'), '/v1/products');
     post('product with existing sku', withValue(product, ['variants', 0, 'sku'], s.sku), '/v1/products');
     post('category with bad slug', { name: 'X', slug: 'Not A Slug', attributes: [] }, '/v1/categories');
-    post('category with bad attribute type', { name: 'X', slug: 'x-bad', attributes: [{ name: 'a', type: 'date', required: true }] }, '/v1/categories');
-    post('warehouse with bad country', { code: 'W-BAD', name: 'W', country: 'China', region: 'Shanghai' }, '/v1/warehouses');
-    post('adjustment of 0', { sku: s.sku, warehouse: s.warehouse, delta: 0, reason: 'count' }, '/v1/inventory/adjustments');
-    post('adjustment below reserved', { sku: s.sku, warehouse: s.warehouse, delta: -10, reason: 'damage' }, '/v1/inventory/adjustments');
-    post('adjustment with unknown reason', { sku: s.sku, warehouse: s.warehouse, delta: 1, reason: 'magic' }, '/v1/inventory/adjustments');
-    attempts.push({ name: 'set negative on hand', method: 'PUT', url: `/v1/inventory/${s.sku}/${s.warehouse}`, payload: { onHand: -5 } });
-    attempts.push({ name: 'set on hand below reserved', method: 'PUT', url: `/v1/inventory/${s.sku}/${s.warehouse}`, payload: { onHand: 0 } });
-    attempts.push({ name: 'set stock of unknown sku', method: 'PUT', url: `/v1/inventory/NOPE/${s.warehouse}`, payload: { onHand: 5 } });
-    attempts.push({ name: 'set stock in unknown warehouse', method: 'PUT', url: `/v1/inventory/${s.sku}/NOPE`, payload: { onHand: 5 } });
-    attempts.push({ name: 'patch product with unknown field', method: 'PATCH', url: `/v1/products/${s.productId}`, payload: { price: 1 } });
+    post(
+      'category with bad attribute type',
+      { name: 'X', slug: 'x-bad', attributes: [{ name: 'a', type: 'date', required: true }] },
+      '/v1/categories',
+    );
+    post(
+      'warehouse with bad country',
+      { code: 'W-BAD', name: 'W', country: 'China', region: 'Shanghai' },
+      '/v1/warehouses',
+    );
+    post(
+      'adjustment of 0',
+      { sku: s.sku, warehouse: s.warehouse, delta: 0, reason: 'count' },
+      '/v1/inventory/adjustments',
+    );
+    post(
+      'adjustment below reserved',
+      { sku: s.sku, warehouse: s.warehouse, delta: -10, reason: 'damage' },
+      '/v1/inventory/adjustments',
+    );
+    post(
+      'adjustment with unknown reason',
+      { sku: s.sku, warehouse: s.warehouse, delta: 1, reason: 'magic' },
+      '/v1/inventory/adjustments',
+    );
+    attempts.push({
+      name: 'set negative on hand',
+      method: 'PUT',
+      url: `/v1/inventory/${s.sku}/${s.warehouse}`,
+      payload: { onHand: -5 },
+    });
+    attempts.push({
+      name: 'set on hand below reserved',
+      method: 'PUT',
+      url: `/v1/inventory/${s.sku}/${s.warehouse}`,
+      payload: { onHand: 0 },
+    });
+    attempts.push({
+      name: 'set stock of unknown sku',
+      method: 'PUT',
+      url: `/v1/inventory/NOPE/${s.warehouse}`,
+      payload: { onHand: 5 },
+    });
+    attempts.push({
+      name: 'set stock in unknown warehouse',
+      method: 'PUT',
+      url: `/v1/inventory/${s.sku}/NOPE`,
+      payload: { onHand: 5 },
+    });
+    attempts.push({
+      name: 'patch product with unknown field',
+      method: 'PATCH',
+      url: `/v1/products/${s.productId}`,
+      payload: { price: 1 },
+    });
 
     expect(attempts.length).toBeGreaterThanOrEqual(100);
     const before = await fingerprint(t());
@@ -185,12 +364,24 @@ describe('bad input', () => {
       const res = await t().request({
         method: a.method,
         url: a.url,
-        ...(a.payload === undefined ? {} : raw ? { payload: a.payload as string } : { payload: a.payload as object }),
+        ...(a.payload === undefined
+          ? {}
+          : raw
+            ? { payload: a.payload as string }
+            : { payload: a.payload as object }),
         headers: a.headers,
       });
       const isProblem = /^application\/problem\+json/.test(String(res.headers['content-type']));
       const body = isProblem ? res.json() : undefined;
-      if (res.statusCode < 400 || res.statusCode >= 500 || !isProblem || !body?.type || !body?.title || body?.status !== res.statusCode || !body?.detail) {
+      if (
+        res.statusCode < 400 ||
+        res.statusCode >= 500 ||
+        !isProblem ||
+        !body?.type ||
+        !body?.title ||
+        body?.status !== res.statusCode ||
+        !body?.detail
+      ) {
         failures.push(`${a.name}: ${res.statusCode} ${res.body.slice(0, 200)}`);
       }
     }

@@ -5,7 +5,9 @@ describe('platform', () => {
   const t = useTestApp();
 
   it('answers health and readiness without a key', async () => {
-    expect((await t().request({ method: 'GET', url: '/healthz', key: null })).json()).toEqual({ status: 'ok' });
+    expect((await t().request({ method: 'GET', url: '/healthz', key: null })).json()).toEqual({
+      status: 'ok',
+    });
     const ready = await t().request({ method: 'GET', url: '/readyz', key: null });
     expect(ready.statusCode).toBe(200);
     expect(ready.json().checks[0]).toMatchObject({ ok: true });
@@ -13,7 +15,11 @@ describe('platform', () => {
 
   it('refuses /v1 without a valid key, as a problem', async () => {
     expectProblem(await t().request({ method: 'GET', url: '/v1/api-keys', key: null }), 401, 'unauthorized');
-    expectProblem(await t().request({ method: 'GET', url: '/v1/api-keys', key: 'osk_nope' }), 401, 'unauthorized');
+    expectProblem(
+      await t().request({ method: 'GET', url: '/v1/api-keys', key: 'osk_nope' }),
+      401,
+      'unauthorized',
+    );
   });
 
   it('checks roles: a storefront key may not manage keys', async () => {
@@ -22,16 +28,28 @@ describe('platform', () => {
   });
 
   it('creates keys with a role and stores only their hash', async () => {
-    const res = await t().request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'wms', role: 'warehouse' } });
+    const res = await t().request({
+      method: 'POST',
+      url: '/v1/api-keys',
+      payload: { name: 'wms', role: 'warehouse' },
+    });
     expect(res.statusCode).toBe(201);
     const { key } = res.json();
-    const row = await t().db.selectFrom('api_keys').selectAll().where('name', '=', 'wms').executeTakeFirstOrThrow();
+    const row = await t()
+      .db.selectFrom('api_keys')
+      .selectAll()
+      .where('name', '=', 'wms')
+      .executeTakeFirstOrThrow();
     expect(row.key_hash).not.toContain(key);
     expect(row.role).toBe('warehouse');
   });
 
   it('lists each bad field of a body', async () => {
-    const res = await t().request({ method: 'POST', url: '/v1/api-keys', payload: { role: 'king', extra: 1 } });
+    const res = await t().request({
+      method: 'POST',
+      url: '/v1/api-keys',
+      payload: { role: 'king', extra: 1 },
+    });
     const body = expectProblem(res, 400, 'validation_failed');
     const fields = body.errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['body.name', 'body.extra']));

@@ -10,10 +10,21 @@ export interface BenchServer {
 
 /** Starts `ordersync start` in its own process, so the load generator does not share its event loop. */
 export async function startServer(env: Record<string, string>, port: number): Promise<BenchServer> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), cli, 'start'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load.
+    [
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      import.meta.resolve('tsx'),
+      cli,
+      'start',
+    ],
+    {
+      env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

@@ -76,7 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR || './data'),
     databaseUrl,
-    databasePoolSize: int('DATABASE_POOL_SIZE', 20, 1, 500),
+    databasePoolSize: int('DATABASE_POOL_SIZE', 8, 1, 500),
     adminKey,
     logLevel,
     orderPaymentTimeoutSeconds: duration('ORDER_PAYMENT_TIMEOUT', 30 * 60),

@@ -32,7 +32,8 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string) => new AppError('not_found', `${what} ${id} was not found`);
+export const notFound = (what: string, id: string) =>
+  new AppError('not_found', `${what} ${id} was not found`);
 
 export const invalid = (errors: FieldError[], message = 'The request is not valid') =>
   new AppError('validation_failed', message, { errors });

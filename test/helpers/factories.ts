@@ -13,7 +13,11 @@ export interface StockedSku {
 /** A category with no attribute schema, for tests that only need something to sell. */
 export async function createCategory(t: TestApp): Promise<string> {
   const u = uniq();
-  const res = await t.request({ method: 'POST', url: '/v1/categories', payload: { name: `Test ${u}`, slug: `test-${u}`, attributes: [] } });
+  const res = await t.request({
+    method: 'POST',
+    url: '/v1/categories',
+    payload: { name: `Test ${u}`, slug: `test-${u}`, attributes: [] },
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json().id;
 }
@@ -26,7 +30,14 @@ export async function createProduct(t: TestApp, prices: number[], currency = 'CN
   const res = await t.request({
     method: 'POST',
     url: '/v1/products',
-    payload: { categoryId, title: `Test product ${u}`, description: 'for tests', status: 'active', attributes: {}, variants },
+    payload: {
+      categoryId,
+      title: `Test product ${u}`,
+      description: 'for tests',
+      status: 'active',
+      attributes: {},
+      variants,
+    },
   });
   expect(res.statusCode, res.body).toBe(201);
   const productId = res.json().id;
@@ -41,19 +52,38 @@ export async function createWarehouse(
   const res = await t.request({
     method: 'POST',
     url: '/v1/warehouses',
-    payload: { code, name: `Warehouse ${code}`, country: 'CN', region: input.region ?? 'Shanghai', priority: input.priority ?? 100 },
+    payload: {
+      code,
+      name: `Warehouse ${code}`,
+      country: 'CN',
+      region: input.region ?? 'Shanghai',
+      priority: input.priority ?? 100,
+    },
   });
   expect(res.statusCode, res.body).toBe(201);
   return { id: res.json().id, code };
 }
 
-export async function setStock(t: TestApp, sku: string, warehouseCode: string, onHand: number): Promise<void> {
-  const res = await t.request({ method: 'PUT', url: `/v1/inventory/${sku}/${warehouseCode}`, payload: { onHand } });
+export async function setStock(
+  t: TestApp,
+  sku: string,
+  warehouseCode: string,
+  onHand: number,
+): Promise<void> {
+  const res = await t.request({
+    method: 'PUT',
+    url: `/v1/inventory/${sku}/${warehouseCode}`,
+    payload: { onHand },
+  });
   expect(res.statusCode, res.body).toBeLessThan(300);
 }
 
 /** One SKU with `onHand` units in a fresh warehouse. */
-export async function stockedSku(t: TestApp, onHand: number, price = 2599): Promise<StockedSku & { warehouse: string }> {
+export async function stockedSku(
+  t: TestApp,
+  onHand: number,
+  price = 2599,
+): Promise<StockedSku & { warehouse: string }> {
   const [item] = await createProduct(t, [price]);
   const wh = await createWarehouse(t);
   await setStock(t, item!.sku, wh.code, onHand);
@@ -72,7 +102,10 @@ export const address = (overrides: Record<string, string> = {}) => ({
   ...overrides,
 });
 
-export function orderBody(lines: Array<{ sku: string; quantity: number; shipTo?: string }>, overrides: Record<string, unknown> = {}) {
+export function orderBody(
+  lines: Array<{ sku: string; quantity: number; shipTo?: string }>,
+  overrides: Record<string, unknown> = {},
+) {
   return {
     customer: { email: `buyer-${uniq()}@example.com`, phone: '+8613800138000', name: 'Li Lei' },
     lines,
@@ -84,7 +117,11 @@ export function orderBody(lines: Array<{ sku: string; quantity: number; shipTo?:
 
 /** Sums reserved units of a SKU over all warehouses, straight from the table. */
 export async function reservedUnits(t: TestApp, sku: string): Promise<{ reserved: number; onHand: number }> {
-  const rows = await t.db.selectFrom('stock_levels').select(['reserved', 'on_hand']).where('sku', '=', sku).execute();
+  const rows = await t.db
+    .selectFrom('stock_levels')
+    .select(['reserved', 'on_hand'])
+    .where('sku', '=', sku)
+    .execute();
   return {
     reserved: rows.reduce((s, r) => s + r.reserved, 0),
     onHand: rows.reduce((s, r) => s + r.on_hand, 0),

@@ -39,7 +39,8 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     config,
     adminKey,
     async keyFor(role) {
-      if (!keys.has(role)) keys.set(role, (await createApiKey(database.db, { name: `test ${role}`, role })).key);
+      if (!keys.has(role))
+        keys.set(role, (await createApiKey(database.db, { name: `test ${role}`, role })).key);
       return keys.get(role)!;
     },
     request({ key, headers, ...options }) {
@@ -74,7 +75,12 @@ export function expectProblem(res: LightMyRequestResponse, status: number, code?
   expect(res.statusCode, res.body).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   const body = res.json();
-  expect(body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
   if (code) expect(body.code).toBe(code);
   return body;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach } from 'vitest';
-import { type DatabaseHandle, type DatabaseKind, connectDatabase } from '../../src/platform/db/connect.js';
+import { connectDatabase, type DatabaseHandle, type DatabaseKind } from '../../src/platform/db/connect.js';
 import type { Db } from '../../src/platform/db/database.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -31,7 +31,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = await connectDatabase({ databaseUrl: TEST_DATABASE_URL, poolSize: 1 });
   await admin.pool!.query(`create schema ${schema}`);
   await admin.close();
-  const handle: DatabaseHandle = await connectDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 20 });
+  const handle: DatabaseHandle = await connectDatabase({
+    databaseUrl: TEST_DATABASE_URL,
+    schema,
+    poolSize: 20,
+  });
   return {
     db: handle.db,
     kind: 'postgres',
@@ -45,4 +49,3 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
-

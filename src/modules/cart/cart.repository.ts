@@ -18,7 +18,13 @@ export async function lockCart(trx: Trx, id: string): Promise<CartRow | undefine
 }
 
 export async function findCartItems(db: Conn, cartId: string): Promise<CartItemRow[]> {
-  return db.selectFrom('cart_items').selectAll().where('cart_id', '=', cartId).orderBy('created_at').orderBy('id').execute();
+  return db
+    .selectFrom('cart_items')
+    .selectAll()
+    .where('cart_id', '=', cartId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 /**
@@ -26,16 +32,26 @@ export async function findCartItems(db: Conn, cartId: string): Promise<CartItemR
  * turns into a clear error first.
  *   insert … on conflict (cart_id, sku) do update set quantity = cart_items.quantity + excluded.quantity
  */
-export async function upsertCartItem(trx: Trx, item: { id: string; cart_id: string; sku: string; quantity: number }) {
+export async function upsertCartItem(
+  trx: Trx,
+  item: { id: string; cart_id: string; sku: string; quantity: number },
+) {
   return trx
     .insertInto('cart_items')
     .values(item)
-    .onConflict((oc) => oc.columns(['cart_id', 'sku']).doUpdateSet({ quantity: sql`cart_items.quantity + excluded.quantity` }))
+    .onConflict((oc) =>
+      oc.columns(['cart_id', 'sku']).doUpdateSet({ quantity: sql`cart_items.quantity + excluded.quantity` }),
+    )
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
-export async function setCartItemQuantity(trx: Trx, cartId: string, itemId: string, quantity: number): Promise<boolean> {
+export async function setCartItemQuantity(
+  trx: Trx,
+  cartId: string,
+  itemId: string,
+  quantity: number,
+): Promise<boolean> {
   const r = await trx
     .updateTable('cart_items')
     .set({ quantity })
@@ -46,10 +62,22 @@ export async function setCartItemQuantity(trx: Trx, cartId: string, itemId: stri
 }
 
 export async function deleteCartItem(trx: Trx, cartId: string, itemId: string): Promise<boolean> {
-  const r = await trx.deleteFrom('cart_items').where('cart_id', '=', cartId).where('id', '=', itemId).executeTakeFirst();
+  const r = await trx
+    .deleteFrom('cart_items')
+    .where('cart_id', '=', cartId)
+    .where('id', '=', itemId)
+    .executeTakeFirst();
   return r.numDeletedRows > 0n;
 }
 
-export async function touchCart(trx: Trx, id: string, changes: Partial<{ currency: string; status: 'checked_out'; order_id: string }> = {}) {
-  await trx.updateTable('carts').set({ ...changes, updated_at: new Date() }).where('id', '=', id).execute();
+export async function touchCart(
+  trx: Trx,
+  id: string,
+  changes: Partial<{ currency: string; status: 'checked_out'; order_id: string }> = {},
+) {
+  await trx
+    .updateTable('carts')
+    .set({ ...changes, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
 }

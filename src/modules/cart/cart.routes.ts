@@ -1,8 +1,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../app.js';
 import { Order } from '../orders/index.js';
-import { AddItemBody, Cart, CartItemParams, CartParams, ChangeItemBody, CheckoutBody, CreateCartBody } from './cart.schemas.js';
-import { addCartItem, changeCartItem, checkoutCart, createCart, getCart, removeCartItem } from './cart.service.js';
+import {
+  AddItemBody,
+  Cart,
+  CartItemParams,
+  CartParams,
+  ChangeItemBody,
+  CheckoutBody,
+  CreateCartBody,
+} from './cart.schemas.js';
+import {
+  addCartItem,
+  changeCartItem,
+  checkoutCart,
+  createCart,
+  getCart,
+  removeCartItem,
+} from './cart.service.js';
 
 export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const config = { roles: ['storefront', 'support', 'channel'] as const };
@@ -16,20 +31,48 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
 
   app.get(
     '/carts/:id',
-    { config, schema: { tags, summary: 'A cart with current prices and stock', params: CartParams, response: { 200: Cart } } },
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'A cart with current prices and stock',
+        params: CartParams,
+        response: { 200: Cart },
+      },
+    },
     async (request) => getCart(deps.db, request.params.id),
   );
 
   app.post(
     '/carts/:id/items',
-    { config, schema: { tags, summary: 'Add a SKU (adds to its line if present)', params: CartParams, body: AddItemBody, response: { 201: Cart } } },
-    async (request, reply) => reply.status(201).send(await addCartItem(deps.db, request.params.id, request.body)),
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Add a SKU (adds to its line if present)',
+        params: CartParams,
+        body: AddItemBody,
+        response: { 201: Cart },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await addCartItem(deps.db, request.params.id, request.body)),
   );
 
   app.patch(
     '/carts/:id/items/:itemId',
-    { config, schema: { tags, summary: 'Change a line quantity', params: CartItemParams, body: ChangeItemBody, response: { 200: Cart } } },
-    async (request) => changeCartItem(deps.db, request.params.id, request.params.itemId, request.body.quantity),
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Change a line quantity',
+        params: CartItemParams,
+        body: ChangeItemBody,
+        response: { 200: Cart },
+      },
+    },
+    async (request) =>
+      changeCartItem(deps.db, request.params.id, request.params.itemId, request.body.quantity),
   );
 
   app.delete(
@@ -42,7 +85,13 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
     '/carts/:id/checkout',
     {
       config,
-      schema: { tags, summary: 'Place the order for this cart', params: CartParams, body: CheckoutBody, response: { 201: Order } },
+      schema: {
+        tags,
+        summary: 'Place the order for this cart',
+        params: CartParams,
+        body: CheckoutBody,
+        response: { 201: Order },
+      },
     },
     async (request, reply) => {
       const order = await checkoutCart(deps.db, request.params.id, request.body, {

@@ -10,7 +10,9 @@ export const CartItem = Type.Object({
   unitPrice: Type.Union([Money(), Type.Null()]),
   lineTotal: Type.Union([Money(), Type.Null()]),
   available: Type.Integer({ description: 'Units that can be sold now, across warehouses' }),
-  problem: Type.Union([Type.String(), Type.Null()], { description: 'Why this line cannot be checked out as is' }),
+  problem: Type.Union([Type.String(), Type.Null()], {
+    description: 'Why this line cannot be checked out as is',
+  }),
 });
 
 export const Cart = Type.Object({
@@ -25,7 +27,10 @@ export const Cart = Type.Object({
 });
 export type Cart = Static<typeof Cart>;
 
-export const CreateCartBody = Type.Object({ currency: Type.Optional(Currency()) }, { additionalProperties: false });
+export const CreateCartBody = Type.Object(
+  { currency: Type.Optional(Currency()) },
+  { additionalProperties: false },
+);
 
 export const AddItemBody = Type.Object(
   { sku: Type.String({ minLength: 1, maxLength: 64 }), quantity: Type.Integer({ minimum: 1, maximum: 999 }) },
@@ -46,10 +51,14 @@ export const CheckoutBody = Type.Object(
       additionalProperties: false,
     }),
     shipTo: Type.Optional(
-      Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' }), {
-        description: 'Address key per SKU, when the order has several addresses',
-        maxProperties: 200,
-      }),
+      Type.Record(
+        Type.String({ minLength: 1, maxLength: 64 }),
+        Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' }),
+        {
+          description: 'Address key per SKU, when the order has several addresses',
+          maxProperties: 200,
+        },
+      ),
     ),
     paymentMethod: StringEnum(PAYMENT_METHODS),
     channel: Type.Optional(Type.String({ pattern: '^[a-z0-9_-]{1,32}$' })),

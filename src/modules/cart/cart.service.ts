@@ -5,7 +5,6 @@ import { newId } from '../../platform/ids.js';
 import { resolveSkus } from '../catalog/index.js';
 import { availableBySku } from '../inventory/index.js';
 import { type Order, placeOrderInTransaction } from '../orders/index.js';
-import type { Cart, CheckoutInput } from './cart.schemas.js';
 import {
   type CartRow,
   deleteCartItem,
@@ -17,6 +16,7 @@ import {
   touchCart,
   upsertCartItem,
 } from './cart.repository.js';
+import type { Cart, CheckoutInput } from './cart.schemas.js';
 
 const MAX_QUANTITY = 999;
 
@@ -74,38 +74,52 @@ async function toCart(db: Db, cart: CartRow): Promise<Cart> {
 async function lockOpenCart(trx: Trx, id: string): Promise<CartRow> {
   const cart = await lockCart(trx, id);
   if (!cart) throw notFound('Cart', id);
-  if (cart.status !== 'open') throw new AppError('conflict', `The cart is ${cart.status}`, { currentStatus: cart.status });
+  if (cart.status !== 'open')
+    throw new AppError('conflict', `The cart is ${cart.status}`, { currentStatus: cart.status });
   return cart;
 }
 
-export async function addCartItem(db: Db, cartId: string, input: { sku: string; quantity: number }): Promise<Cart> {
+export async function addCartItem(
+  db: Db,
+  cartId: string,
+  input: { sku: string; quantity: number },
+): Promise<Cart> {
   await inTransaction(db, async (trx) => {
     const cart = await lockOpenCart(trx, cartId);
     const info = (await resolveSkus(trx, [input.sku])).get(input.sku);
-    const field = (message: string) => new AppError('unprocessable', message, { errors: [{ field: 'body.sku', message }] });
+    const field = (message: string) =>
+      new AppError('unprocessable', message, { errors: [{ field: 'body.sku', message }] });
     if (!info) throw field(`unknown SKU ${input.sku}`);
     if (!info.sellable) throw field(`SKU ${input.sku} is not for sale`);
     if (cart.currency && cart.currency !== info.currency) {
       throw field(`SKU ${input.sku} is priced in ${info.currency}, the cart in ${cart.currency}`);
     }
-    const item = await upsertCartItem(trx, { id: newId(), cart_id: cartId, sku: input.sku, quantity: input.quantity }).catch(
-      (error: { code?: string }) => {
-        // 23514: the check (quantity between 1 and 999) refused the sum.
-        if (error.code === '23514') {
-          throw new AppError('unprocessable', `A line holds at most ${MAX_QUANTITY}`, {
-            errors: [{ field: 'body.quantity', message: `would take the line past ${MAX_QUANTITY}` }],
-          });
-        }
-        throw error;
-      },
-    );
+    const item = await upsertCartItem(trx, {
+      id: newId(),
+      cart_id: cartId,
+      sku: input.sku,
+      quantity: input.quantity,
+    }).catch((error: { code?: string }) => {
+      // 23514: the check (quantity between 1 and 999) refused the sum.
+      if (error.code === '23514') {
+        throw new AppError('unprocessable', `A line holds at most ${MAX_QUANTITY}`, {
+          errors: [{ field: 'body.quantity', message: `would take the line past ${MAX_QUANTITY}` }],
+        });
+      }
+      throw error;
+    });
     await touchCart(trx, cartId, cart.currency ? {} : { currency: info.currency });
     return item;
   });
   return getCart(db, cartId);
 }
 
-export async function changeCartItem(db: Db, cartId: string, itemId: string, quantity: number): Promise<Cart> {
+export async function changeCartItem(
+  db: Db,
+  cartId: string,
+  itemId: string,
+  quantity: number,
+): Promise<Cart> {
   await inTransaction(db, async (trx) => {
     await lockOpenCart(trx, cartId);
     if (!(await setCartItemQuantity(trx, cartId, itemId, quantity))) throw notFound('Cart item', itemId);

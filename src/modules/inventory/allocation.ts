@@ -1,10 +1,8 @@
-import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 import { invalid } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import type { ReservationRequest, ReservationView, ReserveResult, Shortage } from './inventory.types.js';
-import { insertReservations } from './reservations.repository.js';
-import { readAllocatableStock, reserveStock } from './stock.repository.js';
+import type { ReservationRequest, ReserveResult, Shortage } from './inventory.types.js';
+import { readAllocatableStock, reserveStockLevels, unreserveStockLevels } from './stock.repository.js';
 import { sumByStockKey } from './stock-key.js';
 
 /** Sellable stock of one SKU in one active warehouse, with what ranks the warehouse. */
@@ -126,10 +124,11 @@ const MAX_ROUNDS = 5;
 /**
  * Reserves every line of an order inside the caller's transaction, all or nothing.
  *
- * Each round reads sellable stock, plans, and runs one conditional UPDATE per (sku, warehouse) inside
- * a savepoint. If an UPDATE finds less than the plan expected (another order took it meanwhile),
- * the round is rolled back to the savepoint and planned again from a fresh read. The last round
- * reads FOR UPDATE, so its plan cannot be overtaken. A plan that is short leaves nothing behind.
+ * Each round reads sellable stock, plans, and reserves the plan with one conditional statement
+ * (`reserveStockLevels`). When a level no longer has what the plan counted on (another order took
+ * it between the read and the statement), the round gives back what it did take and plans again
+ * from a fresh read; the last round reads with the rows locked, so it cannot lose. A plan that is
+ * short changes nothing.
  */
 export async function reserveForOrder(
   trx: Trx,
@@ -144,59 +143,38 @@ export async function reserveForOrder(
   if (lines.length === 0) return { ok: true, reservations: [] };
   const skus = [...new Set(lines.map((l) => l.sku))];
 
-  await sql`savepoint alloc`.execute(trx);
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     const stock = await readAllocatableStock(trx, skus, round === MAX_ROUNDS);
     const plan = planAllocation(
       lines,
       stock.map((s) => ({ ...s, warehouseId: s.warehouse_id, warehouseCode: s.warehouse_code })),
     );
-    if (!plan.ok) {
-      await sql`rollback to savepoint alloc`.execute(trx);
-      await sql`release savepoint alloc`.execute(trx);
-      return plan;
+    if (!plan.ok) return plan;
+    const rows = plan.picks.map((p) => ({
+      id: newId(),
+      order_id: orderId,
+      line_id: p.lineId,
+      sku: p.sku,
+      warehouse_id: p.warehouseId,
+      quantity: p.quantity,
+    }));
+    const { taken, recorded } = await reserveStockLevels(trx, sumByStockKey(plan.picks), rows);
+    if (recorded) {
+      return {
+        ok: true,
+        reservations: rows.map((r, i) => ({
+          id: r.id,
+          lineId: r.line_id,
+          sku: r.sku,
+          warehouseId: r.warehouse_id,
+          warehouseCode: plan.picks[i]!.warehouseCode,
+          quantity: r.quantity,
+          status: 'active',
+        })),
+      };
     }
-    if (await executePlan(trx, plan.picks)) {
-      const reservations = await recordReservations(trx, orderId, plan.picks);
-      await sql`release savepoint alloc`.execute(trx);
-      return { ok: true, reservations };
-    }
-    await sql`rollback to savepoint alloc`.execute(trx);
+    await unreserveStockLevels(trx, taken);
   }
-  // Unreachable in practice: the locked last round cannot lose its stock to anyone.
-  await sql`release savepoint alloc`.execute(trx);
+  // Unreachable in practice: the last round reads with the rows locked, so its plan cannot be overtaken.
   throw new Error(`Allocation for order ${orderId} lost its stock in ${MAX_ROUNDS} rounds`);
-}
-
-/** One conditional UPDATE per stock level, in lock order; false at the first that finds too little. */
-async function executePlan(trx: Trx, picks: readonly LinePick[]): Promise<boolean> {
-  for (const level of sumByStockKey(picks)) {
-    if (!(await reserveStock(trx, level, level.quantity))) return false;
-  }
-  return true;
-}
-
-async function recordReservations(
-  trx: Trx,
-  orderId: string,
-  picks: readonly LinePick[],
-): Promise<ReservationView[]> {
-  const rows = picks.map((p) => ({
-    id: newId(),
-    order_id: orderId,
-    line_id: p.lineId,
-    sku: p.sku,
-    warehouse_id: p.warehouseId,
-    quantity: p.quantity,
-  }));
-  await insertReservations(trx, rows);
-  return rows.map((r, i) => ({
-    id: r.id,
-    lineId: r.line_id,
-    sku: r.sku,
-    warehouseId: r.warehouse_id,
-    warehouseCode: picks[i]!.warehouseCode,
-    quantity: r.quantity,
-    status: 'active',
-  }));
 }

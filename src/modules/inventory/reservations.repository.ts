@@ -1,6 +1,6 @@
-import { type Insertable, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
-import type { ReservationStatus, ReservationsTable } from './inventory.tables.js';
+import type { ReservationStatus } from './inventory.tables.js';
 
 const viewColumns = [
   'reservations.id',
@@ -11,11 +11,6 @@ const viewColumns = [
   'reservations.quantity',
   'reservations.status',
 ] as const;
-
-export async function insertReservations(trx: Trx, rows: Insertable<ReservationsTable>[]) {
-  if (rows.length === 0) return [];
-  return trx.insertInto('reservations').values(rows).returning(['id', 'created_at']).execute();
-}
 
 export async function listReservations(db: Conn, orderId: string) {
   return db

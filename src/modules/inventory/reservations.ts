@@ -3,7 +3,7 @@ import { newId } from '../../platform/ids.js';
 import { insertAdjustments } from './adjustments.repository.js';
 import type { ReservationView } from './inventory.types.js';
 import { flipActiveReservations, listReservations } from './reservations.repository.js';
-import { commitStock, releaseStock } from './stock.repository.js';
+import { commitStock, releaseOrderReservations } from './stock.repository.js';
 import { sumByStockKey } from './stock-key.js';
 
 type ReservationRow = Awaited<ReturnType<typeof listReservations>>[number];
@@ -27,9 +27,7 @@ const withKeys = (rows: readonly ReservationRow[]) =>
  * nothing active and returns [].
  */
 export async function releaseForOrder(trx: Trx, orderId: string): Promise<ReservationView[]> {
-  const released = await flipActiveReservations(trx, orderId, 'released');
-  for (const level of sumByStockKey(withKeys(released))) await releaseStock(trx, level, level.quantity);
-  return released.map(toView);
+  return (await releaseOrderReservations(trx, orderId)).map(toView);
 }
 
 /**

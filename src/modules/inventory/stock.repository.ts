@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
+import type { ReservationsTable } from './inventory.tables.js';
 import type { StockKey } from './stock-key.js';
 import { warehouseRefIs } from './warehouses.repository.js';
 
@@ -131,38 +132,131 @@ export async function adjustOnHand(trx: Trx, key: StockKey, delta: number) {
     .executeTakeFirst();
 }
 
-/**
- * Reserves `quantity` if that much is sellable right now; false when it is not (someone took it).
- *
- *   update stock_levels set reserved = reserved + $q, updated_at = now()
- *   where sku = $s and warehouse_id = $w and on_hand - reserved - safety_stock >= $q
- *   returning reserved
- */
-export async function reserveStock(trx: Trx, key: StockKey, quantity: number): Promise<boolean> {
-  const row = await trx
-    .updateTable('stock_levels')
-    .set({ reserved: sql`reserved + ${quantity}`, updated_at: sql`now()` })
-    .where('sku', '=', key.sku)
-    .where('warehouse_id', '=', key.warehouseId)
-    .where(sql<boolean>`on_hand - reserved - safety_stock >= ${quantity}`)
-    .returning('reserved')
-    .executeTakeFirst();
-  return row !== undefined;
+export interface LevelQuantity extends StockKey {
+  quantity: number;
 }
 
 /**
- * Gives back reserved units. Called only with what a reservation flip (active → released) just
- * returned, so each reservation is given back once; the table's `reserved >= 0` check is the backstop.
+ * Reserves several stock levels and records the reservations in ONE statement, all or nothing for
+ * the reservation rows: they are written only when every level had enough. Levels that did have
+ * enough are returned (the caller gives them back with `unreserveStockLevels` when not all did).
  *
- *   update stock_levels set reserved = reserved - $q, updated_at = now() where sku = $s and warehouse_id = $w
+ *   with want as (select * from unnest($skus, $warehouses, $quantities)),
+ *   locked as materialized (select … from stock_levels join want … order by sku, warehouse_id for update),
+ *   taken as (update stock_levels set reserved = reserved + q from locked
+ *             where … and on_hand - reserved - safety_stock >= q returning …),
+ *   recorded as (insert into reservations select … where (select count(*) from taken) = $n)
+ *   select … from taken
+ *
+ * `locked` takes the row locks in (sku, warehouse_id) order, the same order every multi-row stock
+ * statement uses, so concurrent orders queue instead of deadlocking. The UPDATE re-checks
+ * availability on the latest row version (READ COMMITTED re-evaluates after a lock wait).
  */
-export async function releaseStock(trx: Trx, key: StockKey, quantity: number): Promise<void> {
-  await trx
-    .updateTable('stock_levels')
-    .set({ reserved: sql`reserved - ${quantity}`, updated_at: sql`now()` })
-    .where('sku', '=', key.sku)
-    .where('warehouse_id', '=', key.warehouseId)
-    .execute();
+export async function reserveStockLevels(
+  trx: Trx,
+  levels: readonly LevelQuantity[],
+  reservations: readonly Insertable<ReservationsTable>[],
+): Promise<{ taken: LevelQuantity[]; recorded: boolean }> {
+  const r = reservations;
+  const { rows } = await sql<{ sku: string; warehouse_id: string; quantity: number; recorded: number }>`
+    with want as (
+      select * from unnest(${levels.map((l) => l.sku)}::text[], ${levels.map((l) => l.warehouseId)}::uuid[],
+                           ${levels.map((l) => l.quantity)}::int[]) as w(sku, warehouse_id, quantity)
+    ),
+    locked as materialized (
+      select l.sku, l.warehouse_id, want.quantity
+      from stock_levels l join want on want.sku = l.sku and want.warehouse_id = l.warehouse_id
+      order by l.sku, l.warehouse_id
+      for update of l
+    ),
+    taken as (
+      update stock_levels s
+      set reserved = s.reserved + locked.quantity, updated_at = now()
+      from locked
+      where s.sku = locked.sku and s.warehouse_id = locked.warehouse_id
+        and s.on_hand - s.reserved - s.safety_stock >= locked.quantity
+      returning s.sku, s.warehouse_id, locked.quantity
+    ),
+    recorded as (
+      insert into reservations (id, order_id, line_id, sku, warehouse_id, quantity)
+      select * from unnest(${r.map((x) => x.id)}::uuid[], ${r.map((x) => x.order_id)}::uuid[],
+                           ${r.map((x) => x.line_id ?? null)}::uuid[], ${r.map((x) => x.sku)}::text[],
+                           ${r.map((x) => x.warehouse_id)}::uuid[], ${r.map((x) => x.quantity)}::int[])
+      where (select count(*) from taken) = ${levels.length}
+      returning 1
+    )
+    select sku, warehouse_id, quantity, (select count(*) from recorded)::int as recorded from taken
+  `.execute(trx);
+  return {
+    taken: rows.map((row) => ({ sku: row.sku, warehouseId: row.warehouse_id, quantity: row.quantity })),
+    recorded: rows.length === levels.length && (rows[0]?.recorded ?? 0) === r.length,
+  };
+}
+
+/**
+ * Gives back what `reserveStockLevels` took when the order could not be served in full. The rows
+ * are still locked by this transaction, so nothing else moved them in between.
+ *
+ *   update stock_levels set reserved = reserved - w.q from unnest(…) w where …
+ */
+export async function unreserveStockLevels(trx: Trx, levels: readonly LevelQuantity[]): Promise<void> {
+  if (levels.length === 0) return;
+  await sql`
+    update stock_levels s
+    set reserved = s.reserved - w.quantity, updated_at = now()
+    from unnest(${levels.map((l) => l.sku)}::text[], ${levels.map((l) => l.warehouseId)}::uuid[],
+                ${levels.map((l) => l.quantity)}::int[]) as w(sku, warehouse_id, quantity)
+    where s.sku = w.sku and s.warehouse_id = w.warehouse_id
+  `.execute(trx);
+}
+
+/**
+ * Releases an order's active reservations and gives their units back to stock, in ONE statement.
+ * Only rows this statement flipped from active are given back, so a cancel racing an unpaid-order
+ * timeout releases once; the stock rows are locked in the common (sku, warehouse_id) order.
+ *
+ *   with flipped as (update reservations set status = 'released' where order_id = $1 and status = 'active' returning …),
+ *   sums as (select sku, warehouse_id, sum(quantity) from flipped group by …),
+ *   locked as materialized (select … from stock_levels join sums … order by sku, warehouse_id for update),
+ *   given as (update stock_levels set reserved = reserved - q from locked where …)
+ *   select … from flipped join warehouses …
+ */
+export async function releaseOrderReservations(trx: Trx, orderId: string) {
+  const { rows } = await sql<{
+    id: string;
+    line_id: string | null;
+    sku: string;
+    warehouse_id: string;
+    warehouse_code: string;
+    quantity: number;
+    status: 'released';
+  }>`
+    with flipped as (
+      update reservations set status = 'released', updated_at = now()
+      where order_id = ${orderId} and status = 'active'
+      returning id, line_id, sku, warehouse_id, quantity, status
+    ),
+    sums as (
+      select sku, warehouse_id, sum(quantity)::int as quantity from flipped group by sku, warehouse_id
+    ),
+    locked as materialized (
+      select l.sku, l.warehouse_id, sums.quantity
+      from stock_levels l join sums on sums.sku = l.sku and sums.warehouse_id = l.warehouse_id
+      order by l.sku, l.warehouse_id
+      for update of l
+    ),
+    given as (
+      update stock_levels s
+      set reserved = s.reserved - locked.quantity, updated_at = now()
+      from locked
+      where s.sku = locked.sku and s.warehouse_id = locked.warehouse_id
+      returning 1
+    )
+    select f.id, f.line_id, f.sku, f.warehouse_id, w.code as warehouse_code, f.quantity, f.status
+    from flipped f join warehouses w on w.id = f.warehouse_id
+    order by f.id
+  `.execute(trx);
+  return rows;
 }
 
 /**

@@ -1,12 +1,18 @@
-import { releaseForOrder } from '../inventory/index.js';
-import { enqueue } from '../sync/index.js';
 import type { Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { releaseForOrder } from '../inventory/index.js';
+import { enqueue } from '../sync/index.js';
 import type { OrderHooks } from './order-hooks.js';
-import { type OrderAction, checkTransition } from './order-state.js';
-import { type OrderRow, claimOverdueUnpaidOrders, insertTimeline, lockOrderById, updateOrder } from './orders.repository.js';
+import { checkTransition, type OrderAction } from './order-state.js';
 import { toOrderSnapshot } from './order-views.js';
+import {
+  claimOverdueUnpaidOrders,
+  insertTimeline,
+  lockOrderById,
+  type OrderRow,
+  updateOrder,
+} from './orders.repository.js';
 
 /** Locks the order for a change; a stale expected version is a 409 before anything is looked at. */
 export async function lockOrder(trx: Trx, id: string, expectedVersion?: number): Promise<OrderRow> {
@@ -53,7 +59,9 @@ export async function cancelLockedOrder(
     to_status: to,
     actor,
     message: `Order cancelled: ${reason}`,
-    data: { released: released.map((r) => ({ sku: r.sku, warehouse: r.warehouseCode, quantity: r.quantity })) },
+    data: {
+      released: released.map((r) => ({ sku: r.sku, warehouse: r.warehouseCode, quantity: r.quantity })),
+    },
   });
   await enqueue(trx, 'orders', order.id, [
     {
@@ -86,7 +94,12 @@ export function cancelOrder(
  * Records money received for an order, inside the payment's transaction. When the order is paid in
  * full it moves to `paid`. Refuses (409) an order that no longer takes money.
  */
-export async function recordOrderPayment(trx: Trx, orderId: string, amount: number, actor: string): Promise<OrderRow> {
+export async function recordOrderPayment(
+  trx: Trx,
+  orderId: string,
+  amount: number,
+  actor: string,
+): Promise<OrderRow> {
   const order = await lockOrder(trx, orderId);
   if (order.status !== 'pending_payment') {
     throw new AppError('illegal_transition', `The order is ${order.status} and takes no payment`, {
@@ -106,7 +119,12 @@ export async function recordOrderPayment(trx: Trx, orderId: string, amount: numb
     return updated;
   }
   const to = assertTransition(order, 'pay');
-  const paid = await updateOrder(trx, orderId, { paid_total: paidTotal, status: to, payment_status: 'paid', payment_due_at: null });
+  const paid = await updateOrder(trx, orderId, {
+    paid_total: paidTotal,
+    status: to,
+    payment_status: 'paid',
+    payment_due_at: null,
+  });
   await insertTimeline(trx, {
     order_id: orderId,
     kind: 'order.paid',
@@ -121,11 +139,19 @@ export async function recordOrderPayment(trx: Trx, orderId: string, amount: numb
 }
 
 /** Records money given back; payment status becomes refunded or partially_refunded. */
-export async function recordOrderRefund(trx: Trx, orderId: string, amount: number, actor: string): Promise<OrderRow> {
+export async function recordOrderRefund(
+  trx: Trx,
+  orderId: string,
+  amount: number,
+  actor: string,
+): Promise<OrderRow> {
   const order = await lockOrder(trx, orderId);
   const refunded = order.refunded_total + amount;
   if (refunded > order.paid_total) {
-    throw new AppError('conflict', `A refund of ${amount} would exceed what was paid (${order.paid_total - order.refunded_total} left)`);
+    throw new AppError(
+      'conflict',
+      `A refund of ${amount} would exceed what was paid (${order.paid_total - order.refunded_total} left)`,
+    );
   }
   const updated = await updateOrder(trx, orderId, {
     refunded_total: refunded,
@@ -145,7 +171,12 @@ export async function recordOrderRefund(trx: Trx, orderId: string, amount: numbe
  * The unpaid-order timeout, one batch per call. Safe with any number of processes: rows are claimed
  * with SKIP LOCKED and each is re-checked under its lock by the cancel transition.
  */
-export async function cancelOverdueOrders(db: Db, now: Date, hooks: OrderHooks, batch = 100): Promise<number> {
+export async function cancelOverdueOrders(
+  db: Db,
+  now: Date,
+  hooks: OrderHooks,
+  batch = 100,
+): Promise<number> {
   return inTransaction(db, async (trx) => {
     const overdue = await claimOverdueUnpaidOrders(trx, now, batch);
     for (const order of overdue) await cancelLockedOrder(trx, order, 'payment_timeout', 'scheduler', hooks);

@@ -1,11 +1,17 @@
-import { listReservationsForOrder } from '../inventory/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { notFound } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
+import { listReservationsForOrder } from '../inventory/index.js';
 import type { OrderHooks } from './order-hooks.js';
-import type { ListOrdersQuery } from './orders.schemas.js';
-import { findOrderAddresses, findOrderById, findOrderLines, findTimeline, listOrders } from './orders.repository.js';
 import { toOrder, toOrderSummary } from './order-views.js';
+import {
+  findOrderAddresses,
+  findOrderById,
+  findOrderLines,
+  findTimeline,
+  listOrders,
+} from './orders.repository.js';
+import type { ListOrdersQuery } from './orders.schemas.js';
 
 export async function getOrderDetail(db: Db, id: string, hooks: OrderHooks) {
   const order = await findOrderById(db, id);

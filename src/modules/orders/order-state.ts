@@ -24,7 +24,15 @@ export type FulfillmentStatus = (typeof FULFILLMENT_STATUSES)[number];
 /** Where an order starts: online payment waits for money; cash on delivery ships first. */
 export const INITIAL_STATUSES = ['pending_payment', 'placed'] as const satisfies readonly OrderStatus[];
 
-export const ORDER_ACTIONS = ['pay', 'ship_partially', 'ship', 'deliver', 'complete', 'cancel', 'close'] as const;
+export const ORDER_ACTIONS = [
+  'pay',
+  'ship_partially',
+  'ship',
+  'deliver',
+  'complete',
+  'cancel',
+  'close',
+] as const;
 export type OrderAction = (typeof ORDER_ACTIONS)[number];
 
 export interface TransitionSubject {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkTransition,
   INITIAL_STATUSES,
   ORDER_ACTIONS,
   ORDER_STATUSES,
   ORDER_TRANSITIONS,
   type OrderStatus,
   TERMINAL_STATUSES,
-  checkTransition,
 } from './order-state.js';
 
 describe('order state machine', () => {
@@ -39,8 +39,13 @@ describe('order state machine', () => {
   });
 
   it('guards closing on a full refund', () => {
-    expect(checkTransition({ status: 'delivered', payment_status: 'partially_refunded' }, 'close').ok).toBe(false);
-    expect(checkTransition({ status: 'delivered', payment_status: 'refunded' }, 'close')).toEqual({ ok: true, to: 'closed' });
+    expect(checkTransition({ status: 'delivered', payment_status: 'partially_refunded' }, 'close').ok).toBe(
+      false,
+    );
+    expect(checkTransition({ status: 'delivered', payment_status: 'refunded' }, 'close')).toEqual({
+      ok: true,
+      to: 'closed',
+    });
   });
 
   it('lets cash-on-delivery orders ship without payment and online ones only once paid', () => {

@@ -1,6 +1,6 @@
 import type { EventData } from '../sync/index.js';
-import type { Order, OrderSummary } from './orders.schemas.js';
 import type { OrderAddressRow, OrderLineRow, OrderRow } from './orders.repository.js';
+import type { Order, OrderSummary } from './orders.schemas.js';
 
 export function toOrderSummary(o: OrderRow): OrderSummary {
   return {

@@ -1,29 +1,67 @@
 import { type Insertable, type Selectable, sql } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
-import type { OrderAddressesTable, OrderLinesTable, OrdersTable, OrderTimelineTable } from './orders.tables.js';
+import type {
+  OrderAddressesTable,
+  OrderLinesTable,
+  OrdersTable,
+  OrderTimelineTable,
+} from './orders.tables.js';
 
 export type OrderRow = Selectable<OrdersTable>;
 export type OrderLineRow = Selectable<OrderLinesTable>;
 export type OrderAddressRow = Selectable<OrderAddressesTable>;
 
-/** The next human order number, e.g. OS-261122-000042 (date of placing, then a global counter). */
-export async function nextOrderNumber(trx: Trx, now: Date): Promise<string> {
-  const { rows } = await sql<{ n: number }>`select nextval('order_number_seq')::int8 as n`.execute(trx);
-  const day = now.toISOString().slice(2, 10).replaceAll('-', '');
-  return `OS-${day}-${String(rows[0]!.n).padStart(6, '0')}`;
-}
-
-export async function insertOrder(
+/**
+ * Writes a new order with its addresses, lines and first timeline entry in ONE statement (a round
+ * trip saved is throughput gained: placement is the hottest write). The human number comes from a
+ * sequence and the day the order was placed, e.g. OS-261122-000042.
+ *
+ *   with o as (insert into orders (…, number) values (…, 'OS-' || to_char(…) || '-' || lpad(nextval(…)))
+ *              returning *),
+ *   a as (insert into order_addresses select * from json_populate_recordset(null::order_addresses, $a)),
+ *   l as (insert into order_lines select * from json_populate_recordset(null::order_lines, $l)),
+ *   t as (insert into order_timeline (…) select …, 'Order ' || o.number || $message from o)
+ *   select * from o
+ */
+export async function insertPlacedOrder(
   trx: Trx,
-  order: Insertable<OrdersTable>,
+  order: Omit<Insertable<OrdersTable>, 'number'> & { placed_at: Date },
   addresses: Insertable<OrderAddressesTable>[],
   lines: Insertable<OrderLinesTable>[],
+  timeline: { actor: string; message: string; data: Record<string, unknown> },
 ): Promise<OrderRow> {
-  const row = await trx.insertInto('orders').values(order).returningAll().executeTakeFirstOrThrow();
-  await trx.insertInto('order_addresses').values(addresses).execute();
-  await trx.insertInto('order_lines').values(lines).execute();
-  return row;
+  const { rows } = await sql<OrderRow>`
+    with o as (
+      insert into orders (id, number, channel, status, payment_status, fulfillment_status, payment_method,
+        customer_email, customer_phone, customer_name, currency, subtotal, shipping_total, discount_total,
+        tax_total, grand_total, note, placed_at, payment_due_at)
+      values (${order.id},
+        'OS-' || to_char(${order.placed_at}::timestamptz at time zone 'UTC', 'YYMMDD') || '-' ||
+          lpad(nextval('order_number_seq')::text, 6, '0'),
+        ${order.channel}, ${order.status}, ${order.payment_status}, ${order.fulfillment_status},
+        ${order.payment_method}, ${order.customer_email}, ${order.customer_phone ?? null}, ${order.customer_name ?? null},
+        ${order.currency}, ${order.subtotal}, ${order.shipping_total}, ${order.discount_total}, ${order.tax_total},
+        ${order.grand_total}, ${order.note ?? null}, ${order.placed_at}, ${order.payment_due_at ?? null})
+      returning *
+    ),
+    a as (
+      insert into order_addresses
+      select * from json_populate_recordset(null::order_addresses, ${JSON.stringify(addresses)}::json)
+    ),
+    l as (
+      insert into order_lines
+      select * from json_populate_recordset(null::order_lines, ${JSON.stringify(lines)}::json)
+    ),
+    t as (
+      insert into order_timeline (id, order_id, kind, to_status, actor, message, data)
+      select ${newId()}, o.id, 'order.placed', o.status, ${timeline.actor}, 'Order ' || o.number || ${timeline.message},
+             ${JSON.stringify(timeline.data)}::jsonb
+      from o
+    )
+    select * from o
+  `.execute(trx);
+  return rows[0]!;
 }
 
 export async function findOrderById(db: Conn, id: string): Promise<OrderRow | undefined> {
@@ -49,11 +87,21 @@ export async function updateOrder(
 }
 
 export async function findOrderLines(db: Conn, orderId: string): Promise<OrderLineRow[]> {
-  return db.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no').execute();
+  return db
+    .selectFrom('order_lines')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('line_no')
+    .execute();
 }
 
 export async function findOrderAddresses(db: Conn, orderId: string): Promise<OrderAddressRow[]> {
-  return db.selectFrom('order_addresses').selectAll().where('order_id', '=', orderId).orderBy('key').execute();
+  return db
+    .selectFrom('order_addresses')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('key')
+    .execute();
 }
 
 export async function insertTimeline(
@@ -67,7 +115,13 @@ export async function insertTimeline(
 }
 
 export async function findTimeline(db: Conn, orderId: string) {
-  return db.selectFrom('order_timeline').selectAll().where('order_id', '=', orderId).orderBy('at').orderBy('id').execute();
+  return db
+    .selectFrom('order_timeline')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
 }
 
 export interface OrderListFilter {
@@ -102,7 +156,10 @@ export async function listOrders(db: Conn, f: OrderListFilter): Promise<OrderRow
   if (f.after) {
     const { placedAt, id } = f.after;
     q = q.where((eb) =>
-      eb.or([eb('placed_at', '<', new Date(placedAt)), eb.and([eb('placed_at', '=', new Date(placedAt)), eb('id', '<', id)])]),
+      eb.or([
+        eb('placed_at', '<', new Date(placedAt)),
+        eb.and([eb('placed_at', '=', new Date(placedAt)), eb('id', '<', id)]),
+      ]),
     );
   }
   return q.orderBy('placed_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();

@@ -6,7 +6,15 @@ import { invalid } from '../../platform/errors.js';
 import { Page } from '../../platform/http/pagination.js';
 import { cancelOrder } from './order-commands.js';
 import { findOrders, getOrderDetail } from './order-queries.js';
-import { CancelOrderBody, ListOrdersQuery, Order, OrderDetail, OrderIdParams, OrderSummary, PlaceOrderBody } from './orders.schemas.js';
+import {
+  CancelOrderBody,
+  ListOrdersQuery,
+  Order,
+  OrderDetail,
+  OrderIdParams,
+  OrderSummary,
+  PlaceOrderBody,
+} from './orders.schemas.js';
 import { placeOrder } from './place-order.js';
 
 const actorOf = (request: FastifyRequest) => request.principal?.name ?? 'anonymous';
@@ -51,7 +59,12 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (
     '/orders',
     {
       config: { roles: readers },
-      schema: { tags: ['orders'], summary: 'Find orders', querystring: ListOrdersQuery, response: { 200: Page(OrderSummary) } },
+      schema: {
+        tags: ['orders'],
+        summary: 'Find orders',
+        querystring: ListOrdersQuery,
+        response: { 200: Page(OrderSummary) },
+      },
     },
     async (request) => findOrders(deps.db, request.query),
   );
@@ -60,7 +73,12 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (
     '/orders/:id',
     {
       config: { roles: [...readers, 'storefront'] },
-      schema: { tags: ['orders'], summary: 'An order with lines, reservations, payments and timeline', params: OrderIdParams, response: { 200: OrderDetail } },
+      schema: {
+        tags: ['orders'],
+        summary: 'An order with lines, reservations, payments and timeline',
+        params: OrderIdParams,
+        response: { 200: OrderDetail },
+      },
     },
     async (request, reply) => {
       const order = await getOrderDetail(deps.db, request.params.id, deps.orderHooks);

@@ -45,9 +45,15 @@ export const PlaceOrderBody = Type.Object(
   {
     customer: Customer,
     lines: Type.Array(OrderLineInput, { minItems: 1, maxItems: 100 }),
-    addresses: Type.Record(AddressKey, Address, { minProperties: 1, maxProperties: 10, additionalProperties: false }),
+    addresses: Type.Record(AddressKey, Address, {
+      minProperties: 1,
+      maxProperties: 10,
+      additionalProperties: false,
+    }),
     paymentMethod: StringEnum(PAYMENT_METHODS),
-    channel: Type.Optional(Type.String({ pattern: '^[a-z0-9_-]{1,32}$', description: 'Sales channel; default web' })),
+    channel: Type.Optional(
+      Type.String({ pattern: '^[a-z0-9_-]{1,32}$', description: 'Sales channel; default web' }),
+    ),
     note: Type.Optional(Type.String({ maxLength: 1000 })),
   },
   { additionalProperties: false },
@@ -143,7 +149,9 @@ export const OrderDetail = Type.Intersect([
 export const OrderIdParams = Type.Object({ id: Uuid() });
 
 export const VersionedBody = {
-  version: Type.Optional(Type.Integer({ minimum: 1, description: 'Optimistic concurrency: the version you read' })),
+  version: Type.Optional(
+    Type.Integer({ minimum: 1, description: 'Optimistic concurrency: the version you read' }),
+  ),
 };
 
 export const CancelOrderBody = Type.Object(
@@ -156,7 +164,9 @@ export const ListOrdersQuery = Type.Object(
     status: Type.Optional(OrderStatusSchema),
     channel: Type.Optional(Type.String({ maxLength: 32 })),
     customer: Type.Optional(Type.String({ maxLength: 254, description: 'Customer email' })),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 254, description: 'Order number, email or phone' })),
+    q: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 254, description: 'Order number, email or phone' }),
+    ),
     from: Type.Optional(DateTime()),
     to: Type.Optional(DateTime()),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { buildOrderHooks } from '../../app.js';
-import { address, createProduct, createWarehouse, orderBody, reservedUnits, setStock, stockedSku } from '../../../test/helpers/factories.js';
+import {
+  address,
+  createProduct,
+  createWarehouse,
+  orderBody,
+  reservedUnits,
+  setStock,
+  stockedSku,
+} from '../../../test/helpers/factories.js';
 import { expectProblem, useTestApp } from '../../../test/helpers/test-app.js';
+import { buildOrderHooks } from '../../app.js';
 import { cancelOverdueOrders } from './order-commands.js';
 
 describe('orders', () => {
@@ -15,7 +23,15 @@ describe('orders', () => {
     await setStock(t(), a!.sku, wh.code, 10);
     await setStock(t(), b!.sku, wh.code, 10);
 
-    const res = await place(orderBody([{ sku: a!.sku, quantity: 2 }, { sku: b!.sku, quantity: 1 }], { channel: 'app' }));
+    const res = await place(
+      orderBody(
+        [
+          { sku: a!.sku, quantity: 2 },
+          { sku: b!.sku, quantity: 1 },
+        ],
+        { channel: 'app' },
+      ),
+    );
     expect(res.statusCode, res.body).toBe(201);
     const order = res.json();
     expect(order).toMatchObject({
@@ -53,9 +69,15 @@ describe('orders', () => {
     const wh = await createWarehouse(t());
     await setStock(t(), a!.sku, wh.code, 10);
     const res = await place(
-      orderBody([{ sku: a!.sku, quantity: 1, shipTo: 'home' }, { sku: a!.sku, quantity: 1, shipTo: 'office' }], {
-        addresses: { home: address(), office: address({ city: 'Hangzhou', province: 'Zhejiang' }) },
-      }),
+      orderBody(
+        [
+          { sku: a!.sku, quantity: 1, shipTo: 'home' },
+          { sku: a!.sku, quantity: 1, shipTo: 'office' },
+        ],
+        {
+          addresses: { home: address(), office: address({ city: 'Hangzhou', province: 'Zhejiang' }) },
+        },
+      ),
     );
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().totals).toMatchObject({ subtotal: 3000, shipping: 2000, grandTotal: 5000 });
@@ -66,7 +88,11 @@ describe('orders', () => {
     const s = await stockedSku(t(), 5);
     const twoAddresses = { addresses: { home: address(), office: address() } };
     expectProblem(await place(orderBody([{ sku: s.sku, quantity: 1 }], twoAddresses)), 422, 'unprocessable');
-    const unknown = expectProblem(await place(orderBody([{ sku: 'NOPE-1', quantity: 1 }])), 422, 'unprocessable');
+    const unknown = expectProblem(
+      await place(orderBody([{ sku: 'NOPE-1', quantity: 1 }])),
+      422,
+      'unprocessable',
+    );
     expect(unknown.errors).toEqual([{ field: 'body.lines[0].sku', message: 'unknown SKU NOPE-1' }]);
     expect(await reservedUnits(t(), s.sku)).toEqual({ reserved: 0, onHand: 5 });
   });
@@ -74,37 +100,68 @@ describe('orders', () => {
   it('is all-or-nothing: a short line names each short SKU and reserves nothing', async () => {
     const plenty = await stockedSku(t(), 100);
     const scarce = await stockedSku(t(), 1);
-    const before = await t().db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const res = await place(orderBody([{ sku: plenty.sku, quantity: 3 }, { sku: scarce.sku, quantity: 2 }]));
+    const before = await t()
+      .db.selectFrom('orders')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const res = await place(
+      orderBody([
+        { sku: plenty.sku, quantity: 3 },
+        { sku: scarce.sku, quantity: 2 },
+      ]),
+    );
     const body = expectProblem(res, 409, 'insufficient_stock');
     expect(body.shortages).toEqual([{ sku: scarce.sku, requested: 2, available: 1 }]);
     expect(await reservedUnits(t(), plenty.sku)).toEqual({ reserved: 0, onHand: 100 });
-    const after = await t().db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await t()
+      .db.selectFrom('orders')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
   it('sells exactly the stock there is to 200 concurrent buyers', async () => {
     const s = await stockedSku(t(), 50);
-    const results = await Promise.all(Array.from({ length: 200 }, () => place(orderBody([{ sku: s.sku, quantity: 1 }]))));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => place(orderBody([{ sku: s.sku, quantity: 1 }]))),
+    );
     const codes = results.map((r) => r.statusCode);
     expect(codes.filter((c) => c === 201)).toHaveLength(50);
     expect(codes.filter((c) => c === 409)).toHaveLength(150);
     expect(await reservedUnits(t(), s.sku)).toEqual({ reserved: 50, onHand: 50 });
-    const active = await t().db.selectFrom('reservations').select((eb) => eb.fn.sum<number>('quantity').as('q')).where('sku', '=', s.sku).where('status', '=', 'active').executeTakeFirstOrThrow();
+    const active = await t()
+      .db.selectFrom('reservations')
+      .select((eb) => eb.fn.sum<number>('quantity').as('q'))
+      .where('sku', '=', s.sku)
+      .where('status', '=', 'active')
+      .executeTakeFirstOrThrow();
     expect(Number(active.q)).toBe(50);
   });
 
   it('cancels, releasing stock once; a second cancel and a stale version are 409s', async () => {
     const s = await stockedSku(t(), 5);
     const order = (await place(orderBody([{ sku: s.sku, quantity: 2 }]))).json();
-    const stale = await t().request({ method: 'POST', url: `/v1/orders/${order.id}/cancel`, payload: { version: 7 } });
+    const stale = await t().request({
+      method: 'POST',
+      url: `/v1/orders/${order.id}/cancel`,
+      payload: { version: 7 },
+    });
     expect(expectProblem(stale, 409, 'stale_version').currentVersion).toBe(1);
-    const ok = await t().request({ method: 'POST', url: `/v1/orders/${order.id}/cancel`, headers: { 'if-match': '"1"' }, payload: { reason: 'changed my mind' } });
+    const ok = await t().request({
+      method: 'POST',
+      url: `/v1/orders/${order.id}/cancel`,
+      headers: { 'if-match': '"1"' },
+      payload: { reason: 'changed my mind' },
+    });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json()).toMatchObject({ status: 'cancelled', cancelReason: 'changed my mind', version: 2 });
     expect(ok.json().reservations.every((r: { status: string }) => r.status === 'released')).toBe(true);
     expect(await reservedUnits(t(), s.sku)).toEqual({ reserved: 0, onHand: 5 });
-    const again = expectProblem(await t().request({ method: 'POST', url: `/v1/orders/${order.id}/cancel`, payload: {} }), 409, 'illegal_transition');
+    const again = expectProblem(
+      await t().request({ method: 'POST', url: `/v1/orders/${order.id}/cancel`, payload: {} }),
+      409,
+      'illegal_transition',
+    );
     expect(again.currentStatus).toBe('cancelled');
   });
 
@@ -114,14 +171,23 @@ describe('orders', () => {
     const future = new Date(Date.now() + 3 * 3600_000);
     const hooks = buildOrderHooks();
     const [apiResults] = await Promise.all([
-      Promise.all(Array.from({ length: 8 }, () => t().request({ method: 'POST', url: `/v1/orders/${order.id}/cancel`, payload: {} }))),
+      Promise.all(
+        Array.from({ length: 8 }, () =>
+          t().request({ method: 'POST', url: `/v1/orders/${order.id}/cancel`, payload: {} }),
+        ),
+      ),
       Promise.all(Array.from({ length: 4 }, () => cancelOverdueOrders(t().db, future, hooks))),
     ]);
     // Every API cancel either won or was told the order is already cancelled.
     for (const r of apiResults) expect([200, 409]).toContain(r.statusCode);
     expect(apiResults.filter((r) => r.statusCode === 200).length).toBeLessThanOrEqual(1);
     expect(await reservedUnits(t(), s.sku)).toEqual({ reserved: 0, onHand: 10 });
-    const events = (await t().request({ method: 'GET', url: `/v1/events?subject=${order.id}&type=com.ordersync.order.cancelled` })).json();
+    const events = (
+      await t().request({
+        method: 'GET',
+        url: `/v1/events?subject=${order.id}&type=com.ordersync.order.cancelled`,
+      })
+    ).json();
     expect(events.data).toHaveLength(1);
   });
 
@@ -131,7 +197,9 @@ describe('orders', () => {
     const due = new Date(order.paymentDueAt).getTime();
     expect(due - Date.parse(order.placedAt)).toBe(t().config.orderPaymentTimeoutSeconds * 1000);
     await cancelOverdueOrders(t().db, new Date(due - 1000), buildOrderHooks());
-    expect((await t().request({ method: 'GET', url: `/v1/orders/${order.id}` })).json().status).toBe('pending_payment');
+    expect((await t().request({ method: 'GET', url: `/v1/orders/${order.id}` })).json().status).toBe(
+      'pending_payment',
+    );
     await cancelOverdueOrders(t().db, new Date(due + 1000), buildOrderHooks());
     const after = (await t().request({ method: 'GET', url: `/v1/orders/${order.id}` })).json();
     expect(after).toMatchObject({ status: 'cancelled', cancelReason: 'payment_timeout' });
@@ -148,7 +216,11 @@ describe('orders', () => {
     const s = await stockedSku(t(), 5, 5000);
     const order = (await place(orderBody([{ sku: s.sku, quantity: 2 }]))).json();
     const pay = (amount?: number) =>
-      t().request({ method: 'POST', url: `/v1/orders/${order.id}/payments`, payload: amount ? { provider: 'sandbox', amount } : { provider: 'sandbox' } });
+      t().request({
+        method: 'POST',
+        url: `/v1/orders/${order.id}/payments`,
+        payload: amount ? { provider: 'sandbox', amount } : { provider: 'sandbox' },
+      });
     const first = await pay(4000);
     expect(first.statusCode, first.body).toBe(201);
     const second = await pay();
@@ -156,14 +228,22 @@ describe('orders', () => {
     expectProblem(await pay(1), 422, 'unprocessable');
 
     await t().request({ method: 'POST', url: `/v1/payments/${first.json().id}/pay` });
-    expect((await t().request({ method: 'GET', url: `/v1/orders/${order.id}` })).json()).toMatchObject({ status: 'pending_payment', paidTotal: 4000 });
+    expect((await t().request({ method: 'GET', url: `/v1/orders/${order.id}` })).json()).toMatchObject({
+      status: 'pending_payment',
+      paidTotal: 4000,
+    });
     const paid = await t().request({ method: 'POST', url: `/v1/payments/${second.json().id}/pay` });
     expect(paid.json().status).toBe('paid');
     const again = await t().request({ method: 'POST', url: `/v1/payments/${second.json().id}/pay` });
     expect(again.statusCode).toBe(200);
 
     const detail = (await t().request({ method: 'GET', url: `/v1/orders/${order.id}` })).json();
-    expect(detail).toMatchObject({ status: 'paid', paymentStatus: 'paid', paidTotal: 10000, paymentDueAt: null });
+    expect(detail).toMatchObject({
+      status: 'paid',
+      paymentStatus: 'paid',
+      paidTotal: 10000,
+      paymentDueAt: null,
+    });
     expect(detail.payments.map((p: { status: string }) => p.status)).toEqual(['paid', 'paid']);
 
     const feed = (await t().request({ method: 'GET', url: `/v1/events?subject=${order.id}` })).json();
@@ -181,9 +261,17 @@ describe('orders', () => {
   it('refunds what was paid when a paid order is cancelled', async () => {
     const s = await stockedSku(t(), 5, 3000);
     const order = (await place(orderBody([{ sku: s.sku, quantity: 1 }]))).json();
-    const payment = (await t().request({ method: 'POST', url: `/v1/orders/${order.id}/payments`, payload: { provider: 'sandbox' } })).json();
+    const payment = (
+      await t().request({
+        method: 'POST',
+        url: `/v1/orders/${order.id}/payments`,
+        payload: { provider: 'sandbox' },
+      })
+    ).json();
     await t().request({ method: 'POST', url: `/v1/payments/${payment.id}/pay` });
-    const cancelled = (await t().request({ method: 'POST', url: `/v1/orders/${order.id}/cancel`, payload: {} })).json();
+    const cancelled = (
+      await t().request({ method: 'POST', url: `/v1/orders/${order.id}/cancel`, payload: {} })
+    ).json();
     expect(cancelled).toMatchObject({ status: 'cancelled', paymentStatus: 'refunded' });
     expect(cancelled.payments[0].status).toBe('refunded');
     expect(await reservedUnits(t(), s.sku)).toEqual({ reserved: 0, onHand: 5 });
@@ -193,7 +281,9 @@ describe('orders', () => {
     const s = await stockedSku(t(), 100);
     const body = orderBody([{ sku: s.sku, quantity: 1 }]);
     const key = `idem-${Date.now()}`;
-    const results = await Promise.all(Array.from({ length: 20 }, () => place(body, { 'idempotency-key': key })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => place(body, { 'idempotency-key': key })),
+    );
     expect(results.map((r) => r.statusCode)).toEqual(Array(20).fill(201));
     expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
     expect(await reservedUnits(t(), s.sku)).toEqual({ reserved: 1, onHand: 100 });
@@ -206,14 +296,24 @@ describe('orders', () => {
     const email = `finder-${Date.now()}@example.com`;
     const placed = [];
     for (let i = 0; i < 5; i++) {
-      placed.push((await place(orderBody([{ sku: s.sku, quantity: 1 }], { customer: { email }, channel: 'marketplace' }))).json());
+      placed.push(
+        (
+          await place(
+            orderBody([{ sku: s.sku, quantity: 1 }], { customer: { email }, channel: 'marketplace' }),
+          )
+        ).json(),
+      );
     }
-    const byCustomer = (await t().request({ method: 'GET', url: `/v1/orders?customer=${email}&limit=2` })).json();
+    const byCustomer = (
+      await t().request({ method: 'GET', url: `/v1/orders?customer=${email}&limit=2` })
+    ).json();
     expect(byCustomer.data).toHaveLength(2);
     const seen = [...byCustomer.data];
     let cursor = byCustomer.nextCursor;
     while (cursor) {
-      const page = (await t().request({ method: 'GET', url: `/v1/orders?customer=${email}&limit=2&cursor=${cursor}` })).json();
+      const page = (
+        await t().request({ method: 'GET', url: `/v1/orders?customer=${email}&limit=2&cursor=${cursor}` })
+      ).json();
       seen.push(...page.data);
       cursor = page.nextCursor;
     }
@@ -223,9 +323,16 @@ describe('orders', () => {
     expect(byNumber.data.map((o: { id: string }) => o.id)).toEqual([placed[2].id]);
     const byEmail = (await t().request({ method: 'GET', url: `/v1/orders?q=${email.toUpperCase()}` })).json();
     expect(byEmail.data).toHaveLength(5);
-    const byChannel = (await t().request({ method: 'GET', url: '/v1/orders?channel=marketplace&status=pending_payment&limit=200' })).json();
+    const byChannel = (
+      await t().request({
+        method: 'GET',
+        url: '/v1/orders?channel=marketplace&status=pending_payment&limit=200',
+      })
+    ).json();
     expect(byChannel.data.length).toBeGreaterThanOrEqual(5);
-    const future = (await t().request({ method: 'GET', url: `/v1/orders?customer=${email}&from=2999-01-01T00:00:00Z` })).json();
+    const future = (
+      await t().request({ method: 'GET', url: `/v1/orders?customer=${email}&from=2999-01-01T00:00:00Z` })
+    ).json();
     expect(future.data).toEqual([]);
     expectProblem(await t().request({ method: 'GET', url: '/v1/orders?cursor=garbage' }), 400);
   });

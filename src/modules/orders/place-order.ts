@@ -1,16 +1,16 @@
-import { resolveSkus } from '../catalog/index.js';
-import { reserveForOrder } from '../inventory/index.js';
-import { enqueue } from '../sync/index.js';
 import type { Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, type FieldError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { ordersPlaced, stockConflicts } from '../../platform/metrics.js';
-import type { OrderLinesTable } from './orders.tables.js';
+import { resolveSkus } from '../catalog/index.js';
+import { reserveForOrder } from '../inventory/index.js';
+import { enqueue } from '../sync/index.js';
 import { priceOrder } from './order-pricing.js';
-import type { Order, PlaceOrderInput } from './orders.schemas.js';
-import { insertOrder, insertTimeline, nextOrderNumber } from './orders.repository.js';
 import { toOrder, toOrderSnapshot } from './order-views.js';
+import { insertPlacedOrder } from './orders.repository.js';
+import type { Order, PlaceOrderInput } from './orders.schemas.js';
+import type { OrderLinesTable } from './orders.tables.js';
 
 export interface PlaceOrderContext {
   actor: string;
@@ -28,15 +28,27 @@ function assignAddresses(input: PlaceOrderInput): string[] {
   const errors: FieldError[] = [];
   const assigned = input.lines.map((line, i) => {
     const key = line.shipTo ?? (keys.length === 1 ? keys[0]! : undefined);
-    if (key === undefined) errors.push({ field: `body.lines[${i}].shipTo`, message: 'is required when the order has several addresses' });
-    else if (!(key in input.addresses)) errors.push({ field: `body.lines[${i}].shipTo`, message: `names no address (have ${keys.join(', ')})` });
+    if (key === undefined)
+      errors.push({
+        field: `body.lines[${i}].shipTo`,
+        message: 'is required when the order has several addresses',
+      });
+    else if (!(key in input.addresses))
+      errors.push({
+        field: `body.lines[${i}].shipTo`,
+        message: `names no address (have ${keys.join(', ')})`,
+      });
     return key ?? '';
   });
   if (errors.length) throw new AppError('unprocessable', 'Some lines have no shipping address', { errors });
   return assigned;
 }
 
-export async function placeOrderInTransaction(trx: Trx, input: PlaceOrderInput, ctx: PlaceOrderContext): Promise<Order> {
+export async function placeOrderInTransaction(
+  trx: Trx,
+  input: PlaceOrderInput,
+  ctx: PlaceOrderContext,
+): Promise<Order> {
   const shipTo = assignAddresses(input);
   // Prices and titles come from the catalog, never from the client.
   const catalog = await resolveSkus(trx, [...new Set(input.lines.map((l) => l.sku))]);
@@ -44,12 +56,16 @@ export async function placeOrderInTransaction(trx: Trx, input: PlaceOrderInput, 
   input.lines.forEach((line, i) => {
     const item = catalog.get(line.sku);
     if (!item) errors.push({ field: `body.lines[${i}].sku`, message: `unknown SKU ${line.sku}` });
-    else if (!item.sellable) errors.push({ field: `body.lines[${i}].sku`, message: `SKU ${line.sku} is not for sale` });
+    else if (!item.sellable)
+      errors.push({ field: `body.lines[${i}].sku`, message: `SKU ${line.sku} is not for sale` });
   });
   if (errors.length) throw new AppError('unprocessable', 'Some lines cannot be ordered', { errors });
   const currencies = new Set(input.lines.map((l) => catalog.get(l.sku)!.currency));
   if (currencies.size > 1) {
-    throw new AppError('unprocessable', `Lines are priced in several currencies (${[...currencies].join(', ')})`);
+    throw new AppError(
+      'unprocessable',
+      `Lines are priced in several currencies (${[...currencies].join(', ')})`,
+    );
   }
 
   const orderId = newId();
@@ -76,18 +92,28 @@ export async function placeOrderInTransaction(trx: Trx, input: PlaceOrderInput, 
     orderId,
     lines.map((l) => {
       const address = input.addresses[l.ship_to]!;
-      return { lineId: l.id, sku: l.sku, quantity: l.quantity, destination: { country: address.country, province: address.province ?? null } };
+      return {
+        lineId: l.id,
+        sku: l.sku,
+        quantity: l.quantity,
+        destination: { country: address.country, province: address.province ?? null },
+      };
     }),
   );
   if (!reserved.ok) {
     stockConflicts.inc();
     const skus = reserved.shortages.map((s) => s.sku).join(', ');
-    throw new AppError('insufficient_stock', `Not enough stock for ${skus}`, { shortages: reserved.shortages });
+    throw new AppError('insufficient_stock', `Not enough stock for ${skus}`, {
+      shortages: reserved.shortages,
+    });
   }
 
   const now = new Date();
   const usedAddresses = [...new Set(shipTo)];
-  const totals = priceOrder(lines.map((l) => ({ unitPrice: l.unit_price, quantity: l.quantity })), usedAddresses.length);
+  const totals = priceOrder(
+    lines.map((l) => ({ unitPrice: l.unit_price, quantity: l.quantity })),
+    usedAddresses.length,
+  );
   const cod = input.paymentMethod === 'cod';
   const channel = input.channel ?? 'web';
   const addresses = Object.entries(input.addresses).map(([key, a]) => ({
@@ -103,11 +129,15 @@ export async function placeOrderInTransaction(trx: Trx, input: PlaceOrderInput, 
     line2: a.line2 ?? null,
     postal_code: a.postalCode ?? null,
   }));
-  const order = await insertOrder(
+  const reservations = reserved.reservations.map((r) => ({
+    sku: r.sku,
+    warehouse: r.warehouseCode,
+    quantity: r.quantity,
+  }));
+  const order = await insertPlacedOrder(
     trx,
     {
       id: orderId,
-      number: await nextOrderNumber(trx, now),
       channel,
       status: cod ? 'placed' : 'pending_payment',
       payment_status: 'unpaid',
@@ -128,16 +158,12 @@ export async function placeOrderInTransaction(trx: Trx, input: PlaceOrderInput, 
     },
     addresses,
     lines,
+    {
+      actor: ctx.actor,
+      message: ` placed via ${channel}${cod ? ', cash on delivery' : ''}`,
+      data: { reservations },
+    },
   );
-
-  await insertTimeline(trx, {
-    order_id: orderId,
-    kind: 'order.placed',
-    to_status: order.status,
-    actor: ctx.actor,
-    message: `Order ${order.number} placed via ${channel}${cod ? ', cash on delivery' : ''}`,
-    data: { reservations: reserved.reservations.map((r) => ({ sku: r.sku, warehouse: r.warehouseCode, quantity: r.quantity })) },
-  });
   await enqueue(trx, 'orders', orderId, [
     {
       type: 'order.placed',
@@ -145,7 +171,11 @@ export async function placeOrderInTransaction(trx: Trx, input: PlaceOrderInput, 
         order: toOrderSnapshot(order),
         customer: { email: order.customer_email },
         lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unit_price })),
-        reservations: reserved.reservations.map((r) => ({ sku: r.sku, warehouse: r.warehouseCode, quantity: r.quantity })),
+        reservations: reserved.reservations.map((r) => ({
+          sku: r.sku,
+          warehouse: r.warehouseCode,
+          quantity: r.quantity,
+        })),
       },
     },
   ]);

@@ -17,7 +17,13 @@ export async function lockPaymentById(trx: Trx, id: string): Promise<PaymentRow 
 }
 
 export async function findPaymentsOfOrder(db: Conn, orderId: string): Promise<PaymentRow[]> {
-  return db.selectFrom('payments').selectAll().where('order_id', '=', orderId).orderBy('created_at').orderBy('id').execute();
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 /** Sum of intents still open (pending or authorized): money that may yet arrive. */

@@ -16,7 +16,8 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
         response: { 201: Payment },
       },
     },
-    async (request, reply) => reply.status(201).send(await createPayment(deps.db, request.params.id, request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await createPayment(deps.db, request.params.id, request.body)),
   );
 
   app.get(

@@ -2,20 +2,26 @@ import type { Conn, Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { type OrderRow, lockOrder, recordOrderPayment, recordOrderRefund, toOrderSnapshot } from '../orders/index.js';
-import { enqueue } from '../sync/index.js';
-import type { Payment } from './payments.schemas.js';
 import {
-  type PaymentRow,
+  lockOrder,
+  type OrderRow,
+  recordOrderPayment,
+  recordOrderRefund,
+  toOrderSnapshot,
+} from '../orders/index.js';
+import { enqueue } from '../sync/index.js';
+import {
   cancelOpenPayments,
   findPaymentById,
   findPaymentsOfOrder,
   insertPayment,
   lockPaymentById,
   markPaidPaymentsRefunded,
+  type PaymentRow,
   setPaymentStatus,
   sumOpenPayments,
 } from './payments.repository.js';
+import type { Payment } from './payments.schemas.js';
 
 export function toPayment(p: PaymentRow): Payment {
   return {
@@ -31,17 +37,29 @@ export function toPayment(p: PaymentRow): Payment {
   };
 }
 
-const snapshot = (p: PaymentRow) => ({ id: p.id, provider: p.provider, amount: p.amount, currency: p.currency, status: p.status });
+const snapshot = (p: PaymentRow) => ({
+  id: p.id,
+  provider: p.provider,
+  amount: p.amount,
+  currency: p.currency,
+  status: p.status,
+});
 
 /**
  * Opens a payment intent for (part of) what an order still owes. Several intents may together pay
  * one order (split payment); they can never add up to more than is due.
  */
-export function createPayment(db: Db, orderId: string, input: { provider: string; amount?: number }): Promise<Payment> {
+export function createPayment(
+  db: Db,
+  orderId: string,
+  input: { provider: string; amount?: number },
+): Promise<Payment> {
   return inTransaction(db, async (trx) => {
     const order = await lockOrder(trx, orderId);
     if (order.status !== 'pending_payment') {
-      throw new AppError('illegal_transition', `The order is ${order.status} and takes no payment`, { currentStatus: order.status });
+      throw new AppError('illegal_transition', `The order is ${order.status} and takes no payment`, {
+        currentStatus: order.status,
+      });
     }
     const due = order.grand_total - order.paid_total - (await sumOpenPayments(trx, orderId));
     const amount = input.amount ?? due;
@@ -59,7 +77,9 @@ export function createPayment(db: Db, orderId: string, input: { provider: string
       currency: order.currency,
       provider_ref: `sbx_${newId().replaceAll('-', '').slice(-20)}`,
     });
-    await enqueue(trx, 'payments', orderId, [{ type: 'payment.created', data: { order: toOrderSnapshot(order), payment: snapshot(payment) } }]);
+    await enqueue(trx, 'payments', orderId, [
+      { type: 'payment.created', data: { order: toOrderSnapshot(order), payment: snapshot(payment) } },
+    ]);
     return toPayment(payment);
   });
 }
@@ -72,10 +92,13 @@ export function paySandboxPayment(db: Db, paymentId: string, actor: string): Pro
   return inTransaction(db, async (trx) => {
     const payment = await lockPaymentById(trx, paymentId);
     if (!payment) throw notFound('Payment', paymentId);
-    if (payment.provider !== 'sandbox') throw new AppError('conflict', 'Only sandbox payments can be paid by this action');
+    if (payment.provider !== 'sandbox')
+      throw new AppError('conflict', 'Only sandbox payments can be paid by this action');
     if (payment.status === 'paid') return toPayment(payment);
     if (payment.status !== 'pending') {
-      throw new AppError('illegal_transition', `The payment is ${payment.status}`, { currentStatus: payment.status });
+      throw new AppError('illegal_transition', `The payment is ${payment.status}`, {
+        currentStatus: payment.status,
+      });
     }
     const order = await recordOrderPayment(trx, payment.order_id, payment.amount, actor);
     const paid = await setPaymentStatus(trx, paymentId, 'paid', { paid_at: new Date() });
@@ -100,7 +123,10 @@ export async function refundCancelledOrder(trx: Trx, order: OrderRow, actor: str
   for (const p of refunded) {
     current = await recordOrderRefund(trx, order.id, p.amount, actor);
     await enqueue(trx, 'payments', order.id, [
-      { type: 'payment.refunded', data: { order: toOrderSnapshot(current), payment: snapshot(p), amount: p.amount } },
+      {
+        type: 'payment.refunded',
+        data: { order: toOrderSnapshot(current), payment: snapshot(p), amount: p.amount },
+      },
     ]);
   }
 }

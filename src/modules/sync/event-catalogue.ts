@@ -24,7 +24,11 @@ const PaymentSnapshot = Type.Object({
   currency: Type.String(),
   status: Type.String(),
 });
-const ReservationSnapshot = Type.Object({ sku: Type.String(), warehouse: Type.String(), quantity: Type.Integer() });
+const ReservationSnapshot = Type.Object({
+  sku: Type.String(),
+  warehouse: Type.String(),
+  quantity: Type.Integer(),
+});
 
 /**
  * Every event type OrderSync emits, with its payload schema. Consumers should validate again: stored

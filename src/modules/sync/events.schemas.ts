@@ -15,9 +15,13 @@ export const CloudEvent = Type.Object({
 export type CloudEvent = Static<typeof CloudEvent>;
 
 export const EventFeedQuery = Type.Object({
-  after: Type.Optional(Type.String({ pattern: UUID_PATTERN, description: 'The id of the last event you have' })),
+  after: Type.Optional(
+    Type.String({ pattern: UUID_PATTERN, description: 'The id of the last event you have' }),
+  ),
   subject: Type.Optional(Type.String({ maxLength: 200 })),
-  type: Type.Optional(Type.String({ maxLength: 200, description: 'Full type, e.g. com.ordersync.order.placed' })),
+  type: Type.Optional(
+    Type.String({ maxLength: 200, description: 'Full type, e.g. com.ordersync.order.placed' }),
+  ),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
 });
 

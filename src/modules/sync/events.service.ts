@@ -1,8 +1,8 @@
 import type { Static } from 'typebox';
 import type { Db } from '../../platform/db/database.js';
 import { notFound } from '../../platform/errors.js';
-import type { CloudEvent, EventFeedQuery } from './events.schemas.js';
 import { findEventPosition, listEvents } from './events.repository.js';
+import type { CloudEvent, EventFeedQuery } from './events.schemas.js';
 
 export async function readEventFeed(db: Db, query: Static<typeof EventFeedQuery>) {
   const afterPosition = query.after ? await findEventPosition(db, query.after) : undefined;

@@ -9,37 +9,36 @@ export interface PendingEvent<T extends EventType = EventType> {
 }
 
 /**
- * Writes events for one subject (an order id) into the outbox, inside the caller's transaction.
- * Sequences come from outbox_subjects: the upsert row-locks the subject until commit, so two
- * transactions on one order take their numbers in the order they commit, with no gaps.
+ * Writes events for one subject (an order id) into the outbox, inside the caller's transaction, in
+ * one statement. Sequences come from outbox_subjects: the upsert row-locks the subject until commit,
+ * so two transactions on one order take their numbers in the order they commit, with no gaps.
  *
- *   insert into outbox_subjects (subject, last_sequence) values ($1, $n)
- *   on conflict (subject) do update set last_sequence = outbox_subjects.last_sequence + $n
- *   returning last_sequence
+ *   with counter as (
+ *     insert into outbox_subjects (subject, last_sequence) values ($subject, $n)
+ *     on conflict (subject) do update set last_sequence = outbox_subjects.last_sequence + $n
+ *     returning last_sequence)
+ *   insert into outbox (id, source, type, subject, sequence, data)
+ *   select e.id, $source, e.type, $subject, counter.last_sequence - $n + e.ord, e.data::jsonb
+ *   from counter, unnest($ids, $types, $data) with ordinality e(id, type, data, ord)
  */
-export async function enqueue(trx: Trx, source: string, subject: string, events: PendingEvent[]): Promise<void> {
+export async function enqueue(
+  trx: Trx,
+  source: string,
+  subject: string,
+  events: PendingEvent[],
+): Promise<void> {
   if (events.length === 0) return;
   const n = events.length;
-  const { last_sequence } = await trx
-    .insertInto('outbox_subjects')
-    .values({ subject, last_sequence: n })
-    .onConflict((oc) =>
-      oc.column('subject').doUpdateSet({ last_sequence: sql<number>`outbox_subjects.last_sequence + ${n}` }),
+  await sql`
+    with counter as (
+      insert into outbox_subjects (subject, last_sequence) values (${subject}, ${n})
+      on conflict (subject) do update set last_sequence = outbox_subjects.last_sequence + ${n}
+      returning last_sequence
     )
-    .returning('last_sequence')
-    .executeTakeFirstOrThrow();
-  const first = last_sequence - n + 1;
-  await trx
-    .insertInto('outbox')
-    .values(
-      events.map((e, i) => ({
-        id: newId(),
-        source: `/ordersync/${source}`,
-        type: EVENT_TYPE_PREFIX + e.type,
-        subject,
-        sequence: first + i,
-        data: JSON.stringify(e.data),
-      })),
-    )
-    .execute();
+    insert into outbox (id, source, type, subject, sequence, data)
+    select e.id, ${`/ordersync/${source}`}, e.type, ${subject}, counter.last_sequence - ${n} + e.ord, e.data::jsonb
+    from counter,
+      unnest(${events.map(() => newId())}::uuid[], ${events.map((e) => EVENT_TYPE_PREFIX + e.type)}::text[],
+             ${events.map((e) => JSON.stringify(e.data))}::text[]) with ordinality as e(id, type, data, ord)
+  `.execute(trx);
 }

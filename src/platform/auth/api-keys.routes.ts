@@ -26,12 +26,21 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
           { name: Type.String({ minLength: 1, maxLength: 100 }), role: RoleSchema },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ id: Type.String(), name: Type.String(), role: Type.String(), key: Type.String() }) },
+        response: {
+          201: Type.Object({
+            id: Type.String(),
+            name: Type.String(),
+            role: Type.String(),
+            key: Type.String(),
+          }),
+        },
       },
     },
     async (request, reply) => {
       const created = await createApiKey(deps.db, request.body);
-      return reply.status(201).send({ id: created.id, name: created.name, role: created.role, key: created.key });
+      return reply
+        .status(201)
+        .send({ id: created.id, name: created.name, role: created.role, key: created.key });
     },
   );
 
@@ -56,7 +65,6 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
       schema: {
         tags: ['platform'],
         params: Type.Object({ id: Type.String({ pattern: UUID_PATTERN }) }),
-        
       },
     },
     async (request, reply) => {

@@ -12,7 +12,13 @@ export async function createApiKey(db: Db, input: { name: string; role: Role; ke
   const key = input.key ?? generateKey();
   const row = await db
     .insertInto('api_keys')
-    .values({ id: newId(), name: input.name, role: input.role, key_prefix: key.slice(0, 8), key_hash: hashKey(key) })
+    .values({
+      id: newId(),
+      name: input.name,
+      role: input.role,
+      key_prefix: key.slice(0, 8),
+      key_hash: hashKey(key),
+    })
     .returning(['id', 'name', 'role', 'key_prefix', 'created_at'])
     .executeTakeFirstOrThrow();
   return { ...row, key };
@@ -37,7 +43,10 @@ export async function revokeApiKey(db: Db, id: string): Promise<boolean> {
 }
 
 export async function countApiKeys(db: Db): Promise<number> {
-  const r = await db.selectFrom('api_keys').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 

@@ -28,7 +28,10 @@ export function registerAuth(app: FastifyInstance, resolver: ApiKeyResolver): vo
     if (!principal) throw new AppError('unauthorized', 'The API key is not valid or has been revoked');
     request.principal = principal;
     if (principal.role !== 'admin' && !config.roles?.includes(principal.role)) {
-      throw new AppError('forbidden', `The role ${principal.role} may not call ${request.method} ${request.routeOptions.url}`);
+      throw new AppError(
+        'forbidden',
+        `The role ${principal.role} may not call ${request.method} ${request.routeOptions.url}`,
+      );
     }
   });
 }

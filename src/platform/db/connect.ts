@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -29,6 +30,32 @@ export interface ConnectOptions {
 // int8 (counts, money) as JS numbers: amounts stay far below 2^53 minor units.
 const INT8_OID = 20;
 
+const MAX_PREPARED_PER_CONNECTION = 1000;
+
+/**
+ * Runs every parameterized query as a named prepared statement, so PostgreSQL parses and plans each
+ * distinct statement once per connection instead of on every execution (planning the order CTEs
+ * costs more than running them). The name is a hash of the SQL text; past a bound per connection,
+ * new texts run unprepared so odd query shapes cannot grow server memory without end.
+ */
+function preparedStatements(client: pg.PoolClient): pg.PoolClient {
+  const marked = client as pg.PoolClient & { prepared?: Set<string> };
+  if (marked.prepared) return client;
+  const prepared = new Set<string>();
+  marked.prepared = prepared;
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (text: unknown, values?: unknown[]) => {
+    if (typeof text !== 'string' || !values?.length) return query(text, values);
+    const name = `k${createHash('sha1').update(text).digest('base64url')}`;
+    if (!prepared.has(name)) {
+      if (prepared.size >= MAX_PREPARED_PER_CONNECTION) return query(text, values);
+      prepared.add(name);
+    }
+    return query({ name, text, values });
+  };
+  return client;
+}
+
 export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({
@@ -42,7 +69,13 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     });
     // An idle client that loses its server must not take the process down.
     pool.on('error', () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const preparing = {
+      connect: async () => preparedStatements(await pool.connect()),
+      end: () => pool.end(),
+    };
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: preparing as unknown as pg.Pool }),
+    });
     return { db, kind: 'postgres', pool, close: () => db.destroy() };
   }
   const dataDir = options.dataDir && options.dataDir !== 'memory://' ? options.dataDir : undefined;

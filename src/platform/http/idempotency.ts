@@ -14,7 +14,9 @@ const POLL_MS = 20;
 
 const requestHash = (request: FastifyRequest): string =>
   createHash('sha256')
-    .update(`${request.method} ${request.routeOptions.url}\n${request.url}\n${JSON.stringify(request.body ?? null)}`)
+    .update(
+      `${request.method} ${request.routeOptions.url}\n${request.url}\n${JSON.stringify(request.body ?? null)}`,
+    )
     .digest('hex');
 
 /**
@@ -56,7 +58,10 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
       // Gone: the first attempt ended in a 5xx and let the key go, so claim it again.
       if (!row) continue;
       if (row.request_hash !== hash) {
-        throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request');
+        throw new AppError(
+          'idempotency_key_reused',
+          'This Idempotency-Key was used with a different request',
+        );
       }
       if (row.state === 'done') {
         return reply
@@ -66,7 +71,10 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
           .send(row.response_body);
       }
       if (Date.now() > deadline) {
-        throw new AppError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed');
+        throw new AppError(
+          'idempotency_in_progress',
+          'A request with this Idempotency-Key is still being processed',
+        );
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
@@ -77,7 +85,11 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     if (!claim) return payload;
     request.idempotency = null;
     if (reply.statusCode >= 500) {
-      await db.deleteFrom('idempotency_keys').where('scope', '=', claim.scope).where('key', '=', claim.key).execute();
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('scope', '=', claim.scope)
+        .where('key', '=', claim.key)
+        .execute();
     } else {
       await db
         .updateTable('idempotency_keys')

@@ -47,7 +47,12 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
   return reply.status(problem.status).type('application/problem+json').send(problem);
 }
 
-export function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): Problem {
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): Problem {
   return { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, code, ...extra };
 }
 
@@ -68,13 +73,18 @@ function fieldErrors(context: string, errors: AjvError[]): FieldError[] {
       .join('');
     if (e.keyword === 'required') field += `.${String(e.params.missingProperty)}`;
     if (e.keyword === 'additionalProperties') field += `.${String(e.params.additionalProperty)}`;
-    const message = e.keyword === 'additionalProperties' ? 'is not a known field' : (e.message ?? 'is not valid');
+    const message =
+      e.keyword === 'additionalProperties' ? 'is not a known field' : (e.message ?? 'is not valid');
     return { field: `${context}${field}`, message };
   });
 }
 
 // PostgreSQL errors that a client's input can still reach; everything else is ours and a 500.
-function fromDatabaseError(error: { code?: string; detail?: string; constraint?: string }): Problem | undefined {
+function fromDatabaseError(error: {
+  code?: string;
+  detail?: string;
+  constraint?: string;
+}): Problem | undefined {
   switch (error.code) {
     case '23505':
       return problem(409, 'conflict', 'A resource with the same unique value already exists', {
@@ -93,7 +103,10 @@ function fromDatabaseError(error: { code?: string; detail?: string; constraint?:
 export function toProblem(error: FastifyError | AppError | Error): Problem {
   if (error instanceof AppError) {
     const { errors, ...extra } = error.extra;
-    return problem(STATUS[error.code], error.code, error.message, { ...(errors ? { errors } : {}), ...extra });
+    return problem(STATUS[error.code], error.code, error.message, {
+      ...(errors ? { errors } : {}),
+      ...extra,
+    });
   }
   const fe = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (fe.validation) {
@@ -127,6 +140,9 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     return sendProblem(reply, p);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+    sendProblem(
+      reply,
+      problem(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
+    ),
   );
 }

@@ -60,5 +60,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await runSql(db, 'drop table reservations; drop table stock_adjustments; drop table stock_levels; drop table warehouses;');
+  await runSql(
+    db,
+    'drop table reservations; drop table stock_adjustments; drop table stock_levels; drop table warehouses;',
+  );
 }
