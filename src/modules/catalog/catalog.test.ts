@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { expectProblem, useTestApp } from '../../../test/helpers/test-app.js';
+import { catalogTestKit } from './catalog.test-kit.js';
 
 describe('catalog', () => {
   const t = useTestApp();
-  const post = (url: string, payload: object) => t().request({ method: 'POST', url, payload });
-  const get = (url: string) => t().request({ method: 'GET', url });
-
-  // The parsed JSON of a 201.
-  async function created(url: string, payload: object) {
-    const res = await post(url, payload);
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json();
-  }
-
-  let n = 0;
-  const sku = (prefix = 'SKU') => `${prefix}-${++n}`;
-  const variant = (price = 1000, more: object = {}) => ({ sku: sku(), price, currency: 'CNY', ...more });
-  const fields = (body: { errors: { field: string }[] }) => body.errors.map((e) => e.field).sort();
+  const { post, get, created, variant, fields } = catalogTestKit(t);
 
   describe('categories', () => {
     it('nests categories by path and lists the tree parents first', async () => {

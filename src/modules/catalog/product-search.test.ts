@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { expectProblem, useTestApp } from '../../../test/helpers/test-app.js';
 import { inStockSkus } from '../inventory/index.js';
+import { catalogTestKit } from './catalog.test-kit.js';
 
 describe('product search', () => {
   const t = useTestApp();
-  const post = (url: string, payload: object) => t().request({ method: 'POST', url, payload });
-  const get = (url: string) => t().request({ method: 'GET', url });
-
-  // The parsed JSON of a 201.
-  async function created(url: string, payload: object) {
-    const res = await post(url, payload);
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json();
-  }
-
-  let n = 0;
-  const sku = (prefix = 'SKU') => `${prefix}-${++n}`;
-  const variant = (price = 1000, more: object = {}) => ({ sku: sku(), price, currency: 'CNY', ...more });
-  const fields = (body: { errors: { field: string }[] }) => body.errors.map((e) => e.field).sort();
+  const { get, created, variant, fields } = catalogTestKit(t);
 
   const titles = (res: { json(): { data: { title: string }[] } }) => res.json().data.map((p) => p.title);
   const search = async (query: string) => {
