@@ -2,6 +2,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { campaignRoutes } from './modules/campaigns/index.js';
 import { cartRoutes } from './modules/cart/index.js';
 import { catalogRoutes } from './modules/catalog/index.js';
 import { inventoryRoutes } from './modules/inventory/index.js';
@@ -17,6 +19,7 @@ import type { Db } from './platform/db/database.js';
 import { healthRoutes } from './platform/http/health.routes.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
 import { registerProblemHandlers } from './platform/http/problem.js';
+import { registerRateLimits } from './platform/http/rate-limit.js';
 import { validatorCompiler } from './platform/http/validation.js';
 import { newId } from './platform/ids.js';
 import { registerMetrics } from './platform/metrics.js';
@@ -28,6 +31,8 @@ export interface AppDeps {
   config: Config;
   apiKeys: ApiKeyResolver;
   orderHooks: OrderHooks;
+  /** Flash-sale gate and shared rate limits; absent in the embedded default. */
+  redis: Redis | undefined;
 }
 
 /** The modules that build on orders, plugged into its life cycle. */
@@ -45,6 +50,7 @@ export interface BuildAppOptions {
   config: Config;
   /** pino options, or false for none (tests). */
   logger?: boolean | object;
+  redis?: Redis;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -73,6 +79,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     config: options.config,
     apiKeys: new ApiKeyResolver(options.db),
     orderHooks: buildOrderHooks(),
+    redis: options.redis,
   };
 
   await app.register(swagger, {
@@ -89,6 +96,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   registerProblemHandlers(app);
   registerAuth(app, deps.apiKeys);
+  registerRateLimits(
+    app,
+    {
+      perKeyPerMinute: options.config.rateLimitPerKeyPerMinute,
+      perAddressPerMinute: options.config.rateLimitPerAddressPerMinute,
+    },
+    deps.redis,
+  );
   registerIdempotency(app, deps.db);
   registerMetrics(app);
 
@@ -102,6 +117,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     orderRoutes,
     paymentRoutes,
     syncRoutes,
+    campaignRoutes,
   ]) {
     await app.register(routes, { prefix: '/v1', deps });
   }

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, buildOrderHooks } from './app.js';
+import { scheduledCampaignJobs } from './modules/campaigns/index.js';
 import { scheduledOrderJobs } from './modules/orders/index.js';
 import { countApiKeys, createApiKey, hashKey } from './platform/auth/api-keys.js';
 import type { Config } from './platform/config.js';
 import { connectDatabase, type DatabaseHandle } from './platform/db/connect.js';
 import type { Db } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
+import { connectRedis } from './platform/redis.js';
 import { Scheduler } from './platform/scheduler.js';
 import { isCatalogEmpty, seedDemoData } from './seed.js';
 
@@ -44,9 +46,10 @@ export interface Running {
 
 /** Starts the HTTP server and the in-process scheduler on an already migrated database. */
 export async function serve(config: Config, handle: DatabaseHandle): Promise<Running> {
-  const app = await buildApp({ db: handle.db, dbKind: handle.kind, config });
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  const app = await buildApp({ db: handle.db, dbKind: handle.kind, config, redis });
   const scheduler = new Scheduler(
-    scheduledOrderJobs(handle.db, buildOrderHooks()),
+    [...scheduledOrderJobs(handle.db, buildOrderHooks()), ...scheduledCampaignJobs(handle.db, redis)],
     config.schedulerIntervalMs,
     app.log,
   );
@@ -58,6 +61,7 @@ export async function serve(config: Config, handle: DatabaseHandle): Promise<Run
     async stop() {
       await scheduler.stop();
       await app.close();
+      redis?.disconnect();
       await handle.close();
     },
   };

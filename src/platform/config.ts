@@ -14,6 +14,13 @@ export interface Config {
   orderPaymentTimeoutSeconds: number;
   /** How often the scheduler looks for overdue work, in milliseconds. */
   schedulerIntervalMs: number;
+  /** Redis for flash-sale counters and shared rate limits; without it both stay in process. */
+  redisUrl: string | undefined;
+  /** Requests per minute per API key and per client address; 0 turns that limit off. */
+  rateLimitPerKeyPerMinute: number;
+  rateLimitPerAddressPerMinute: number;
+  /** Campaign orders waiting in the queued intake before new ones get a 429. */
+  intakeQueueBound: number;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -66,6 +73,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)}: expected one of ${LOG_LEVELS.join(', ')}`);
   }
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl))
+    problems.push('REDIS_URL: expected a redis:// or rediss:// URL');
   const adminKey = env.ORDERSYNC_ADMIN_KEY || undefined;
   if (adminKey !== undefined && adminKey.length < 16) {
     problems.push('ORDERSYNC_ADMIN_KEY: must be at least 16 characters');
@@ -81,6 +91,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     orderPaymentTimeoutSeconds: duration('ORDER_PAYMENT_TIMEOUT', 30 * 60),
     schedulerIntervalMs: int('SCHEDULER_INTERVAL_MS', 5000, 50, 3_600_000),
+    redisUrl,
+    rateLimitPerKeyPerMinute: int('RATE_LIMIT_PER_KEY', 60_000, 0, 100_000_000),
+    rateLimitPerAddressPerMinute: int('RATE_LIMIT_PER_ADDRESS', 60_000, 0, 100_000_000),
+    intakeQueueBound: int('INTAKE_QUEUE_BOUND', 10_000, 1, 10_000_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -13,7 +13,12 @@ export type ErrorCode =
   | 'idempotency_in_progress'
   | 'unauthorized'
   | 'forbidden'
-  | 'unprocessable';
+  | 'unprocessable'
+  | 'sold_out'
+  | 'limit_reached'
+  | 'campaign_closed'
+  | 'rate_limited'
+  | 'queue_full';
 
 export interface FieldError {
   field: string;

@@ -1,4 +1,5 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { createApiKey } from '../../src/platform/auth/api-keys.js';
@@ -24,11 +25,25 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return { ...loadConfig({ LOG_LEVEL: 'silent' }), ...overrides };
 }
 
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** A Redis for the flash-sale gate and rate limits. */
+  redis?: Redis;
+}
+
+export async function createTestApp(
+  overrides: Partial<Config> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   await migrateToLatest(database.db, database.schema);
   const config = testConfig(overrides);
-  const app = await buildApp({ db: database.db, dbKind: database.kind, config, logger: false });
+  const app = await buildApp({
+    db: database.db,
+    dbKind: database.kind,
+    config,
+    logger: false,
+    redis: options.redis,
+  });
   await app.ready();
   const adminKey = (await createApiKey(database.db, { name: 'test admin', role: 'admin' })).key;
   const keys = new Map<Role, string>();
@@ -54,10 +69,10 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
  * One app per test file: built before the file's tests, closed after. On PostgreSQL its schema is
  * dropped only when every test in the file passed, so a failure leaves the data to look at.
  */
-export function useTestApp(overrides: Partial<Config> = {}): () => TestApp {
+export function useTestApp(overrides: Partial<Config> = {}, options: TestAppOptions = {}): () => TestApp {
   let t: TestApp | undefined;
   beforeAll(async () => {
-    t = await createTestApp(overrides);
+    t = await createTestApp(overrides, options);
   });
   afterAll(async () => {
     if (!t) return;

@@ -15,6 +15,8 @@ import type { OrderLinesTable } from './orders.tables.js';
 export interface PlaceOrderContext {
   actor: string;
   paymentTimeoutSeconds: number;
+  /** Unit prices that replace the catalog's for this order (a flash-sale price), by SKU. */
+  priceOverrides?: ReadonlyMap<string, number>;
 }
 
 /** POST /v1/orders and cart checkout: one transaction, all lines reserved or none. */
@@ -71,6 +73,7 @@ export async function placeOrderInTransaction(
   const orderId = newId();
   const lines = input.lines.map((line, i) => {
     const item = catalog.get(line.sku)!;
+    const unitPrice = ctx.priceOverrides?.get(line.sku) ?? item.price;
     return {
       id: newId(),
       order_id: orderId,
@@ -79,9 +82,9 @@ export async function placeOrderInTransaction(
       product_id: item.productId,
       variant_id: item.variantId,
       title: item.title,
-      unit_price: item.price,
+      unit_price: unitPrice,
       quantity: line.quantity,
-      line_total: item.price * line.quantity,
+      line_total: unitPrice * line.quantity,
       ship_to: shipTo[i]!,
     } satisfies OrderLinesTable;
   });

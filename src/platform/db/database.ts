@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { CampaignsTables } from '../../modules/campaigns/campaigns.tables.js';
 import type { CartTables } from '../../modules/cart/cart.tables.js';
 import type { CatalogTables } from '../../modules/catalog/catalog.tables.js';
 import type { InventoryTables } from '../../modules/inventory/inventory.tables.js';
@@ -15,7 +16,8 @@ export interface Database
     OrdersTables,
     CartTables,
     PaymentsTables,
-    SyncTables {}
+    SyncTables,
+    CampaignsTables {}
 
 export type Db = Kysely<Database>;
 /** A connection that is inside a transaction. Commands pass it down; repositories take it first. */

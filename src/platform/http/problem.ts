@@ -13,6 +13,11 @@ const STATUS: Record<ErrorCode, number> = {
   idempotency_in_progress: 409,
   unauthorized: 401,
   forbidden: 403,
+  sold_out: 409,
+  limit_reached: 409,
+  campaign_closed: 409,
+  rate_limited: 429,
+  queue_full: 429,
 };
 
 const TITLES: Record<number, string> = {
@@ -44,6 +49,8 @@ export interface Problem {
 const problemType = (code: string) => `https://ordersync.dev/problems/${code.replace(/_/g, '-')}`;
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  // A problem that says when to come back says it in the header too (429, 503).
+  if (typeof problem.retryAfter === 'number') reply.header('retry-after', String(problem.retryAfter));
   return reply.status(problem.status).type('application/problem+json').send(problem);
 }
 

@@ -6,6 +6,7 @@ import * as orders from './20261122_0400_orders.js';
 import * as cart from './20261122_0410_cart.js';
 import * as payments from './20261122_0420_payments.js';
 import * as sync from './20261122_0500_sync.js';
+import * as campaigns from './20261122_0900_campaigns.js';
 
 /** Every migration, by name; Kysely runs them in name order. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '20261122_0410_cart': cart,
   '20261122_0420_payments': payments,
   '20261122_0500_sync': sync,
+  '20261122_0900_campaigns': campaigns,
 };

@@ -1,0 +1,98 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppDeps } from '../../app.js';
+import {
+  BuyBody,
+  BuyQuery,
+  Campaign,
+  CampaignParams,
+  CreateCampaignBody,
+  Order,
+  Ticket,
+  TicketParams,
+} from './campaigns.schemas.js';
+import { FlashGate } from './flash-gate.js';
+import { FlashSales } from './flash-sales.js';
+
+export const campaignRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  const sales = new FlashSales(deps.db, deps.config, deps.redis ? new FlashGate(deps.redis) : undefined);
+  app.addHook('onClose', () => sales.intake.drained());
+  const tags = ['campaigns'];
+  const buyers = ['storefront', 'channel', 'support'] as const;
+
+  app.post(
+    '/campaigns',
+    {
+      schema: {
+        tags,
+        summary: 'Create a flash-sale campaign',
+        body: CreateCampaignBody,
+        response: { 201: Campaign },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await sales.create(request.body)),
+  );
+
+  app.get(
+    '/campaigns/:id',
+    {
+      config: { roles: buyers },
+      schema: {
+        tags,
+        summary: 'A campaign with what is left',
+        params: CampaignParams,
+        response: { 200: Campaign },
+      },
+    },
+    async (request) => sales.get(request.params.id),
+  );
+
+  app.post(
+    '/campaigns/:id/orders',
+    {
+      config: { roles: buyers },
+      schema: {
+        tags,
+        summary: 'Buy in a flash sale: the order (201), a ticket (202, ?queued=true), or a fast 409/429',
+        params: CampaignParams,
+        querystring: BuyQuery,
+        body: BuyBody,
+        response: { 201: Order, 202: Ticket },
+      },
+    },
+    async (request, reply) => {
+      if (request.query.queued) {
+        const ticket = await sales.enqueue(request.params.id, request.body);
+        return reply.status(202).header('location', `/v1/tickets/${ticket.id}`).send(ticket);
+      }
+      const order = await sales.buy(request.params.id, request.body, request.principal?.name ?? 'buyer');
+      return reply.status(201).send(order);
+    },
+  );
+
+  app.get(
+    '/tickets/:id',
+    {
+      config: { roles: buyers },
+      schema: {
+        tags,
+        summary: 'A queued campaign order: queued, placed (with the order id) or failed (with the problem)',
+        params: TicketParams,
+        response: { 200: Ticket },
+      },
+    },
+    async (request) => sales.ticket(request.params.id),
+  );
+
+  app.get(
+    '/campaigns/intake',
+    {
+      schema: {
+        tags,
+        summary: 'Depth of the queued intake in this process',
+        response: { 200: Type.Object({ depth: Type.Integer(), bound: Type.Integer() }) },
+      },
+    },
+    async () => ({ depth: sales.intake.depth(), bound: deps.config.intakeQueueBound }),
+  );
+};

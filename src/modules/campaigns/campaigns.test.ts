@@ -1,0 +1,219 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { address, reservedUnits, stockedSku } from '../../../test/helpers/factories.js';
+import { startRedisServer } from '../../../test/helpers/redis-server.js';
+import { createTestApp, expectProblem, type TestApp, useTestApp } from '../../../test/helpers/test-app.js';
+import { connectRedis } from '../../platform/redis.js';
+import { FlashGate } from './flash-gate.js';
+import { gateReconciler } from './gate-reconciler.js';
+
+async function campaign(t: TestApp, sku: string, allotted: number, more: Record<string, unknown> = {}) {
+  const res = await t.request({
+    method: 'POST',
+    url: '/v1/campaigns',
+    payload: {
+      name: 'Double 11',
+      sku,
+      startsAt: new Date(Date.now() - 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      allotted,
+      perCustomerLimit: 1,
+      price: 999,
+      ...more,
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { id: string };
+}
+
+const buy = (t: TestApp, id: string, n: number, query = '') =>
+  t.request({
+    method: 'POST',
+    url: `/v1/campaigns/${id}/orders${query}`,
+    payload: {
+      customer: { email: `buyer${n}@example.com` },
+      addresses: { home: address() },
+      paymentMethod: 'sandbox',
+    },
+  });
+
+async function sell(t: TestApp, buyers: number, units: number, stock: number) {
+  const s = await stockedSku(t, stock);
+  const c = await campaign(t, s.sku, units);
+  const results = await Promise.all(Array.from({ length: buyers }, (_, i) => buy(t, c.id, i)));
+  return { s, c, results, codes: results.map((r) => r.statusCode) };
+}
+
+describe('flash sales on the database alone', () => {
+  const t = useTestApp();
+
+  it('sells exactly the allotment to 150 concurrent buyers, at the campaign price', async () => {
+    const { s, c, results, codes } = await sell(t(), 150, 20, 100);
+    expect(codes.filter((x) => x === 201)).toHaveLength(20);
+    for (const r of results.filter((r) => r.statusCode !== 201)) expectProblem(r, 409, 'sold_out');
+    expect(results.find((r) => r.statusCode === 201)!.json().lines[0].unitPrice).toBe(999);
+    expect(await reservedUnits(t(), s.sku)).toEqual({ reserved: 20, onHand: 100 });
+    expect((await t().request({ method: 'GET', url: `/v1/campaigns/${c.id}` })).json()).toMatchObject({
+      sold: 20,
+      remaining: 0,
+    });
+  });
+
+  it('sells no more than the stock when the allotment is larger', async () => {
+    const { s, codes } = await sell(t(), 60, 50, 7);
+    expect(codes.filter((x) => x === 201)).toHaveLength(7);
+    expect(await reservedUnits(t(), s.sku)).toEqual({ reserved: 7, onHand: 7 });
+  });
+
+  it('holds each customer to the limit and the sale to its window', async () => {
+    const s = await stockedSku(t(), 10);
+    const c = await campaign(t(), s.sku, 5);
+    expect((await buy(t(), c.id, 1)).statusCode).toBe(201);
+    expectProblem(await buy(t(), c.id, 1), 409, 'limit_reached');
+    const later = await campaign(t(), s.sku, 5, { startsAt: new Date(Date.now() + 60_000).toISOString() });
+    expectProblem(await buy(t(), later.id, 2), 409, 'campaign_closed');
+  });
+
+  it('queues orders: 202 with a ticket that becomes an order', async () => {
+    const s = await stockedSku(t(), 10);
+    const c = await campaign(t(), s.sku, 3);
+    const answers = await Promise.all([1, 2, 3, 4, 5].map((n) => buy(t(), c.id, 100 + n, '?queued=true')));
+    // Once the intake has learnt the sale is over, later buyers are refused at the door.
+    for (const r of answers.filter((r) => r.statusCode !== 202)) expectProblem(r, 409, 'sold_out');
+    const accepted = answers.filter((r) => r.statusCode === 202);
+    expect(accepted.length).toBeGreaterThanOrEqual(3);
+    const tickets = await Promise.all(
+      accepted.map(async (r) => {
+        for (let i = 0; i < 200; i++) {
+          const ticket = (await t().request({ method: 'GET', url: `/v1/tickets/${r.json().id}` })).json();
+          if (ticket.status !== 'queued') return ticket;
+          await new Promise((res) => setTimeout(res, 25));
+        }
+        throw new Error('ticket never finished');
+      }),
+    );
+    expect(tickets.filter((x) => x.status === 'placed')).toHaveLength(3);
+    for (const x of tickets.filter((x) => x.status === 'failed')) expect(x.problem.code).toBe('sold_out');
+    expect(await reservedUnits(t(), s.sku)).toEqual({ reserved: 3, onHand: 10 });
+  });
+});
+
+describe('the queued intake under a burst', () => {
+  const t = useTestApp({ intakeQueueBound: 1 });
+
+  it('answers each buyer with a ticket or a 429 that says when to come back', async () => {
+    const s = await stockedSku(t(), 50);
+    const c = await campaign(t(), s.sku, 50);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, n) => buy(t(), c.id, n, '?queued=true')),
+    );
+    for (const r of results.filter((r) => r.statusCode !== 202)) {
+      expectProblem(r, 429, 'queue_full');
+      expect(r.headers['retry-after']).toBe('1');
+    }
+    expect(results.some((r) => r.statusCode === 202)).toBe(true);
+  });
+});
+
+describe('flash sales behind a Redis gate', async () => {
+  const server = await startRedisServer();
+  const redis = connectRedis(server.url);
+  const t = useTestApp({}, { redis });
+  afterAll(async () => {
+    redis.disconnect();
+    await server.stop();
+  });
+
+  it('turns the losers away in Redis and sells exactly the allotment', async () => {
+    const { s, c, codes } = await sell(t(), 200, 30, 100);
+    expect(codes.filter((x) => x === 201)).toHaveLength(30);
+    expect(codes.filter((x) => x === 409)).toHaveLength(170);
+    expect(await new FlashGate(redis).remaining(c.id)).toBe(0);
+    expect(await reservedUnits(t(), s.sku)).toEqual({ reserved: 30, onHand: 100 });
+  });
+
+  it('gives a unit back when the order behind it fails', async () => {
+    const s = await stockedSku(t(), 2);
+    const c = await campaign(t(), s.sku, 5);
+    const codes = (await Promise.all([1, 2, 3, 4].map((n) => buy(t(), c.id, 300 + n)))).map(
+      (r) => r.statusCode,
+    );
+    expect(codes.filter((x) => x === 201)).toHaveLength(2);
+    // Stock ran out before the allotment: the units of the failed orders went back to the gate.
+    expect(await new FlashGate(redis).remaining(c.id)).toBe(3);
+  });
+
+  it('repairs drift between Redis and the database', async () => {
+    const s = await stockedSku(t(), 10);
+    const c = await campaign(t(), s.sku, 10);
+    const gate = new FlashGate(redis);
+    const row = await t()
+      .db.selectFrom('campaigns')
+      .selectAll()
+      .where('id', '=', c.id)
+      .executeTakeFirstOrThrow();
+    const terms = {
+      id: c.id,
+      allotted: 10,
+      sold: 0,
+      perCustomerLimit: 1,
+      startsAt: row.starts_at,
+      endsAt: row.ends_at,
+    };
+    // A winner that crashed between Redis and the database: Redis is one unit short.
+    expect(await gate.take(terms, 'ghost@example.com', 1, new Date())).toBe('ok');
+    const job = gateReconciler(t().db, gate);
+    await job.run(new Date());
+    expect(await gate.remaining(c.id)).toBe(9); // a gap seen once may be an order in flight
+    await job.run(new Date());
+    expect(await gate.remaining(c.id)).toBe(10);
+    // Counters lost (a Redis restart) are primed again.
+    await gate.forget(c.id);
+    await job.run(new Date());
+    expect(await gate.remaining(c.id)).toBe(10);
+  });
+});
+
+describe('a flash sale whose Redis dies mid-sale', () => {
+  it('falls back to the database and still sells exactly the allotment', async () => {
+    const server = await startRedisServer();
+    const redis = connectRedis(server.url);
+    const t = await createTestApp({}, { redis });
+    try {
+      const s = await stockedSku(t, 200);
+      const c = await campaign(t, s.sku, 40);
+      const attempts = Array.from({ length: 240 }, (_, i) => i);
+      const results = await Promise.all(
+        attempts.map(async (i) => {
+          if (i === 60) server.kill();
+          await new Promise((r) => setTimeout(r, i % 40));
+          return buy(t, c.id, i);
+        }),
+      );
+      const codes = results.map((r) => r.statusCode);
+      expect(codes.filter((x) => x === 201)).toHaveLength(40);
+      expect(codes.every((x) => x === 201 || x === 409)).toBe(true);
+      expect(await reservedUnits(t, s.sku)).toEqual({ reserved: 40, onHand: 200 });
+    } finally {
+      redis.disconnect();
+      await t.app.close();
+      await t.database.close();
+      await server.stop();
+    }
+  });
+});
+
+describe('rate limits', () => {
+  const t = useTestApp({ rateLimitPerKeyPerMinute: 5 });
+
+  it('answers the sixth request of a minute with 429 and Retry-After', async () => {
+    const key = await t().keyFor('support');
+    const codes = [];
+    for (let i = 0; i < 6; i++) codes.push(await t().request({ method: 'GET', url: '/v1/orders', key }));
+    expect(codes.slice(0, 5).map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    const p = expectProblem(codes[5]!, 429, 'rate_limited');
+    expect(Number(codes[5]!.headers['retry-after'])).toBeGreaterThan(0);
+    expect(p.detail).toContain('API key');
+    // Health stays reachable.
+    expect((await t().request({ method: 'GET', url: '/healthz', key })).statusCode).toBe(200);
+  });
+});

@@ -1,0 +1,231 @@
+import type { Config } from '../../platform/config.js';
+import type { Db } from '../../platform/db/database.js';
+import { inTransaction } from '../../platform/db/transaction.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { toProblem } from '../../platform/http/problem.js';
+import { newId } from '../../platform/ids.js';
+import { resolveSkus } from '../catalog/index.js';
+import { type Order, placeOrderInTransaction } from '../orders/index.js';
+import { toCampaign, toGateCampaign, toTicket } from './campaign-views.js';
+import {
+  type CampaignRow,
+  countCustomerUnits,
+  findCampaign,
+  findTicket,
+  finishTicket,
+  insertCampaign,
+  insertTicket,
+  listCustomerUnits,
+  markTicketPlaced,
+  takeCampaignUnits,
+} from './campaigns.repository.js';
+import type { BuyInput, CreateCampaignInput } from './campaigns.schemas.js';
+import type { FlashGate, GateOutcome } from './flash-gate.js';
+import { IntakeQueue } from './intake-queue.js';
+
+const REFUSALS: Partial<Record<GateOutcome, () => AppError>> = {
+  sold_out: () => new AppError('sold_out', 'This campaign is sold out'),
+  limit_reached: () => new AppError('limit_reached', 'You have bought as many as this campaign allows'),
+  not_started: () => new AppError('campaign_closed', 'This campaign has not started yet'),
+  ended: () => new AppError('campaign_closed', 'This campaign has ended'),
+};
+
+/**
+ * A unit taken in the gate goes back when the order behind it failed, unless the database's own
+ * campaign count refused it (then the gate was too generous and reconciliation lowers it).
+ */
+const shouldGiveBack = (error: unknown) =>
+  !(error instanceof AppError && error.code === 'sold_out' && !error.extra.outOfStock);
+
+/**
+ * Flash sales. With a Redis gate, buyers are sorted into winners and losers in Redis and only
+ * winners reach the database; without one (or while Redis is away) the database decides alone.
+ * Either way the database's conditional statements are the truth, so nothing is ever oversold.
+ */
+export class FlashSales {
+  // A campaign's terms never change once created, so they are cached for the hot path; `soldOut`
+  // only ever grows (a unit sold in the database is never given back to the campaign).
+  readonly #terms = new Map<string, CampaignRow>();
+  readonly #soldOut = new Set<string>();
+  readonly intake: IntakeQueue;
+
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+    private readonly gate: FlashGate | undefined,
+  ) {
+    this.intake = new IntakeQueue(config.intakeQueueBound, (ticketId, campaignId, input, gated) =>
+      this.#placeQueued(ticketId, campaignId, input, gated),
+    );
+  }
+
+  async create(input: CreateCampaignInput) {
+    const startsAt = new Date(input.startsAt);
+    const endsAt = new Date(input.endsAt);
+    if (endsAt <= startsAt) {
+      throw new AppError('unprocessable', 'A campaign must end after it starts', {
+        errors: [{ field: 'body.endsAt', message: 'must be after startsAt' }],
+      });
+    }
+    const sku = (await resolveSkus(this.db, [input.sku])).get(input.sku);
+    if (!sku) {
+      throw new AppError('unprocessable', `Unknown SKU ${input.sku}`, {
+        errors: [{ field: 'body.sku', message: 'unknown SKU' }],
+      });
+    }
+    const row = await insertCampaign(this.db, {
+      id: newId(),
+      name: input.name,
+      sku: input.sku,
+      starts_at: startsAt,
+      ends_at: endsAt,
+      allotted: input.allotted,
+      per_customer_limit: input.perCustomerLimit,
+      price: input.price,
+    });
+    await this.gate?.prime(toGateCampaign(row), []);
+    return toCampaign(row);
+  }
+
+  async get(id: string) {
+    const row = await findCampaign(this.db, id);
+    if (!row) throw notFound('Campaign', id);
+    return toCampaign(row);
+  }
+
+  async #termsOf(id: string): Promise<CampaignRow> {
+    const cached = this.#terms.get(id);
+    if (cached) return cached;
+    const row = await findCampaign(this.db, id);
+    if (!row) throw notFound('Campaign', id);
+    if (this.#terms.size > 1000) this.#terms.clear();
+    this.#terms.set(id, row);
+    return row;
+  }
+
+  /**
+   * Lets a buyer through or refuses them fast. Returns whether the buyer holds a unit in the Redis
+   * gate (to be given back if the order fails).
+   */
+  async #admit(c: CampaignRow, customer: string, quantity: number): Promise<boolean> {
+    const now = new Date();
+    if (now < c.starts_at) throw REFUSALS.not_started!();
+    if (now >= c.ends_at) throw REFUSALS.ended!();
+    if (quantity > c.per_customer_limit) throw REFUSALS.limit_reached!();
+    if (this.#soldOut.has(c.id)) throw REFUSALS.sold_out!();
+    if (!this.gate) return false;
+    const outcome = await this.gate.take(toGateCampaign(c), customer, quantity, now);
+    if (outcome === 'ok') return true;
+    if (outcome === 'unprimed') {
+      // Redis lost its counters (restart): prime them from the database and decide there this time.
+      await this.gate.prime(
+        toGateCampaign((await findCampaign(this.db, c.id))!),
+        await listCustomerUnits(this.db, c.id),
+      );
+      return false;
+    }
+    if (outcome === 'unavailable') return false;
+    throw REFUSALS[outcome]!();
+  }
+
+  /** POST /v1/campaigns/{id}/orders: the order, or a fast refusal. */
+  async buy(campaignId: string, input: BuyInput, actor: string): Promise<Order> {
+    const c = await this.#termsOf(campaignId);
+    const customer = input.customer.email.toLowerCase();
+    const quantity = input.quantity ?? 1;
+    const gated = await this.#admit(c, customer, quantity);
+    try {
+      return await this.#place(c, input, actor);
+    } catch (error) {
+      if (gated && shouldGiveBack(error)) await this.gate!.giveBack(toGateCampaign(c), customer, quantity);
+      throw error;
+    }
+  }
+
+  /** POST /v1/campaigns/{id}/orders?queued=true: admitted buyers get a ticket; a worker places the order. */
+  async enqueue(campaignId: string, input: BuyInput) {
+    const c = await this.#termsOf(campaignId);
+    // The slot is taken before any await, so a burst cannot all see room that is not there.
+    if (!this.intake.reserveSlot()) {
+      throw new AppError('queue_full', 'Too many orders are waiting; try again shortly', { retryAfter: 1 });
+    }
+    try {
+      const gated = await this.#admit(c, input.customer.email.toLowerCase(), input.quantity ?? 1);
+      const ticket = await insertTicket(this.db, {
+        id: newId(),
+        campaign_id: c.id,
+        request: JSON.stringify({ input, gated }),
+      });
+      this.intake.push(ticket.id, c.id, input, gated);
+      return toTicket(ticket);
+    } catch (error) {
+      this.intake.releaseSlot();
+      throw error;
+    }
+  }
+
+  async ticket(id: string) {
+    const t = await findTicket(this.db, id);
+    if (!t) throw notFound('Ticket', id);
+    return toTicket(t);
+  }
+
+  async #placeQueued(ticketId: string, campaignId: string, input: BuyInput, gated: boolean): Promise<void> {
+    const c = await this.#termsOf(campaignId);
+    try {
+      await this.#place(c, input, 'intake', ticketId);
+    } catch (error) {
+      if (gated && shouldGiveBack(error)) {
+        await this.gate?.giveBack(toGateCampaign(c), input.customer.email.toLowerCase(), input.quantity ?? 1);
+      }
+      await finishTicket(this.db, ticketId, { status: 'failed', problem: toProblem(error as Error) });
+    }
+  }
+
+  /**
+   * The database decides, in one transaction: the buyer's limit, the order (stock reserved at the
+   * campaign price) and, last, the campaign's own count, so its hot row is locked only for the commit.
+   */
+  async #place(c: CampaignRow, input: BuyInput, actor: string, ticketId?: string): Promise<Order> {
+    const customer = input.customer.email.toLowerCase();
+    const quantity = input.quantity ?? 1;
+    const [shipTo] = Object.keys(input.addresses);
+    try {
+      return await inTransaction(this.db, async (trx) => {
+        if (!(await countCustomerUnits(trx, c.id, customer, quantity, c.per_customer_limit))) {
+          throw REFUSALS.limit_reached!();
+        }
+        const order = await placeOrderInTransaction(
+          trx,
+          {
+            customer: input.customer,
+            addresses: input.addresses,
+            lines: [{ sku: c.sku, quantity, shipTo }],
+            paymentMethod: input.paymentMethod,
+            channel: input.channel ?? 'flash-sale',
+          },
+          {
+            actor,
+            paymentTimeoutSeconds: this.config.orderPaymentTimeoutSeconds,
+            priceOverrides: new Map([[c.sku, c.price]]),
+          },
+        );
+        const now = new Date();
+        if (!(await takeCampaignUnits(trx, c.id, quantity, now))) {
+          throw now < c.starts_at || now >= c.ends_at ? REFUSALS.ended!() : REFUSALS.sold_out!();
+        }
+        if (ticketId && !(await markTicketPlaced(trx, ticketId, order.id))) {
+          throw new AppError('conflict', `Ticket ${ticketId} was already handled`);
+        }
+        return order;
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'insufficient_stock') {
+        throw new AppError('sold_out', 'This campaign is sold out: no stock is left', { outOfStock: true });
+      }
+      // Refused one unit: none are left, for good (units sold are never given back to a campaign).
+      if (error instanceof AppError && error.code === 'sold_out' && quantity === 1) this.#soldOut.add(c.id);
+      throw error;
+    }
+  }
+}
