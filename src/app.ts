@@ -3,13 +3,19 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import { aftersalesOrderHooks, aftersalesRoutes } from './modules/aftersales/index.js';
 import { campaignRoutes } from './modules/campaigns/index.js';
 import { cartRoutes } from './modules/cart/index.js';
 import { catalogRoutes } from './modules/catalog/index.js';
+import {
+  carrierCallbackRoutes,
+  fulfillmentOrderHooks,
+  fulfillmentRoutes,
+} from './modules/fulfillment/index.js';
 import { inventoryRoutes } from './modules/inventory/index.js';
 import { type OrderHooks, orderRoutes } from './modules/orders/index.js';
-import { paymentOrderHooks, paymentRoutes } from './modules/payments/index.js';
-import { syncRoutes } from './modules/sync/index.js';
+import { paymentCallbackRoutes, paymentOrderHooks, paymentRoutes } from './modules/payments/index.js';
+import { Brokers, syncRoutes } from './modules/sync/index.js';
 import { ApiKeyResolver } from './platform/auth/api-keys.js';
 import { apiKeyRoutes } from './platform/auth/api-keys.routes.js';
 import { registerAuth } from './platform/auth/auth-plugin.js';
@@ -33,13 +39,16 @@ export interface AppDeps {
   orderHooks: OrderHooks;
   /** Flash-sale gate and shared rate limits; absent in the embedded default. */
   redis: Redis | undefined;
+  /** Links to the configured brokers (AMQP_URL, NATS_URL), shared with the relay; `/readyz` checks them. */
+  brokers: Brokers;
 }
 
 /** The modules that build on orders, plugged into its life cycle. */
 export function buildOrderHooks(): OrderHooks {
-  const parts = [paymentOrderHooks];
+  const parts = [paymentOrderHooks, fulfillmentOrderHooks, aftersalesOrderHooks];
   return {
     onCancelled: parts.flatMap((p) => p.onCancelled ?? []),
+    onDelivered: parts.flatMap((p) => p.onDelivered ?? []),
     detailSections: parts.flatMap((p) => p.detailSections ?? []),
   };
 }
@@ -51,6 +60,8 @@ export interface BuildAppOptions {
   /** pino options, or false for none (tests). */
   logger?: boolean | object;
   redis?: Redis;
+  /** Brokers shared with an in-process relay; made (and closed with the app) when not given. */
+  brokers?: Brokers;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -80,7 +91,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     apiKeys: new ApiKeyResolver(options.db),
     orderHooks: buildOrderHooks(),
     redis: options.redis,
+    brokers: options.brokers ?? new Brokers(options.config.sync, app.log),
   };
+  if (!options.brokers) app.addHook('onClose', () => deps.brokers.close());
 
   await app.register(swagger, {
     openapi: {
@@ -116,6 +129,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     cartRoutes,
     orderRoutes,
     paymentRoutes,
+    paymentCallbackRoutes,
+    fulfillmentRoutes,
+    carrierCallbackRoutes,
+    aftersalesRoutes,
     syncRoutes,
     campaignRoutes,
   ]) {

@@ -1,4 +1,4 @@
-import { ensureAdminKey, openDatabase, serve, start } from './main.js';
+import { ensureAdminKey, openDatabase, serve, start, worker } from './main.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { seedDemoData } from './seed.js';
@@ -6,6 +6,7 @@ import { seedDemoData } from './seed.js';
 const USAGE = `usage: ordersync <command>
   start     migrate, load demo data into an empty database, serve (what npm start runs)
   serve     serve the API on an already migrated database
+  worker    run the relay, the command consumer and the scheduler only (no HTTP; production)
   migrate   bring the database schema up to date
   seed      load the demo catalog, warehouses and stock`;
 
@@ -18,6 +19,16 @@ async function main(command: string | undefined): Promise<void> {
         command === 'start' ? await start(config) : await serve(config, await openDatabase(config));
       const shutdown = async (signal: string) => {
         running.app.log.info({ signal }, 'shutting down');
+        await running.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+      return;
+    }
+    case 'worker': {
+      const running = await worker(config);
+      const shutdown = async () => {
         await running.stop();
         process.exit(0);
       };

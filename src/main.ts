@@ -1,14 +1,18 @@
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import pino from 'pino';
 import { buildApp, buildOrderHooks } from './app.js';
 import { scheduledCampaignJobs } from './modules/campaigns/index.js';
 import { scheduledOrderJobs } from './modules/orders/index.js';
+import { scheduledPaymentJobs } from './modules/payments/index.js';
+import { Brokers, startSyncWorkers } from './modules/sync/index.js';
 import { countApiKeys, createApiKey, hashKey } from './platform/auth/api-keys.js';
 import type { Config } from './platform/config.js';
 import { connectDatabase, type DatabaseHandle } from './platform/db/connect.js';
 import type { Db } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { connectRedis } from './platform/redis.js';
-import { Scheduler } from './platform/scheduler.js';
+import { type ScheduledJob, Scheduler } from './platform/scheduler.js';
 import { isCatalogEmpty, seedDemoData } from './seed.js';
 
 export async function openDatabase(config: Config): Promise<DatabaseHandle> {
@@ -47,20 +51,61 @@ export interface Running {
 /** Starts the HTTP server and the in-process scheduler on an already migrated database. */
 export async function serve(config: Config, handle: DatabaseHandle): Promise<Running> {
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
-  const app = await buildApp({ db: handle.db, dbKind: handle.kind, config, redis });
+  const brokers = new Brokers(config.sync, pino({ level: config.logLevel }));
+  const app = await buildApp({ db: handle.db, dbKind: handle.kind, config, redis, brokers });
   const scheduler = new Scheduler(
-    [...scheduledOrderJobs(handle.db, buildOrderHooks()), ...scheduledCampaignJobs(handle.db, redis)],
+    scheduledJobs(handle.db, redis, config),
     config.schedulerIntervalMs,
     app.log,
   );
   const url = await app.listen({ port: config.port, host: config.host });
   scheduler.start();
+  // The relay in-process: the embedded default (PGlite is one process); optional beside `ordersync worker`.
+  const sync = config.sync.relayInProcess
+    ? await startSyncWorkers({ handle, config, brokers, log: app.log })
+    : undefined;
   return {
     app,
     url,
     async stop() {
+      await sync?.stop();
       await scheduler.stop();
       await app.close();
+      await brokers.close();
+      redis?.disconnect();
+      await handle.close();
+    },
+  };
+}
+
+/** Every scheduled job; `serve` and `worker` run the same ones (each is safe in several processes). */
+export function scheduledJobs(db: Db, redis: Redis | undefined, config: Config): ScheduledJob[] {
+  return [
+    ...scheduledOrderJobs(db, buildOrderHooks(), config.orderAutoCompleteDays),
+    ...scheduledPaymentJobs(db, config.providers),
+    ...scheduledCampaignJobs(db, redis),
+  ];
+}
+
+/**
+ * `ordersync worker`: the relay, the command consumer and the scheduler, without HTTP. Production runs
+ * as many as it likes beside stateless API processes (RELAY_IN_PROCESS=false there).
+ */
+export async function worker(config: Config): Promise<{ relayId: string; stop(): Promise<void> }> {
+  const handle = await openDatabase(config);
+  const log = pino({ level: config.logLevel });
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  const brokers = new Brokers(config.sync, log);
+  const sync = await startSyncWorkers({ handle, config, brokers, log });
+  const scheduler = new Scheduler(scheduledJobs(handle.db, redis, config), config.schedulerIntervalMs, log);
+  scheduler.start();
+  log.info({ relay: sync.relay.id, database: handle.kind }, 'worker started');
+  return {
+    relayId: sync.relay.id,
+    async stop() {
+      await sync.stop();
+      await scheduler.stop();
+      await brokers.close();
       redis?.disconnect();
       await handle.close();
     },

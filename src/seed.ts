@@ -1,3 +1,4 @@
+import { seedDemoArticles } from './modules/aftersales/index.js';
 import { isCatalogEmpty, seedDemoCatalog } from './modules/catalog/index.js';
 import { seedDemoInventory } from './modules/inventory/index.js';
 import type { Db } from './platform/db/database.js';
@@ -8,5 +9,6 @@ export { isCatalogEmpty };
 export async function seedDemoData(db: Db) {
   const catalog = await seedDemoCatalog(db);
   const inventory = await seedDemoInventory(db, catalog.skus);
+  await seedDemoArticles(db);
   return { products: catalog.products, skus: catalog.skus.length, warehouses: inventory.warehouses };
 }

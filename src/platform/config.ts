@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { loadProviderConfig, type ProviderConfig } from './provider-config.js';
+import { loadSyncConfig, type SyncConfig } from './sync-config.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -14,6 +16,10 @@ export interface Config {
   orderPaymentTimeoutSeconds: number;
   /** How often the scheduler looks for overdue work, in milliseconds. */
   schedulerIntervalMs: number;
+  /** Delivered orders complete by themselves after this many days. */
+  orderAutoCompleteDays: number;
+  /** Payment providers and carriers: keys, secrets, gateways (provider-config.ts). */
+  providers: ProviderConfig;
   /** Redis for flash-sale counters and shared rate limits; without it both stay in process. */
   redisUrl: string | undefined;
   /** Requests per minute per API key and per client address; 0 turns that limit off. */
@@ -21,6 +27,8 @@ export interface Config {
   rateLimitPerAddressPerMinute: number;
   /** Campaign orders waiting in the queued intake before new ones get a 429. */
   intakeQueueBound: number;
+  /** The relay, its transports (AMQP_URL, NATS_URL) and the command consumer (sync-config.ts). */
+  sync: SyncConfig;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -91,10 +99,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     orderPaymentTimeoutSeconds: duration('ORDER_PAYMENT_TIMEOUT', 30 * 60),
     schedulerIntervalMs: int('SCHEDULER_INTERVAL_MS', 5000, 50, 3_600_000),
+    orderAutoCompleteDays: int('ORDER_AUTO_COMPLETE_DAYS', 10, 1, 365),
+    providers: loadProviderConfig(env, problems),
     redisUrl,
     rateLimitPerKeyPerMinute: int('RATE_LIMIT_PER_KEY', 60_000, 0, 100_000_000),
     rateLimitPerAddressPerMinute: int('RATE_LIMIT_PER_ADDRESS', 60_000, 0, 100_000_000),
     intakeQueueBound: int('INTAKE_QUEUE_BOUND', 10_000, 1, 10_000_000),
+    sync: loadSyncConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'unprocessable'
+  /** An outside party (payment provider, carrier) failed or answered nonsense. */
+  | 'upstream_failed'
   | 'sold_out'
   | 'limit_reached'
   | 'campaign_closed'

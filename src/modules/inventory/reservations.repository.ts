@@ -38,8 +38,9 @@ export async function flipActiveReservations(
   orderId: string,
   to: Exclude<ReservationStatus, 'active'>,
   lineIds?: readonly string[],
+  reservationIds?: readonly string[],
 ) {
-  if (lineIds?.length === 0) return [];
+  if (lineIds?.length === 0 || reservationIds?.length === 0) return [];
   let q = trx
     .updateTable('reservations')
     .from('warehouses')
@@ -48,6 +49,33 @@ export async function flipActiveReservations(
     .where('reservations.order_id', '=', orderId)
     .where('reservations.status', '=', 'active');
   if (lineIds) q = q.where('reservations.line_id', 'in', lineIds);
+  if (reservationIds) q = q.where('reservations.id', 'in', reservationIds);
   const rows = await q.returning(viewColumns).execute();
   return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** An order line's active reservations, locked, newest first (the ones given back first). */
+export async function lockActiveLineReservations(trx: Trx, orderId: string, lineId: string) {
+  return trx
+    .selectFrom('reservations')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where('line_id', '=', lineId)
+    .where('status', '=', 'active')
+    .orderBy('id', 'desc')
+    .forUpdate()
+    .execute();
+}
+
+/** Shrinks a reservation by `quantity`, or releases it when that is all of it. */
+export async function shrinkReservation(trx: Trx, id: string, quantity: number, whole: boolean) {
+  await trx
+    .updateTable('reservations')
+    .set(
+      whole
+        ? { status: 'released', updated_at: sql`now()` }
+        : { quantity: sql`quantity - ${quantity}`, updated_at: sql`now()` },
+    )
+    .where('id', '=', id)
+    .execute();
 }

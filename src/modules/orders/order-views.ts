@@ -27,6 +27,10 @@ export function toOrderSummary(o: OrderRow): OrderSummary {
     cancelledAt: o.cancelled_at?.toISOString() ?? null,
     cancelReason: o.cancel_reason,
     note: o.note,
+    refundedTotal: o.refunded_total,
+    deliveredAt: o.delivered_at?.toISOString() ?? null,
+    completedAt: o.completed_at?.toISOString() ?? null,
+    reviewReason: o.review_reason,
   };
 }
 

@@ -181,3 +181,39 @@ export async function claimOverdueUnpaidOrders(trx: Trx, now: Date, limit: numbe
     .skipLocked()
     .execute();
 }
+
+/** Delivered orders whose completion is due, claimed like the unpaid ones (SKIP LOCKED). */
+export async function claimDeliveredOrdersBefore(trx: Trx, deliveredBefore: Date, limit: number) {
+  return trx
+    .selectFrom('orders')
+    .selectAll()
+    .where('status', '=', 'delivered')
+    .where('delivered_at', '<=', deliveredBefore)
+    .orderBy('delivered_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+export async function insertLineCancellations(
+  trx: Trx,
+  rows: { order_id: string; line_id: string; quantity: number; reason: string }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await trx
+    .insertInto('order_line_cancellations')
+    .values(rows.map((r) => ({ ...r, id: newId() })))
+    .execute();
+}
+
+/** Cancelled units per line of an order. */
+export async function sumLineCancellations(db: Conn, orderId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('order_line_cancellations')
+    .select(['line_id', sql<number>`sum(quantity)::int`.as('quantity')])
+    .where('order_id', '=', orderId)
+    .groupBy('line_id')
+    .execute();
+  return new Map(rows.map((r) => [r.line_id, r.quantity]));
+}

@@ -5,9 +5,11 @@ import type { AppDeps } from '../../app.js';
 import { invalid } from '../../platform/errors.js';
 import { Page } from '../../platform/http/pagination.js';
 import { cancelOrder } from './order-commands.js';
+import { confirmReceipt } from './order-fulfilment.js';
 import { findOrders, getOrderDetail } from './order-queries.js';
 import {
   CancelOrderBody,
+  ConfirmReceiptBody,
   ListOrdersQuery,
   Order,
   OrderDetail,
@@ -107,6 +109,26 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (
         actorOf(request),
         deps.orderHooks,
       );
+      const order = await getOrderDetail(deps.db, request.params.id, deps.orderHooks);
+      return reply.header('etag', `"${order.version}"`).send(order);
+    },
+  );
+
+  app.post(
+    '/orders/:id/confirm-receipt',
+    {
+      config: { roles: ['storefront', 'support'] },
+      schema: {
+        tags: ['orders'],
+        summary: 'The buyer confirms receipt: a delivered order is completed',
+        params: OrderIdParams,
+        body: Type.Optional(ConfirmReceiptBody),
+        response: { 200: OrderDetail },
+      },
+    },
+    async (request, reply) => {
+      const version = expectedVersion(request, request.body?.version);
+      await confirmReceipt(deps.db, request.params.id, actorOf(request), version);
       const order = await getOrderDetail(deps.db, request.params.id, deps.orderHooks);
       return reply.header('etag', `"${order.version}"`).send(order);
     },

@@ -103,6 +103,12 @@ export const OrderSummary = Type.Object({
   cancelledAt: Type.Union([DateTime(), Type.Null()]),
   cancelReason: Type.Union([Type.String(), Type.Null()]),
   note: Type.Union([Type.String(), Type.Null()]),
+  refundedTotal: Money(),
+  deliveredAt: Type.Union([DateTime(), Type.Null()]),
+  completedAt: Type.Union([DateTime(), Type.Null()]),
+  reviewReason: Type.Union([Type.String(), Type.Null()], {
+    description: 'Set when the order needs a person, e.g. a payment that did not match',
+  }),
 });
 export type OrderSummary = Static<typeof OrderSummary>;
 
@@ -153,6 +159,8 @@ export const VersionedBody = {
     Type.Integer({ minimum: 1, description: 'Optimistic concurrency: the version you read' }),
   ),
 };
+
+export const ConfirmReceiptBody = Type.Object({ ...VersionedBody }, { additionalProperties: false });
 
 export const CancelOrderBody = Type.Object(
   { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })), ...VersionedBody },

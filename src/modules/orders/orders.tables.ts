@@ -27,6 +27,11 @@ export interface OrdersTable {
   cancelled_at: NullableTime;
   cancel_reason: string | null;
   updated_at: CreatedAt;
+  delivered_at: NullableTime;
+  completed_at: NullableTime;
+  closed_at: NullableTime;
+  /** Set when something about the order needs a person (e.g. a payment that did not match). */
+  review_reason: string | null;
 }
 
 export interface OrderAddressesTable {
@@ -69,9 +74,19 @@ export interface OrderTimelineTable {
   data: JsonDefault<Record<string, unknown>>;
 }
 
+export interface OrderLineCancellationsTable {
+  id: string;
+  order_id: string;
+  line_id: string;
+  quantity: number;
+  reason: string;
+  created_at: CreatedAt;
+}
+
 export interface OrdersTables {
   orders: OrdersTable;
   order_addresses: OrderAddressesTable;
   order_lines: OrderLinesTable;
   order_timeline: OrderTimelineTable;
+  order_line_cancellations: OrderLineCancellationsTable;
 }

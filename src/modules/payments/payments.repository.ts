@@ -1,6 +1,7 @@
-import type { Insertable, Selectable } from 'kysely';
+import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
-import type { PaymentIntentStatus, PaymentsTable } from './payments.tables.js';
+import type { PaymentIntentStatus } from './payment-state.js';
+import type { PaymentsTable } from './payments.tables.js';
 
 export type PaymentRow = Selectable<PaymentsTable>;
 
@@ -26,6 +27,23 @@ export async function findPaymentsOfOrder(db: Conn, orderId: string): Promise<Pa
     .execute();
 }
 
+/** An order's intents in the given states, locked, newest first (refunds take from the newest). */
+export async function lockPaymentsOfOrder(
+  trx: Trx,
+  orderId: string,
+  statuses: readonly PaymentIntentStatus[],
+): Promise<PaymentRow[]> {
+  return trx
+    .selectFrom('payments')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where('status', 'in', statuses)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .forUpdate()
+    .execute();
+}
+
 /** Sum of intents still open (pending or authorized): money that may yet arrive. */
 export async function sumOpenPayments(trx: Trx, orderId: string): Promise<number> {
   const r = await trx
@@ -37,37 +55,20 @@ export async function sumOpenPayments(trx: Trx, orderId: string): Promise<number
   return Number(r.open);
 }
 
-export async function setPaymentStatus(
+export async function updatePayment(
   trx: Trx,
   id: string,
-  status: PaymentIntentStatus,
-  extra: { paid_at?: Date } = {},
+  changes: Omit<Updateable<PaymentsTable>, 'id' | 'action'> & { action?: Record<string, unknown> },
 ): Promise<PaymentRow> {
+  const { action, ...rest } = changes;
   return trx
     .updateTable('payments')
-    .set({ status, updated_at: new Date(), ...extra })
+    .set({
+      ...rest,
+      ...(action ? { action: JSON.stringify(action) } : {}),
+      updated_at: sql`now()`,
+    })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-}
-
-/** Flips an order's paid intents to refunded and returns them: a second call finds none. */
-export async function markPaidPaymentsRefunded(trx: Trx, orderId: string): Promise<PaymentRow[]> {
-  return trx
-    .updateTable('payments')
-    .set({ status: 'refunded', updated_at: new Date() })
-    .where('order_id', '=', orderId)
-    .where('status', '=', 'paid')
-    .returningAll()
-    .execute();
-}
-
-/** Open intents of a cancelled order are void. */
-export async function cancelOpenPayments(trx: Trx, orderId: string): Promise<void> {
-  await trx
-    .updateTable('payments')
-    .set({ status: 'cancelled', updated_at: new Date() })
-    .where('order_id', '=', orderId)
-    .where('status', 'in', ['pending', 'authorized'])
-    .execute();
 }

@@ -1,29 +1,58 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app.js';
-import { CreatePaymentBody, OrderIdParams, Payment, PaymentIdParams } from './payments.schemas.js';
-import { createPayment, getPayment, paySandboxPayment } from './payments.service.js';
+import { inTransaction } from '../../platform/db/transaction.js';
+import { notFound } from '../../platform/errors.js';
+import { lockOrder } from '../orders/index.js';
+import {
+  capturePayment,
+  createPayment,
+  getPayment,
+  paySandboxPayment,
+  queryPayment,
+} from './payment-intents.js';
+import { toRefund } from './payment-views.js';
+import { findPaymentById, lockPaymentById } from './payments.repository.js';
+import {
+  CreatePaymentBody,
+  OrderIdParams,
+  Payment,
+  PaymentIdParams,
+  Refund,
+  RefundBody,
+} from './payments.schemas.js';
+import { buildPaymentProviders } from './providers/registry.js';
+import { requestPaymentRefund, settleDueRefunds } from './refunds.js';
+import { findRefundById } from './refunds.repository.js';
+
+const actorOf = (request: FastifyRequest) => request.principal?.name ?? 'anonymous';
 
 export const paymentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  const providers = buildPaymentProviders(deps.config.providers);
+  const payers = ['storefront', 'support', 'finance'] as const;
+
   app.post(
     '/orders/:id/payments',
     {
-      config: { roles: ['storefront', 'support', 'finance'] },
+      config: { roles: payers },
       schema: {
         tags: ['payments'],
         summary: 'Open a payment intent for what the order still owes',
+        description:
+          'Providers: sandbox, alipay (page-pay link), wechatpay (Native QR code). cod is collected at delivery.',
         params: OrderIdParams,
         body: CreatePaymentBody,
         response: { 201: Payment },
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await createPayment(deps.db, request.params.id, request.body)),
+      reply.status(201).send(await createPayment(deps.db, providers, request.params.id, request.body)),
   );
 
   app.get(
     '/payments/:id',
     {
-      config: { roles: ['storefront', 'support', 'finance'] },
+      config: { roles: [...payers] },
       schema: { tags: ['payments'], params: PaymentIdParams, response: { 200: Payment } },
     },
     async (request) => getPayment(deps.db, request.params.id),
@@ -32,14 +61,74 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
   app.post(
     '/payments/:id/pay',
     {
-      config: { roles: ['storefront', 'support', 'finance'] },
+      config: { roles: payers },
       schema: {
         tags: ['payments'],
-        summary: 'Sandbox only: the customer pays',
+        summary: 'Sandbox only: the buyer pays (a signed simulated callback)',
         params: PaymentIdParams,
         response: { 200: Payment },
       },
     },
-    async (request) => paySandboxPayment(deps.db, request.params.id, request.principal?.name ?? 'customer'),
+    async (request) =>
+      paySandboxPayment(deps.db, providers, deps.config.providers.sandboxSecret, request.params.id),
+  );
+
+  app.post(
+    '/payments/:id/capture',
+    {
+      config: { roles: ['finance', 'support'] },
+      schema: {
+        tags: ['payments'],
+        summary: 'Capture an authorized payment',
+        params: PaymentIdParams,
+        response: { 200: Payment },
+      },
+    },
+    async (request) => capturePayment(deps.db, providers, request.params.id, actorOf(request)),
+  );
+
+  app.post(
+    '/payments/:id/query',
+    {
+      config: { roles: ['finance', 'support'] },
+      schema: {
+        tags: ['payments'],
+        summary: 'Ask the provider how the payment stands and apply it (a lost notification)',
+        params: PaymentIdParams,
+        response: { 200: Payment },
+      },
+    },
+    async (request) => queryPayment(deps.db, providers, request.params.id),
+  );
+
+  app.post(
+    '/payments/:id/refunds',
+    {
+      config: { roles: ['finance', 'support'] },
+      schema: {
+        tags: ['payments'],
+        summary: 'Refund all or part of a payment through its provider; never more than was paid',
+        params: PaymentIdParams,
+        body: RefundBody,
+        response: { 201: Refund },
+      },
+    },
+    async (request, reply) => {
+      const refund = await inTransaction(deps.db, async (trx) => {
+        const found = await findPaymentById(trx, request.params.id);
+        if (!found) throw notFound('Payment', request.params.id);
+        await lockOrder(trx, found.order_id);
+        const payment = (await lockPaymentById(trx, found.id))!;
+        return requestPaymentRefund(
+          trx,
+          payment,
+          request.body.amount,
+          request.body.reason ?? 'requested',
+          actorOf(request),
+        );
+      });
+      if (refund.status === 'pending') await settleDueRefunds(deps.db, providers, new Date(), [refund.id]);
+      return reply.status(201).send(toRefund((await findRefundById(deps.db, refund.id))!));
+    },
   );
 };

@@ -30,6 +30,23 @@ const ReservationSnapshot = Type.Object({
   quantity: Type.Integer(),
 });
 
+const ShipmentSnapshot = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  status: Type.String(),
+  warehouse: Type.String(),
+  carrier: Type.Union([Type.String(), Type.Null()]),
+  trackingNumber: Type.Union([Type.String(), Type.Null()]),
+  lines: Type.Array(Type.Object({ lineId: Type.String(), sku: Type.String(), quantity: Type.Integer() })),
+});
+const ReturnSnapshot = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  status: Type.String(),
+  reason: Type.String(),
+  lines: Type.Array(Type.Object({ lineId: Type.String(), sku: Type.String(), quantity: Type.Integer() })),
+});
+
 /**
  * Every event type OrderSync emits, with its payload schema. Consumers should validate again: stored
  * events can be older than the code that reads them.
@@ -49,7 +66,65 @@ export const EventCatalogue = {
   }),
   'payment.created': Type.Object({ order: OrderSnapshot, payment: PaymentSnapshot }),
   'payment.succeeded': Type.Object({ order: OrderSnapshot, payment: PaymentSnapshot }),
-  'payment.refunded': Type.Object({ order: OrderSnapshot, payment: PaymentSnapshot, amount: Money }),
+  'payment.refunded': Type.Object({
+    order: OrderSnapshot,
+    payment: PaymentSnapshot,
+    amount: Money,
+    refundId: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String()),
+  }),
+  // Order life cycle after payment (issue 3)
+  'order.partially_shipped': Type.Object({ order: OrderSnapshot, shipmentId: Type.String() }),
+  'order.shipped': Type.Object({ order: OrderSnapshot, shipmentId: Type.String() }),
+  'order.delivered': Type.Object({ order: OrderSnapshot }),
+  'order.completed': Type.Object({ order: OrderSnapshot, automatically: Type.Boolean() }),
+  'order.closed': Type.Object({ order: OrderSnapshot }),
+  'order.flagged': Type.Object({ order: OrderSnapshot, reason: Type.String() }),
+  'order.lines_cancelled': Type.Object({
+    order: OrderSnapshot,
+    lines: Type.Array(Type.Object({ lineId: Type.String(), quantity: Type.Integer() })),
+    reason: Type.String(),
+  }),
+  'payment.authorized': Type.Object({ order: OrderSnapshot, payment: PaymentSnapshot }),
+  'payment.captured': Type.Object({ order: OrderSnapshot, payment: PaymentSnapshot }),
+  'payment.failed': Type.Object({ order: OrderSnapshot, payment: PaymentSnapshot, reason: Type.String() }),
+  'payment.late_received': Type.Object({ order: OrderSnapshot, payment: PaymentSnapshot }),
+  'payment.refund_failed': Type.Object({
+    order: OrderSnapshot,
+    payment: PaymentSnapshot,
+    amount: Money,
+    refundId: Type.String(),
+    reason: Type.String(),
+  }),
+  'shipment.created': Type.Object({ order: OrderSnapshot, shipment: ShipmentSnapshot }),
+  'shipment.shipped': Type.Object({ order: OrderSnapshot, shipment: ShipmentSnapshot }),
+  'shipment.status_changed': Type.Object({
+    order: OrderSnapshot,
+    shipment: ShipmentSnapshot,
+    from: Type.String(),
+    event: Type.Object({ time: Type.String(), description: Type.String() }),
+  }),
+  'return.requested': Type.Object({ order: OrderSnapshot, return: ReturnSnapshot }),
+  'return.approved': Type.Object({ order: OrderSnapshot, return: ReturnSnapshot }),
+  'return.rejected': Type.Object({ order: OrderSnapshot, return: ReturnSnapshot, note: Type.String() }),
+  'return.received': Type.Object({ order: OrderSnapshot, return: ReturnSnapshot }),
+  'return.refunded': Type.Object({ order: OrderSnapshot, return: ReturnSnapshot, amount: Money }),
+  'return.exchanged': Type.Object({
+    order: OrderSnapshot,
+    return: ReturnSnapshot,
+    shipmentIds: Type.Array(Type.String()),
+  }),
+  // The sync engine about itself (subject: the subscription id)
+  'subscription.disabled': Type.Object({
+    subscription: Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      transport: Type.String(),
+      url: Type.Union([Type.String(), Type.Null()]),
+    }),
+    reason: Type.String(),
+    failingSince: Type.String({ format: 'date-time' }),
+  }),
 } as const;
 
 export type EventType = keyof typeof EventCatalogue;

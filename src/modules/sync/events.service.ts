@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
 import type { Db } from '../../platform/db/database.js';
 import { notFound } from '../../platform/errors.js';
+import { toCloudEvent } from './cloud-event.js';
 import { findEventPosition, listEvents } from './events.repository.js';
 import type { CloudEvent, EventFeedQuery } from './events.schemas.js';
 
@@ -13,16 +14,6 @@ export async function readEventFeed(db: Db, query: Static<typeof EventFeedQuery>
     type: query.type,
     limit: query.limit ?? 100,
   });
-  const data: CloudEvent[] = rows.map((r) => ({
-    specversion: '1.0',
-    id: r.id,
-    source: r.source,
-    type: r.type,
-    subject: r.subject,
-    time: r.time.toISOString(),
-    sequence: r.sequence,
-    datacontenttype: 'application/json',
-    data: r.data,
-  }));
+  const data: CloudEvent[] = rows.map(toCloudEvent);
   return { data, next: data.at(-1)?.id ?? query.after ?? null };
 }

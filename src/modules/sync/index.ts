@@ -1,3 +1,15 @@
 export { EventCatalogue, type EventData, type EventType, OrderSnapshot } from './event-catalogue.js';
+export { applyCommand, type CommandResult } from './inbound/apply-command.js';
+export {
+  type CommandContext,
+  type CommandHandler,
+  type CommandHandlers,
+  commandHandler,
+  inboundCommandHandlers,
+} from './inbound/command-handlers.js';
+export { type InboundMessage, recordInbound, settleInbound } from './inbound/inbox.js';
 export { enqueue, type PendingEvent } from './outbox.js';
+export { Relay } from './relay/relay.js';
 export { syncRoutes } from './sync.routes.js';
+export { type SyncWorkers, startSyncWorkers } from './sync-runtime.js';
+export { Brokers } from './transports/brokers.js';

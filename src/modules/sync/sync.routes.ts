@@ -1,9 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../app.js';
+import { syncBacklogProbe } from '../../platform/metrics.js';
+import { readBacklog } from './deliveries.repository.js';
+import { deliveryRoutes } from './deliveries.routes.js';
 import { EventFeed, EventFeedQuery } from './events.schemas.js';
 import { readEventFeed } from './events.service.js';
+import { subscriptionRoutes } from './subscriptions.routes.js';
 
 export const syncRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  // /metrics reads the backlog of the database this app serves (the last one built, in tests).
+  syncBacklogProbe.read = () => readBacklog(deps.db);
+
   app.get(
     '/events',
     {
@@ -17,4 +24,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
     },
     async (request) => readEventFeed(deps.db, request.query),
   );
+
+  await app.register(subscriptionRoutes, { deps });
+  await app.register(deliveryRoutes, { deps });
 };

@@ -1,7 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { AftersalesTables } from '../../modules/aftersales/aftersales.tables.js';
 import type { CampaignsTables } from '../../modules/campaigns/campaigns.tables.js';
 import type { CartTables } from '../../modules/cart/cart.tables.js';
 import type { CatalogTables } from '../../modules/catalog/catalog.tables.js';
+import type { FulfillmentTables } from '../../modules/fulfillment/fulfillment.tables.js';
 import type { InventoryTables } from '../../modules/inventory/inventory.tables.js';
 import type { OrdersTables } from '../../modules/orders/orders.tables.js';
 import type { PaymentsTables } from '../../modules/payments/payments.tables.js';
@@ -17,7 +19,9 @@ export interface Database
     CartTables,
     PaymentsTables,
     SyncTables,
-    CampaignsTables {}
+    CampaignsTables,
+    FulfillmentTables,
+    AftersalesTables {}
 
 export type Db = Kysely<Database>;
 /** A connection that is inside a transaction. Commands pass it down; repositories take it first. */

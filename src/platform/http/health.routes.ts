@@ -35,6 +35,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
       } catch (error) {
         checks.push({ name: `database (${deps.dbKind})`, ok: false, detail: (error as Error).message });
       }
+      // Each configured broker (RabbitMQ, NATS): not ready while the relay could not publish to it.
+      checks.push(...(await deps.brokers.readiness()));
       const ok = checks.every((c) => c.ok);
       return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks });
     },

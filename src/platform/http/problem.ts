@@ -13,6 +13,7 @@ const STATUS: Record<ErrorCode, number> = {
   idempotency_in_progress: 409,
   unauthorized: 401,
   forbidden: 403,
+  upstream_failed: 502,
   sold_out: 409,
   limit_reached: 409,
   campaign_closed: 409,
@@ -33,6 +34,7 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 

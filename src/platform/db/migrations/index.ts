@@ -7,6 +7,11 @@ import * as cart from './20261122_0410_cart.js';
 import * as payments from './20261122_0420_payments.js';
 import * as sync from './20261122_0500_sync.js';
 import * as campaigns from './20261122_0900_campaigns.js';
+import * as orderLifecycle from './20261123_0100_order_lifecycle.js';
+import * as paymentProviders from './20261123_0200_payment_providers.js';
+import * as fulfillment from './20261123_0300_fulfillment.js';
+import * as aftersales from './20261123_0400_aftersales.js';
+import * as syncRelay from './20261123_0500_sync_relay.js';
 
 /** Every migration, by name; Kysely runs them in name order. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +23,9 @@ export const migrations: Record<string, Migration> = {
   '20261122_0420_payments': payments,
   '20261122_0500_sync': sync,
   '20261122_0900_campaigns': campaigns,
+  '20261123_0100_order_lifecycle': orderLifecycle,
+  '20261123_0200_payment_providers': paymentProviders,
+  '20261123_0300_fulfillment': fulfillment,
+  '20261123_0400_aftersales': aftersales,
+  '20261123_0500_sync_relay': syncRelay,
 };

@@ -1,0 +1,28 @@
+import type { Conn } from '../../platform/db/database.js';
+import type { OrderHooks } from '../orders/index.js';
+import { toReturn } from './return-views.js';
+import { findReturnLines, listReturns } from './returns.repository.js';
+
+export { aftersalesRoutes } from './aftersales.routes.js';
+export { seedDemoArticles } from './kb.js';
+
+async function returnsSection(db: Conn, orderId: string) {
+  const rows = await listReturns(db, { orderId, limit: 200 });
+  const lines = await findReturnLines(
+    db,
+    rows.map((r) => r.id),
+  );
+  return {
+    returns: rows.reverse().map((r) =>
+      toReturn(
+        r,
+        lines.filter((l) => l.return_id === r.id),
+      ),
+    ),
+  };
+}
+
+/** What after-sales adds to the order life cycle (wired in app.ts). */
+export const aftersalesOrderHooks: Partial<OrderHooks> = {
+  detailSections: [returnsSection],
+};

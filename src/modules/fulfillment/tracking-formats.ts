@@ -1,0 +1,178 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../../platform/errors.js';
+import { carrierByKuaidi100 } from './carriers.js';
+import type { TrackingStatus } from './shipment-state.js';
+
+/** One carrier event, whatever format it came in. */
+export interface TrackingEventInput {
+  time: Date;
+  status: TrackingStatus;
+  carrierStatus: string | null;
+  description: string;
+  location: string | null;
+  /** Same event, same key: the push twice adds nothing. */
+  dedupeKey: string;
+}
+
+export interface TrackingPush {
+  carrier: string | undefined;
+  trackingNumber: string;
+  events: TrackingEventInput[];
+}
+
+const sameBytes = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
+const keyOf = (...parts: string[]) =>
+  createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+
+// Kuaidi100's per-event status words (and the state codes of lastResult.state).
+const KUAIDI100_STATUS: Record<string, TrackingStatus> = {
+  揽收: 'info',
+  在途: 'in_transit',
+  派件: 'out_for_delivery',
+  签收: 'delivered',
+  疑难: 'exception',
+  拒签: 'exception',
+  退签: 'returned_to_sender',
+  退回: 'returned_to_sender',
+  转投: 'in_transit',
+  清关: 'in_transit',
+};
+
+/** Kuaidi100 times are China Standard Time without a zone: "2012-08-28 16:33:19". */
+function chinaTime(text: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
+  if (!m) throw new AppError('validation_failed', `Not a Kuaidi100 time: ${text}`);
+  return new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+08:00`);
+}
+
+interface Kuaidi100LastResult {
+  nu: string;
+  com: string;
+  state?: string;
+  data: { time: string; ftime?: string; context: string; status?: string; areaName?: string }[];
+}
+
+/** The `lastResult` of a Kuaidi100 push as tracking events (its data lists the newest first). */
+export function parseKuaidi100LastResult(last: Kuaidi100LastResult): TrackingPush {
+  if (!last || typeof last.nu !== 'string' || !Array.isArray(last.data)) {
+    throw new AppError('validation_failed', 'The push has no lastResult with nu and data');
+  }
+  last.data.forEach((d, i) => {
+    if (typeof d?.context !== 'string' || typeof (d.ftime ?? d.time) !== 'string') {
+      throw new AppError('validation_failed', `lastResult.data[${i}] needs time and context`);
+    }
+  });
+  const events = last.data.map((d) => ({
+    time: chinaTime(d.ftime ?? d.time),
+    status: KUAIDI100_STATUS[d.status ?? ''] ?? 'info',
+    carrierStatus: d.status ?? null,
+    description: d.context.trim(),
+    location: typeof d.areaName === 'string' ? d.areaName : null,
+    dedupeKey: keyOf(d.ftime ?? d.time, d.context.trim()),
+  }));
+  return { carrier: carrierByKuaidi100(last.com)?.code, trackingNumber: last.nu, events: events.reverse() };
+}
+
+/**
+ * A Kuaidi100 subscription push: form fields `param` (JSON) and `sign` = uppercase
+ * hex(MD5(param + salt)). A wrong sign is a 401 before the JSON is read.
+ */
+export function parseKuaidi100Push(body: string, salt: string | undefined): TrackingPush {
+  const form = new URLSearchParams(body);
+  const param = form.get('param');
+  const sign = (form.get('sign') ?? '').toUpperCase();
+  if (!salt || !param) throw new AppError('unauthorized', 'The push is not signed for this receiver');
+  const expected = createHash('md5')
+    .update(param + salt, 'utf8')
+    .digest('hex')
+    .toUpperCase();
+  if (!sameBytes(Buffer.from(sign), Buffer.from(expected))) {
+    throw new AppError('unauthorized', 'The Kuaidi100 sign does not match the param');
+  }
+  let parsed: { lastResult: Kuaidi100LastResult };
+  try {
+    parsed = JSON.parse(param);
+  } catch {
+    throw new AppError('validation_failed', 'The Kuaidi100 param is not JSON');
+  }
+  return parseKuaidi100LastResult(parsed.lastResult);
+}
+
+export const signKuaidi100 = (param: string, salt: string) =>
+  createHash('md5')
+    .update(param + salt, 'utf8')
+    .digest('hex')
+    .toUpperCase();
+
+/** The generic format's signature: `X-Carrier-Signature: t=<unix>,v1=hex(HMAC-SHA256(secret, t.body))`. */
+export function signGenericPush(secret: string, body: string, now = new Date()): string {
+  const t = Math.floor(now.getTime() / 1000);
+  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+}
+
+interface GenericPush {
+  trackingNumber: string;
+  events: { id?: string; time: string; status: string; description: string; location?: string }[];
+}
+
+/** The generic signed JSON format, for carriers that push directly. Timestamps within 5 minutes. */
+export function parseGenericPush(
+  body: string,
+  header: string | undefined,
+  secret: string | undefined,
+  now: Date,
+): TrackingPush {
+  const parts = new Map(
+    String(header ?? '')
+      .split(',')
+      .map((p) => p.split('=', 2) as [string, string]),
+  );
+  const t = Number(parts.get('t'));
+  if (!secret || !Number.isFinite(t))
+    throw new AppError('unauthorized', 'Send X-Carrier-Signature: t=…,v1=…');
+  const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest();
+  if (!sameBytes(Buffer.from(parts.get('v1') ?? '', 'hex'), expected)) {
+    throw new AppError('unauthorized', 'X-Carrier-Signature does not match the body');
+  }
+  if (Math.abs(now.getTime() / 1000 - t) > 300)
+    throw new AppError('unauthorized', 'X-Carrier-Signature is too old');
+  let push: GenericPush;
+  try {
+    push = JSON.parse(body);
+  } catch {
+    throw new AppError('validation_failed', 'The push is not JSON');
+  }
+  if (typeof push.trackingNumber !== 'string' || !Array.isArray(push.events)) {
+    throw new AppError('validation_failed', 'The push needs trackingNumber and events[]');
+  }
+  const known = new Set<string>([
+    'info',
+    'in_transit',
+    'out_for_delivery',
+    'delivered',
+    'exception',
+    'returned_to_sender',
+  ]);
+  const events = push.events.map((e, i) => {
+    const time = new Date(e.time);
+    if (Number.isNaN(time.getTime()) || !known.has(e.status) || typeof e.description !== 'string') {
+      throw new AppError(
+        'validation_failed',
+        `events[${i}] needs time (ISO 8601), a known status and description`,
+      );
+    }
+    return {
+      time,
+      status: e.status as TrackingStatus,
+      carrierStatus: e.status,
+      description: e.description,
+      location: e.location ?? null,
+      dedupeKey: e.id ? `id:${e.id}`.slice(0, 100) : keyOf(time.toISOString(), e.status, e.description),
+    };
+  });
+  return {
+    carrier: undefined,
+    trackingNumber: push.trackingNumber,
+    events: events.sort((a, b) => a.time.getTime() - b.time.getTime()),
+  };
+}

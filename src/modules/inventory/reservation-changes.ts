@@ -1,0 +1,110 @@
+import type { Conn, Trx } from '../../platform/db/database.js';
+import { AppError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { insertAdjustments } from './adjustments.repository.js';
+import type { ReservationView } from './inventory.types.js';
+import {
+  flipActiveReservations,
+  lockActiveLineReservations,
+  shrinkReservation,
+} from './reservations.repository.js';
+import { adjustOnHand, commitStock, ensureStockLevel, unreserveStockLevels } from './stock.repository.js';
+import { sumByStockKey } from './stock-key.js';
+import { findWarehouseByRef } from './warehouses.repository.js';
+
+/**
+ * Ships exactly these reservations (a shipment from one warehouse): they leave on hand and reserved
+ * together. Returns what was committed; a reservation no longer active (released by a cancel) is
+ * missing from the result, and the caller refuses the shipment.
+ */
+export async function commitReservations(
+  trx: Trx,
+  orderId: string,
+  reservationIds: readonly string[],
+): Promise<ReservationView[]> {
+  const committed = await flipActiveReservations(trx, orderId, 'committed', undefined, reservationIds);
+  const history = [];
+  for (const level of sumByStockKey(
+    committed.map((r) => ({ sku: r.sku, warehouseId: r.warehouse_id, quantity: r.quantity })),
+  )) {
+    const onHandAfter = await commitStock(trx, level, level.quantity);
+    history.push({
+      id: newId(),
+      sku: level.sku,
+      warehouse_id: level.warehouseId,
+      delta: -level.quantity,
+      on_hand_after: onHandAfter,
+      reason: 'shipment' as const,
+      note: `order ${orderId}`,
+    });
+  }
+  await insertAdjustments(trx, history);
+  return committed.map((r) => ({
+    id: r.id,
+    lineId: r.line_id,
+    sku: r.sku,
+    warehouseId: r.warehouse_id,
+    warehouseCode: r.warehouse_code,
+    quantity: r.quantity,
+    status: r.status,
+  }));
+}
+
+/**
+ * Gives back some units of order lines that will not ship (refund-only before shipment), taking them
+ * from the line's newest active reservations first. 409 when the line has fewer units reserved.
+ */
+export async function releaseLineUnits(
+  trx: Trx,
+  orderId: string,
+  lines: readonly { lineId: string; quantity: number }[],
+): Promise<void> {
+  for (const line of lines) {
+    let left = line.quantity;
+    for (const r of await lockActiveLineReservations(trx, orderId, line.lineId)) {
+      if (left === 0) break;
+      const take = Math.min(left, r.quantity);
+      await shrinkReservation(trx, r.id, take, take === r.quantity);
+      await unreserveStockLevels(trx, [{ sku: r.sku, warehouseId: r.warehouse_id, quantity: take }]);
+      left -= take;
+    }
+    if (left > 0) {
+      throw new AppError('conflict', `Line ${line.lineId} has ${line.quantity - left} units still reserved`);
+    }
+  }
+}
+
+/** Returned goods back on the shelf: on hand grows, with a 'return' entry in the stock history. */
+export async function restockReturned(
+  trx: Trx,
+  input: { sku: string; warehouse: string; quantity: number; note: string; actor: string },
+): Promise<{ warehouseId: string; warehouseCode: string }> {
+  const warehouse = await findWarehouseByRef(trx, input.warehouse);
+  if (!warehouse) {
+    throw new AppError('unprocessable', `Warehouse ${input.warehouse} is not known`, {
+      errors: [{ field: 'body.warehouse', message: 'is not a warehouse code or id' }],
+    });
+  }
+  const key = { sku: input.sku, warehouseId: warehouse.id };
+  await ensureStockLevel(trx, key);
+  const row = await adjustOnHand(trx, key, input.quantity);
+  await insertAdjustments(trx, [
+    {
+      id: newId(),
+      sku: input.sku,
+      warehouse_id: warehouse.id,
+      delta: input.quantity,
+      on_hand_after: row!.on_hand,
+      reason: 'return',
+      note: input.note,
+      actor: input.actor,
+    },
+  ]);
+  return { warehouseId: warehouse.id, warehouseCode: warehouse.code };
+}
+
+/** A warehouse by code or id, for modules that name one (shipments, restocking). */
+export async function findWarehouse(db: Conn, ref: string) {
+  const w = await findWarehouseByRef(db, ref);
+  return w ? { id: w.id, code: w.code, name: w.name, country: w.country, region: w.region } : undefined;
+}

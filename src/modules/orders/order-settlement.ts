@@ -1,0 +1,102 @@
+import type { Trx } from '../../platform/db/database.js';
+import { AppError } from '../../platform/errors.js';
+import { enqueue } from '../sync/index.js';
+import { checkTransition } from './order-state.js';
+import { toOrderSnapshot } from './order-views.js';
+import { insertTimeline, lockOrderById, type OrderRow, updateOrder } from './orders.repository.js';
+
+async function locked(trx: Trx, orderId: string): Promise<OrderRow> {
+  const order = await lockOrderById(trx, orderId);
+  if (!order) throw new AppError('not_found', `Order ${orderId} was not found`);
+  return order;
+}
+
+/** A timeline entry written by a module built on orders (payments, shipments, returns). */
+export async function addOrderTimeline(
+  trx: Trx,
+  orderId: string,
+  entry: { kind: string; actor: string; message: string; data?: Record<string, unknown> },
+): Promise<void> {
+  await insertTimeline(trx, { order_id: orderId, ...entry });
+}
+
+/**
+ * Money that arrived for a cancelled order (a payment completed after the cancel). It is recorded so
+ * that the refund that follows in the same transaction balances it.
+ */
+export async function recordLatePayment(trx: Trx, orderId: string, amount: number, actor: string) {
+  const order = await locked(trx, orderId);
+  const updated = await updateOrder(trx, orderId, {
+    paid_total: order.paid_total + amount,
+    payment_status: 'paid',
+  });
+  await insertTimeline(trx, {
+    order_id: orderId,
+    kind: 'payment.late',
+    actor,
+    message: `Received ${amount} ${order.currency} after the order was ${order.status}; it is refunded`,
+    data: { amount },
+  });
+  return updated;
+}
+
+/** Cash on delivery: the courier collected the money, the order's status stays where it is. */
+export async function recordCollectedPayment(trx: Trx, orderId: string, amount: number, actor: string) {
+  const order = await locked(trx, orderId);
+  if (!['shipped', 'delivered', 'completed'].includes(order.status)) {
+    throw new AppError(
+      'illegal_transition',
+      `Cash is collected on delivery, and the order is ${order.status}`,
+      {
+        currentStatus: order.status,
+      },
+    );
+  }
+  const paidTotal = order.paid_total + amount;
+  const updated = await updateOrder(trx, orderId, {
+    paid_total: paidTotal,
+    payment_status: paidTotal >= order.grand_total ? 'paid' : order.payment_status,
+  });
+  await insertTimeline(trx, {
+    order_id: orderId,
+    kind: 'payment.collected',
+    actor,
+    message: `Cash collected on delivery: ${amount} ${order.currency}`,
+    data: { amount },
+  });
+  return updated;
+}
+
+/** Everything paid has been given back: the order is closed, when its state allows it. */
+export async function closeOrderIfRefunded(trx: Trx, orderId: string, actor: string): Promise<OrderRow> {
+  const order = await locked(trx, orderId);
+  const check = checkTransition(order, 'close');
+  if (!check.ok || order.paid_total === 0) return order;
+  const closed = await updateOrder(trx, orderId, { status: check.to, closed_at: new Date() });
+  await insertTimeline(trx, {
+    order_id: orderId,
+    kind: 'order.closed',
+    from_status: order.status,
+    to_status: check.to,
+    actor,
+    message: 'Closed: everything paid has been refunded',
+  });
+  await enqueue(trx, 'orders', orderId, [{ type: 'order.closed', data: { order: toOrderSnapshot(closed) } }]);
+  return closed;
+}
+
+/** Marks the order for a person to look at (a payment that did not match, …). */
+export async function flagOrderForReview(trx: Trx, orderId: string, reason: string, actor: string) {
+  await locked(trx, orderId);
+  const flagged = await updateOrder(trx, orderId, { review_reason: reason });
+  await insertTimeline(trx, {
+    order_id: orderId,
+    kind: 'order.flagged',
+    actor,
+    message: `Needs review: ${reason}`,
+  });
+  await enqueue(trx, 'orders', orderId, [
+    { type: 'order.flagged', data: { order: toOrderSnapshot(flagged), reason } },
+  ]);
+  return flagged;
+}

@@ -1,0 +1,69 @@
+import type { Selectable } from 'kysely';
+import type { Trx } from '../../platform/db/database.js';
+import { newId } from '../../platform/ids.js';
+import type { CallbackAnswer } from './payment-provider.js';
+import type { PaymentCallbacksTable } from './payments.tables.js';
+
+export type CallbackRow = Selectable<PaymentCallbacksTable>;
+
+/**
+ * Takes the (provider, message id) for this transaction, or returns undefined when it is taken. A
+ * concurrent copy of the same message waits on the unique index until the first one commits (then
+ * finds it taken) or rolls back (then takes it itself).
+ *
+ *   insert into payment_callbacks (…) values (…) on conflict (provider, message_id) do nothing returning id
+ */
+export async function claimCallback(
+  trx: Trx,
+  row: { provider: string; message_id: string; kind: string; payload: unknown },
+): Promise<string | undefined> {
+  const r = await trx
+    .insertInto('payment_callbacks')
+    .values({
+      id: newId(),
+      provider: row.provider,
+      message_id: row.message_id,
+      kind: row.kind,
+      outcome: 'processing',
+      response_status: 0,
+      response_type: '',
+      response_body: '',
+      payload: JSON.stringify(row.payload ?? null),
+    })
+    .onConflict((oc) => oc.columns(['provider', 'message_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return r?.id;
+}
+
+export async function findCallback(
+  trx: Trx,
+  provider: string,
+  messageId: string,
+): Promise<CallbackRow | undefined> {
+  return trx
+    .selectFrom('payment_callbacks')
+    .selectAll()
+    .where('provider', '=', provider)
+    .where('message_id', '=', messageId)
+    .executeTakeFirst();
+}
+
+export async function saveCallbackOutcome(
+  trx: Trx,
+  id: string,
+  outcome: { outcome: string; paymentId?: string; orderId?: string; answer: CallbackAnswer },
+): Promise<void> {
+  await trx
+    .updateTable('payment_callbacks')
+    .set({
+      outcome: outcome.outcome,
+      payment_id: outcome.paymentId ?? null,
+      order_id: outcome.orderId ?? null,
+      response_status: outcome.answer.status,
+      response_type: outcome.answer.type,
+      response_body: outcome.answer.body,
+    })
+    .where('id', '=', id)
+    .execute();
+}

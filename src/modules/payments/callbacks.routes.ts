@@ -1,0 +1,55 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppDeps } from '../../app.js';
+import { keepRawBodies } from '../../platform/http/raw-body.js';
+import { handlePaymentCallback } from './payment-callbacks.js';
+import { ProviderParams } from './payments.schemas.js';
+import { buildPaymentProviders } from './providers/registry.js';
+import { settleDueRefunds } from './refunds.js';
+
+/**
+ * POST /v1/callbacks/payments/{provider}: no API key, the provider's own signature instead.
+ * Alipay posts a form and wants the text `success`; WeChat Pay posts JSON and wants a 2xx; the
+ * sandbox posts JSON signed with Sandbox-Signature.
+ */
+export const paymentCallbackRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  keepRawBodies(app);
+  const providers = buildPaymentProviders(deps.config.providers);
+
+  app.post(
+    '/callbacks/payments/:provider',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['callbacks'],
+        summary: 'Payment provider notifications (Alipay notify_url, WeChat Pay v3, sandbox)',
+        description:
+          'Verified by the provider signature (401 and nothing changes when it fails); applied once per provider message id; an amount or currency that does not match is a 422 and flags the order.',
+        params: ProviderParams,
+        consumes: ['application/x-www-form-urlencoded', 'application/json'],
+        body: Type.String({ description: 'The provider notification, as sent' }),
+        response: {
+          200: Type.String({ description: 'The acknowledgement the provider expects (Alipay: success)' }),
+          204: Type.Null({ description: 'Taken (WeChat Pay)' }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { answer, refundIds } = await handlePaymentCallback(deps.db, providers, request.params.provider, {
+        headers: request.headers,
+        body: request.body,
+        now: new Date(),
+      });
+      if (refundIds.length) await settleDueRefunds(deps.db, providers, new Date(), refundIds);
+      // the stored answer is replayed byte for byte, problem documents included
+      const raw = reply as unknown as {
+        status(code: number): typeof raw;
+        type(t: string): typeof raw;
+        serializer(f: (x: unknown) => string): typeof raw;
+        send(b?: string): unknown;
+      };
+      if (answer.status === 204) return raw.status(204).send() as never;
+      return raw.status(answer.status).type(answer.type).serializer(String).send(answer.body) as never;
+    },
+  );
+};

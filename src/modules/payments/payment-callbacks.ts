@@ -1,0 +1,216 @@
+import type { Db, Trx } from '../../platform/db/database.js';
+import { inTransaction } from '../../platform/db/transaction.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { problem } from '../../platform/http/problem.js';
+import { UUID_PATTERN } from '../../platform/ids.js';
+import {
+  flagOrderForReview,
+  lockOrder,
+  recordLatePayment,
+  recordOrderPayment,
+  toOrderSnapshot,
+} from '../orders/index.js';
+import { enqueue } from '../sync/index.js';
+import { claimCallback, findCallback, saveCallbackOutcome } from './callbacks.repository.js';
+import type {
+  CallbackAnswer,
+  CallbackInput,
+  PaymentProvider,
+  PaymentProviders,
+  ProviderNotice,
+} from './payment-provider.js';
+import { assertPaymentTransition } from './payment-state.js';
+import { paymentSnapshot } from './payment-views.js';
+import { findPaymentById, lockPaymentById, type PaymentRow, updatePayment } from './payments.repository.js';
+import { requestPaymentRefund, settleRefund } from './refunds.js';
+import { findRefundById } from './refunds.repository.js';
+
+const uuid = new RegExp(UUID_PATTERN);
+
+interface Applied {
+  outcome: string;
+  paymentId?: string;
+  orderId?: string;
+  answer: CallbackAnswer;
+  /** Refunds at outside providers to call once this transaction has committed. */
+  refundIds?: string[];
+}
+
+const problemAnswer = (status: number, code: string, detail: string): CallbackAnswer => ({
+  status,
+  type: 'application/problem+json',
+  body: JSON.stringify(problem(status, code, detail)),
+});
+
+/**
+ * A provider's notification: verified first (a bad signature is a 401 before anything is read from
+ * the database), then applied once per provider message id in one transaction; a repeat, also one
+ * racing the first, gets the first one's answer. Unknown payments are a 404 and leave nothing behind.
+ */
+export async function handlePaymentCallback(
+  db: Db,
+  providers: PaymentProviders,
+  providerName: string,
+  input: CallbackInput,
+): Promise<{ answer: CallbackAnswer; refundIds: string[] }> {
+  const provider = providers.get(providerName);
+  if (!provider?.parseCallback)
+    throw new AppError('not_found', `No payment provider ${providerName} takes callbacks here`);
+  const notice = provider.parseCallback(input);
+  return applyNotice(db, provider, notice);
+}
+
+/** Applies a verified notice (from a callback, or from querying the provider) exactly once. */
+export function applyNotice(
+  db: Db,
+  provider: PaymentProvider,
+  notice: ProviderNotice,
+): Promise<{ answer: CallbackAnswer; refundIds: string[] }> {
+  return inTransaction(db, async (trx) => {
+    const claimed = await claimCallback(trx, {
+      provider: provider.name,
+      message_id: notice.messageId,
+      kind: notice.kind,
+      payload: notice.payload,
+    });
+    if (!claimed) {
+      const seen = (await findCallback(trx, provider.name, notice.messageId))!;
+      return {
+        answer: { status: seen.response_status, type: seen.response_type, body: seen.response_body },
+        refundIds: [],
+      };
+    }
+    const applied = await apply(trx, provider, notice);
+    await saveCallbackOutcome(trx, claimed, applied);
+    return { answer: applied.answer, refundIds: applied.refundIds ?? [] };
+  });
+}
+
+async function apply(trx: Trx, provider: PaymentProvider, notice: ProviderNotice): Promise<Applied> {
+  const ack = provider.acknowledgement ?? { status: 200, type: 'application/json', body: '{}' };
+  if (notice.kind === 'ignored') return { outcome: 'ignored', answer: ack };
+  if (notice.kind === 'refund_succeeded' || notice.kind === 'refund_failed') {
+    const refund =
+      notice.refundId && uuid.test(notice.refundId) ? await findRefundById(trx, notice.refundId) : undefined;
+    if (!refund) throw notFound('Refund', notice.refundId ?? '(none)');
+    const status = notice.kind === 'refund_succeeded' ? 'succeeded' : 'failed';
+    await settleRefund(
+      trx,
+      refund.id,
+      { status, reason: 'refused by the provider' },
+      `provider:${provider.name}`,
+    );
+    return {
+      outcome: `refund_${status}`,
+      orderId: refund.order_id,
+      paymentId: refund.payment_id,
+      answer: ack,
+    };
+  }
+
+  const found =
+    notice.paymentId && uuid.test(notice.paymentId)
+      ? await findPaymentById(trx, notice.paymentId)
+      : undefined;
+  if (!found || found.provider !== provider.name) throw notFound('Payment', notice.paymentId ?? '(none)');
+  const order = await lockOrder(trx, found.order_id);
+  const payment = (await lockPaymentById(trx, found.id))!;
+  const ids = { paymentId: payment.id, orderId: order.id };
+  const actor = `provider:${provider.name}`;
+
+  if (
+    (notice.kind === 'paid' || notice.kind === 'authorized') &&
+    (notice.amount !== payment.amount || notice.currency !== payment.currency)
+  ) {
+    const reason = `${provider.name} reported ${notice.amount ?? '?'} ${notice.currency ?? '?'} for payment ${payment.id} of ${payment.amount} ${payment.currency}`;
+    await flagOrderForReview(trx, order.id, reason, actor);
+    return { ...ids, outcome: 'amount_mismatch', answer: problemAnswer(422, 'amount_mismatch', reason) };
+  }
+  const trade = notice.providerTradeNo ? { provider_trade_no: notice.providerTradeNo } : {};
+
+  switch (notice.kind) {
+    case 'paid': {
+      if (['paid', 'partially_refunded', 'refunded'].includes(payment.status)) {
+        return { ...ids, outcome: 'already_applied', answer: ack };
+      }
+      if (order.status !== 'pending_payment' || payment.status === 'cancelled') {
+        return { ...ids, ...(await acceptLatePayment(trx, payment, trade, actor)), answer: ack };
+      }
+      const action = payment.status === 'authorized' ? 'capture' : 'succeed';
+      const to = assertPaymentTransition(payment, action);
+      const paidOrder = await recordOrderPayment(trx, order.id, payment.amount, actor);
+      const paid = await updatePayment(trx, payment.id, { status: to, paid_at: new Date(), ...trade });
+      await enqueue(trx, 'payments', order.id, [
+        {
+          type: 'payment.succeeded',
+          data: { order: toOrderSnapshot(paidOrder), payment: paymentSnapshot(paid) },
+        },
+      ]);
+      return { ...ids, outcome: 'paid', answer: ack };
+    }
+    case 'authorized': {
+      if (payment.status !== 'pending') return { ...ids, outcome: 'already_applied', answer: ack };
+      const to = assertPaymentTransition(payment, 'authorize');
+      const authorized = await updatePayment(trx, payment.id, {
+        status: to,
+        authorized_at: new Date(),
+        ...trade,
+      });
+      await enqueue(trx, 'payments', order.id, [
+        {
+          type: 'payment.authorized',
+          data: { order: toOrderSnapshot(order), payment: paymentSnapshot(authorized) },
+        },
+      ]);
+      return { ...ids, outcome: 'authorized', answer: ack };
+    }
+    default: {
+      // failed, or closed at the provider without being paid (Alipay TRADE_CLOSED)
+      if (payment.status !== 'pending' && payment.status !== 'authorized') {
+        return { ...ids, outcome: 'already_applied', answer: ack };
+      }
+      const reason = notice.kind === 'closed' ? 'closed at the provider' : 'declined by the provider';
+      const failed = await updatePayment(trx, payment.id, {
+        status: assertPaymentTransition(payment, 'fail'),
+        failure_reason: reason,
+        ...trade,
+      });
+      await enqueue(trx, 'payments', order.id, [
+        {
+          type: 'payment.failed',
+          data: { order: toOrderSnapshot(order), payment: paymentSnapshot(failed), reason },
+        },
+      ]);
+      return { ...ids, outcome: 'failed', answer: ack };
+    }
+  }
+}
+
+/**
+ * Money for an order that no longer takes it (cancelled, or paid by other means meanwhile): record
+ * it, then give it all back, in this same transaction.
+ */
+async function acceptLatePayment(
+  trx: Trx,
+  payment: PaymentRow,
+  trade: { provider_trade_no?: string },
+  actor: string,
+): Promise<{ outcome: string; refundIds: string[] }> {
+  const to = assertPaymentTransition(payment, payment.status === 'cancelled' ? 'accept_late' : 'succeed');
+  const order = await recordLatePayment(trx, payment.order_id, payment.amount, actor);
+  const paid = await updatePayment(trx, payment.id, { status: to, paid_at: new Date(), ...trade });
+  await enqueue(trx, 'payments', payment.order_id, [
+    {
+      type: 'payment.late_received',
+      data: { order: toOrderSnapshot(order), payment: paymentSnapshot(paid) },
+    },
+  ]);
+  const refund = await requestPaymentRefund(
+    trx,
+    paid,
+    undefined,
+    `payment arrived after the order was ${order.status}`,
+    actor,
+  );
+  return { outcome: 'refunded_late', refundIds: refund.status === 'pending' ? [refund.id] : [] };
+}

@@ -1,0 +1,209 @@
+import type { Db } from '../../platform/db/database.js';
+import { inTransaction } from '../../platform/db/transaction.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { lockOrder, recordOrderPayment, toOrderSnapshot } from '../orders/index.js';
+import { enqueue } from '../sync/index.js';
+import { applyNotice } from './payment-callbacks.js';
+import type { PaymentProvider, PaymentProviders } from './payment-provider.js';
+import { assertPaymentTransition } from './payment-state.js';
+import { paymentSnapshot, toPayment } from './payment-views.js';
+import {
+  findPaymentById,
+  insertPayment,
+  lockPaymentById,
+  sumOpenPayments,
+  updatePayment,
+} from './payments.repository.js';
+import type { CreatePaymentBody, Payment } from './payments.schemas.js';
+import { signSandboxEvent } from './providers/sandbox.js';
+import { settleDueRefunds } from './refunds.js';
+
+function providerOf(providers: PaymentProviders, name: string): PaymentProvider {
+  const provider = providers.get(name);
+  if (!provider) {
+    throw new AppError('unprocessable', `The payment provider ${name} is not configured here`, {
+      errors: [{ field: 'body.provider', message: `${name} is not configured` }],
+    });
+  }
+  return provider;
+}
+
+/**
+ * Opens a payment intent for (part of) what an order still owes; several may together pay one order
+ * (split payment) but never more than it owes. The provider is asked for the pay action after the
+ * intent is committed, so no transaction waits on it; if it fails, the intent is marked failed.
+ */
+export async function createPayment(
+  db: Db,
+  providers: PaymentProviders,
+  orderId: string,
+  input: CreatePaymentBody,
+): Promise<Payment> {
+  const provider = providerOf(providers, input.provider);
+  if (provider.name === 'cod') {
+    throw new AppError('unprocessable', 'Cash on delivery is collected when the order is delivered', {
+      errors: [{ field: 'body.provider', message: 'cod takes no payment before delivery' }],
+    });
+  }
+  const { payment, orderNumber } = await inTransaction(db, async (trx) => {
+    const order = await lockOrder(trx, orderId);
+    if (order.status !== 'pending_payment') {
+      throw new AppError('illegal_transition', `The order is ${order.status} and takes no payment`, {
+        currentStatus: order.status,
+      });
+    }
+    const due = order.grand_total - order.paid_total - (await sumOpenPayments(trx, orderId));
+    const amount = input.amount ?? due;
+    if (amount <= 0 || amount > due) {
+      throw new AppError('unprocessable', `The amount must be between 1 and ${due}, what is still open`, {
+        errors: [{ field: 'body.amount', message: `must be between 1 and ${due}` }],
+      });
+    }
+    const row = await insertPayment(trx, {
+      id: newId(),
+      order_id: orderId,
+      provider: provider.name,
+      status: 'pending',
+      amount,
+      currency: order.currency,
+      provider_ref: null,
+      action: JSON.stringify({ manualCapture: input.capture === 'manual' }),
+    });
+    await enqueue(trx, 'payments', orderId, [
+      { type: 'payment.created', data: { order: toOrderSnapshot(order), payment: paymentSnapshot(row) } },
+    ]);
+    return { payment: row, orderNumber: order.number };
+  });
+  try {
+    const created = await provider.create({
+      id: payment.id,
+      orderId,
+      orderNumber,
+      amount: payment.amount,
+      currency: payment.currency,
+      manualCapture: input.capture === 'manual',
+    });
+    return toPayment(
+      await inTransaction(db, (trx) =>
+        updatePayment(trx, payment.id, {
+          provider_ref: created.providerRef,
+          action: { ...created.action, manualCapture: input.capture === 'manual' },
+        }),
+      ),
+    );
+  } catch (error) {
+    await inTransaction(db, async (trx) => {
+      const order = await lockOrder(trx, orderId);
+      const current = (await lockPaymentById(trx, payment.id))!;
+      if (current.status !== 'pending') return;
+      const reason = `the provider could not open the payment: ${(error as Error).message}`;
+      const failed = await updatePayment(trx, payment.id, { status: 'failed', failure_reason: reason });
+      await enqueue(trx, 'payments', orderId, [
+        {
+          type: 'payment.failed',
+          data: { order: toOrderSnapshot(order), payment: paymentSnapshot(failed), reason },
+        },
+      ]);
+    });
+    if (error instanceof AppError) throw error;
+    throw new AppError(
+      'upstream_failed',
+      `${provider.name} could not open the payment`,
+      {},
+      { cause: error },
+    );
+  }
+}
+
+export async function getPayment(db: Db, id: string): Promise<Payment> {
+  const p = await findPaymentById(db, id);
+  if (!p) throw notFound('Payment', id);
+  return toPayment(p);
+}
+
+/** Captures an authorized payment: the money is taken and counts toward the order. */
+export function capturePayment(
+  db: Db,
+  providers: PaymentProviders,
+  id: string,
+  actor: string,
+): Promise<Payment> {
+  return inTransaction(db, async (trx) => {
+    const found = await findPaymentById(trx, id);
+    if (!found) throw notFound('Payment', id);
+    const order = await lockOrder(trx, found.order_id);
+    const payment = (await lockPaymentById(trx, id))!;
+    const to = assertPaymentTransition(payment, 'capture');
+    if (!providerOf(providers, payment.provider).local) {
+      throw new AppError('unprocessable', `${payment.provider} payments are captured by the provider itself`);
+    }
+    const paidOrder = await recordOrderPayment(trx, order.id, payment.amount, actor);
+    const captured = await updatePayment(trx, id, { status: to, paid_at: new Date() });
+    await enqueue(trx, 'payments', order.id, [
+      {
+        type: 'payment.captured',
+        data: { order: toOrderSnapshot(paidOrder), payment: paymentSnapshot(captured) },
+      },
+    ]);
+    return toPayment(captured);
+  });
+}
+
+/**
+ * Asks the provider how the payment stands (a lost notification) and applies what it says, through
+ * the same once-only path as a notification.
+ */
+export async function queryPayment(db: Db, providers: PaymentProviders, id: string): Promise<Payment> {
+  const payment = await findPaymentById(db, id);
+  if (!payment) throw notFound('Payment', id);
+  const provider = providerOf(providers, payment.provider);
+  if (!provider.query) return toPayment(payment);
+  const state = await provider.query(payment);
+  if (state.kind !== 'pending') {
+    const { refundIds } = await applyNotice(db, provider, {
+      messageId: `query:${payment.id}:${state.kind}`,
+      kind: state.kind,
+      paymentId: payment.id,
+      amount: state.amount,
+      currency: state.currency,
+      providerTradeNo: state.providerTradeNo,
+      payload: state,
+    });
+    await settleDueRefunds(db, providers, new Date(), refundIds);
+  }
+  return getPayment(db, id);
+}
+
+/**
+ * The sandbox's "the buyer paid" button: it signs the notification the sandbox would send and
+ * runs it through the callback path, so paying twice is one payment.
+ */
+export async function paySandboxPayment(
+  db: Db,
+  providers: PaymentProviders,
+  secret: string,
+  id: string,
+): Promise<Payment> {
+  const payment = await findPaymentById(db, id);
+  if (!payment) throw notFound('Payment', id);
+  if (payment.provider !== 'sandbox')
+    throw new AppError('conflict', 'Only sandbox payments can be paid by this action');
+  const manual = (payment.action as { manualCapture?: boolean } | null)?.manualCapture === true;
+  const body = JSON.stringify({
+    id: `pay_${payment.id}`,
+    type: manual ? 'payment.authorized' : 'payment.succeeded',
+    paymentId: payment.id,
+    amount: payment.amount,
+    currency: payment.currency,
+  });
+  const now = new Date();
+  const provider = providers.get('sandbox')!;
+  const notice = provider.parseCallback!({
+    headers: { 'sandbox-signature': signSandboxEvent(secret, body, now) },
+    body,
+    now,
+  });
+  await applyNotice(db, provider, notice);
+  return getPayment(db, id);
+}

@@ -1,0 +1,55 @@
+import {
+  assertStateTransition,
+  type Transition,
+  type TransitionTable,
+  terminalStates,
+} from '../../platform/state-machine.js';
+
+/** A payment intent's life cycle; the order's paymentStatus follows from its intents. */
+export const PAYMENT_INTENT_STATUSES = [
+  'pending',
+  'authorized',
+  'paid',
+  'failed',
+  'cancelled',
+  'partially_refunded',
+  'refunded',
+] as const;
+export type PaymentIntentStatus = (typeof PAYMENT_INTENT_STATUSES)[number];
+
+export const PAYMENT_ACTIONS = [
+  'authorize',
+  'capture',
+  'succeed',
+  'fail',
+  'cancel',
+  'accept_late',
+  'refund_partially',
+  'refund_fully',
+] as const;
+export type PaymentAction = (typeof PAYMENT_ACTIONS)[number];
+
+export interface PaymentSubject {
+  status: PaymentIntentStatus;
+}
+
+export const PAYMENT_TRANSITIONS = {
+  authorize: { from: ['pending'], to: 'authorized' },
+  capture: { from: ['authorized'], to: 'paid' },
+  succeed: { from: ['pending'], to: 'paid' },
+  fail: { from: ['pending', 'authorized'], to: 'failed' },
+  cancel: { from: ['pending', 'authorized'], to: 'cancelled' },
+  // The provider took the buyer's money after the order was cancelled: it is recorded as paid, and
+  // the same transaction gives it back. So a cancelled intent is not quite the end.
+  accept_late: { from: ['cancelled'], to: 'paid' },
+  refund_partially: { from: ['paid', 'partially_refunded'], to: 'partially_refunded' },
+  refund_fully: { from: ['paid', 'partially_refunded'], to: 'refunded' },
+} as const satisfies TransitionTable<PaymentIntentStatus, PaymentAction, PaymentSubject>;
+
+export const PAYMENT_TERMINAL_STATUSES = terminalStates(
+  PAYMENT_INTENT_STATUSES,
+  PAYMENT_TRANSITIONS as Record<string, Transition<PaymentIntentStatus, never>>,
+);
+
+export const assertPaymentTransition = (payment: PaymentSubject, action: PaymentAction) =>
+  assertStateTransition('payment', PAYMENT_TRANSITIONS, payment, action);

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { checkStateTransition, reachableStates, type Transition } from '../../platform/state-machine.js';
+import { fromDecimal, toDecimal } from './money-format.js';
+import {
+  PAYMENT_ACTIONS,
+  PAYMENT_INTENT_STATUSES,
+  PAYMENT_TERMINAL_STATUSES,
+  PAYMENT_TRANSITIONS,
+  type PaymentIntentStatus,
+} from './payment-state.js';
+
+const table = PAYMENT_TRANSITIONS as Record<string, Transition<PaymentIntentStatus, never>>;
+
+describe('payment state machine', () => {
+  it('reaches every state from pending', () => {
+    expect([...reachableStates(['pending'], table)].sort()).toEqual([...PAYMENT_INTENT_STATUSES].sort());
+  });
+
+  it('has failed and refunded as terminal states, with no exits', () => {
+    expect([...PAYMENT_TERMINAL_STATUSES].sort()).toEqual(['failed', 'refunded']);
+    for (const status of PAYMENT_TERMINAL_STATUSES) {
+      for (const action of PAYMENT_ACTIONS)
+        expect(checkStateTransition('payment', PAYMENT_TRANSITIONS, { status }, action).ok).toBe(false);
+    }
+  });
+
+  it('takes late money only on a cancelled intent', () => {
+    expect(
+      checkStateTransition('payment', PAYMENT_TRANSITIONS, { status: 'cancelled' }, 'accept_late'),
+    ).toEqual({ ok: true, to: 'paid' });
+    expect(checkStateTransition('payment', PAYMENT_TRANSITIONS, { status: 'failed' }, 'accept_late').ok).toBe(
+      false,
+    );
+  });
+});
+
+describe('provider amounts', () => {
+  it('converts between minor units and decimal strings without floats', () => {
+    expect(toDecimal(12850, 'CNY')).toBe('128.50');
+    expect(toDecimal(5, 'CNY')).toBe('0.05');
+    expect(toDecimal(500, 'JPY')).toBe('500');
+    expect(fromDecimal('0.10', 'CNY')).toBe(10);
+    expect(fromDecimal('128.5', 'CNY')).toBe(12850);
+    expect(fromDecimal('1.005', 'CNY')).toBeUndefined();
+    expect(fromDecimal('1e3', 'CNY')).toBeUndefined();
+  });
+});

@@ -1,0 +1,71 @@
+import type { Db } from '../../platform/db/database.js';
+import { inTransaction } from '../../platform/db/transaction.js';
+import { AppError, invalid, notFound } from '../../platform/errors.js';
+import { decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
+import { UUID_PATTERN } from '../../platform/ids.js';
+import { type DeliveryRow, findDelivery, listDeliveries, retryDelivery } from './deliveries.repository.js';
+import type { Delivery, DeliveryListQuery } from './deliveries.schemas.js';
+import { wakeRelays } from './relay/wakeup.js';
+
+const uuid = new RegExp(UUID_PATTERN);
+
+export const toDelivery = (row: DeliveryRow): Delivery => ({
+  id: row.id,
+  subscriptionId: row.subscription_id,
+  eventId: row.event_id,
+  eventType: row.event_type,
+  subject: row.subject,
+  sequence: Number(row.sequence),
+  status: row.status,
+  attempts: row.attempts,
+  nextAttemptAt: row.status === 'pending' ? row.next_attempt_at.toISOString() : null,
+  lastError: row.last_error,
+  lastResponseStatus: row.last_response_status,
+  createdAt: row.created_at.toISOString(),
+  deliveredAt: row.delivered_at?.toISOString() ?? null,
+});
+
+/** Newest first; `status=dead` is the dead-letter list. */
+export async function listDeliveryPage(db: Db, query: DeliveryListQuery) {
+  const limit = query.limit ?? 50;
+  const before = decodeCursor(query.cursor, 1) as [string] | undefined;
+  if (before && !uuid.test(String(before[0]))) {
+    throw invalid([{ field: 'querystring.cursor', message: 'is not a cursor this list gave out' }]);
+  }
+  const rows = await listDeliveries(db, {
+    status: query.status,
+    subscriptionId: query.subscription,
+    subject: query.subject,
+    beforeId: before?.[0],
+    limit: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  return {
+    data: page.map(toDelivery),
+    nextCursor: rows.length > limit ? encodeCursor([page.at(-1)!.id]) : null,
+  };
+}
+
+export async function getDelivery(db: Db, id: string): Promise<Delivery> {
+  const row = await findDelivery(db, id);
+  if (!row) throw notFound('Delivery', id);
+  return toDelivery(row);
+}
+
+/** Sends a dead (or waiting) delivery again now, with the full retry schedule ahead of it. */
+export async function retryDeliveryNow(db: Db, id: string): Promise<Delivery> {
+  return inTransaction(db, async (trx) => {
+    const row = await retryDelivery(trx, id);
+    if (!row) {
+      if (await findDelivery(trx, id)) {
+        throw new AppError(
+          'conflict',
+          `Delivery ${id} was delivered already; replay the subscription to send it again`,
+        );
+      }
+      throw notFound('Delivery', id);
+    }
+    await wakeRelays(trx);
+    return toDelivery(row);
+  });
+}

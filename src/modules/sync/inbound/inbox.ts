@@ -1,0 +1,48 @@
+import type { Trx } from '../../../platform/db/database.js';
+import type { InboxStatus } from '../sync.tables.js';
+
+export interface InboundMessage {
+  /** Who sent it: a provider, a carrier, a WMS (`/wms/shanghai`); message ids are unique per source. */
+  source: string;
+  messageId: string;
+  type: string;
+  payload: unknown;
+}
+
+/**
+ * Records an inbound message or callback, in the caller's transaction, and says whether it is new. The
+ * caller applies it only when it is, in the same transaction: a repeat (a redelivery after a crash, a
+ * provider calling back twice) then finds the row and does nothing, so each message is applied once.
+ *
+ *   insert into inbox (source, message_id, type, payload) values (…)
+ *   on conflict (source, message_id) do nothing returning message_id
+ */
+export async function recordInbound(trx: Trx, message: InboundMessage): Promise<boolean> {
+  const row = await trx
+    .insertInto('inbox')
+    .values({
+      source: message.source,
+      message_id: message.messageId,
+      type: message.type,
+      payload: JSON.stringify(message.payload ?? null),
+    })
+    .onConflict((oc) => oc.columns(['source', 'message_id']).doNothing())
+    .returning('message_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** What came of a recorded message: applied, or rejected with the reason. */
+export async function settleInbound(
+  trx: Trx,
+  key: { source: string; messageId: string },
+  status: Exclude<InboxStatus, 'received'>,
+  error: string | null = null,
+): Promise<void> {
+  await trx
+    .updateTable('inbox')
+    .set({ status, error })
+    .where('source', '=', key.source)
+    .where('message_id', '=', key.messageId)
+    .execute();
+}

@@ -1,0 +1,142 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { orderBody, stockedSku } from '../../../test/helpers/factories.js';
+import {
+  createSubscription,
+  expectAppliedInOrder,
+  outboxEvents,
+  startReceiver,
+  waitFor,
+  writeEvents,
+} from '../../../test/helpers/sync.js';
+import { type TestApp, useTestApp } from '../../../test/helpers/test-app.js';
+import { schemaUrl, WorkerProcess } from '../../../test/helpers/worker-process.js';
+import { newId } from '../../platform/ids.js';
+
+const onPglite = (process.env.TEST_DB ?? 'pglite') === 'pglite';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const between = (min: number, max: number) => min + Math.random() * (max - min);
+
+/**
+ * Crash safety with real processes: `ordersync worker` relays run as child processes against this
+ * file's PostgreSQL schema while orders are placed, and get `kill -9`ed at random moments and
+ * restarted. A receiver that records every request must see every event at least once and, applying
+ * each the first time it arrives, every order's events in strictly increasing sequence with no gap.
+ */
+describe.skipIf(onPglite)(
+  'relay crash safety (worker processes; PostgreSQL only: PGlite cannot be shared by processes)',
+  () => {
+    const t = useTestApp();
+    const workers: WorkerProcess[] = [];
+    const closers: Array<() => Promise<void>> = [];
+    afterEach(async () => {
+      await Promise.all(workers.splice(0).map((w) => w.stop()));
+      for (const c of closers.splice(0)) await c();
+    });
+
+    async function worker(): Promise<WorkerProcess> {
+      const w = new WorkerProcess({
+        DATABASE_URL: schemaUrl(t().database.schema),
+        DATABASE_POOL_SIZE: '4',
+        RELAY_POLL_INTERVAL_MS: '20',
+        RELAY_LEASE_MS: '1500',
+        RELAY_RETRY_SCALE: '0.00001',
+        RELAY_BATCH_SIZE: '50',
+        SCHEDULER_INTERVAL_MS: '3600000',
+      });
+      workers.push(w);
+      await w.start();
+      return w;
+    }
+
+    /** Orders placed through the API (half of them cancelled), and a burst of events on one more order. */
+    async function trafficRound(app: TestApp, sku: string): Promise<string[]> {
+      const placed = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          app.request({ method: 'POST', url: '/v1/orders', payload: orderBody([{ sku, quantity: 1 }]) }),
+        ),
+      );
+      const subjects = placed.map((res) => {
+        expect(res.statusCode, res.body).toBe(201);
+        return res.json().id as string;
+      });
+      await Promise.all(
+        subjects
+          .filter((_, i) => i % 2 === 0)
+          .map((id) => app.request({ method: 'POST', url: `/v1/orders/${id}/cancel`, payload: {} })),
+      );
+      const burst = newId();
+      await writeEvents(app.db, burst, 6, 2);
+      await sleep(between(10, 50));
+      return [...subjects, burst];
+    }
+
+    async function run(relays: number, killsWanted: number) {
+      let secret: string | undefined;
+      const rx = await startReceiver({ secret: () => secret });
+      closers.push(rx.close);
+      const sub = await createSubscription(t(), {
+        name: 'crash test',
+        transport: 'webhook',
+        url: rx.url,
+        eventTypes: ['*'],
+      });
+      secret = sub.secret!;
+      closers.push(async () => {
+        await t().request({ method: 'DELETE', url: `/v1/subscriptions/${sub.id}` });
+      });
+
+      const fleet = await Promise.all(Array.from({ length: relays }, () => worker()));
+      const victim = fleet[0]!;
+      // Traffic runs until the victim has been killed enough times, each kill at a random moment while
+      // it is up and working (not while it is still starting).
+      let kills = 0;
+      let receivedAtKills = 0;
+      const killer = (async () => {
+        while (kills < killsWanted) {
+          await sleep(between(100, 700));
+          await victim.kill();
+          kills++;
+          receivedAtKills = rx.accepted.length;
+          await sleep(between(0, 200));
+          await victim.start();
+        }
+      })();
+      const subjects: string[] = [];
+      const item = await stockedSku(t(), 100_000);
+      while (kills < killsWanted) subjects.push(...(await trafficRound(t(), item.sku)));
+      await killer;
+      const expected = await outboxEvents(t(), subjects);
+      const missing = () => {
+        const got = new Set(rx.accepted.map((e) => e.id));
+        return expected.filter((e) => !got.has(e.id));
+      };
+      await waitFor(() => missing().length === 0, {
+        timeoutMs: 30_000,
+        message: 'every event received',
+      }).catch((error) => {
+        throw new Error(`${(error as Error).message}: ${missing().length} of ${expected.length} missing`);
+      });
+      const applied = expectAppliedInOrder(rx.accepted);
+      const perSubject = new Map<string, number>();
+      for (const e of expected) perSubject.set(e.subject, (perSubject.get(e.subject) ?? 0) + 1);
+      for (const [subject, count] of perSubject) {
+        expect(applied.get(subject), subject).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+      }
+      expect(rx.badSignatures()).toBe(0);
+      // The kills landed while deliveries were flowing, not before the first or after the last.
+      expect(receivedAtKills).toBeGreaterThan(0);
+      expect(receivedAtKills).toBeLessThan(expected.length);
+      return { events: expected.length, received: rx.accepted.length, kills };
+    }
+
+    it('loses nothing and keeps every order in sequence while its one relay is killed and restarted', async () => {
+      const r = await run(1, 3);
+      expect(r.received).toBeGreaterThanOrEqual(r.events);
+    }, 90_000);
+
+    it('loses nothing with two relays, one of them killed again and again', async () => {
+      const r = await run(2, 2);
+      expect(r.received).toBeGreaterThanOrEqual(r.events);
+    }, 90_000);
+  },
+);

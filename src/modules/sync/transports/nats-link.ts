@@ -1,0 +1,148 @@
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  connect,
+  DebugEvents,
+  Events,
+  headers,
+  type JetStreamClient,
+  type NatsConnection,
+  type NatsError,
+} from 'nats';
+import { DeliveryFailure } from './transport.js';
+
+const RECONNECT_MIN_MS = 250;
+const RECONNECT_MAX_MS = 30_000;
+const PUBLISH_TIMEOUT_MS = 5_000;
+
+/**
+ * One NATS connection with JetStream. The client library reconnects by itself once connected; until
+ * the first connection succeeds this retries with backoff. At connect it makes sure the stream over
+ * `ordersync.>` exists. `publish` resolves on the stream's PubAck, i.e. once JetStream has stored it.
+ */
+export class NatsLink {
+  #connection: NatsConnection | undefined;
+  #js: JetStreamClient | undefined;
+  #up = false;
+  #connecting: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #failures = 0;
+  #closed = false;
+  #lastError: string | undefined;
+
+  constructor(
+    private readonly servers: string,
+    readonly stream: string,
+    private readonly log: FastifyBaseLogger,
+    private readonly name = 'ordersync',
+  ) {}
+
+  start(): void {
+    if (this.#closed || this.#connection || this.#connecting || this.#timer) return;
+    this.#connecting = this.#connect().finally(() => {
+      this.#connecting = undefined;
+    });
+  }
+
+  ready(): boolean {
+    return this.#up && this.#js !== undefined;
+  }
+
+  async waitUntilReady(timeoutMs: number): Promise<boolean> {
+    this.start();
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ready() && Date.now() < deadline && !this.#closed)
+      await new Promise((r) => setTimeout(r, 25));
+    return this.ready();
+  }
+
+  async publish(subject: string, data: Uint8Array, msgId: string): Promise<void> {
+    const js = this.#js;
+    if (!js || !this.#up) {
+      this.start();
+      throw new DeliveryFailure(`NATS is not connected (${this.#lastError ?? 'connecting'})`, 'unavailable');
+    }
+    const h = headers();
+    h.set('content-type', 'application/cloudevents+json');
+    try {
+      // msgID becomes the Nats-Msg-Id header: JetStream drops a repeat within its duplicate window.
+      await js.publish(subject, data, { msgID: msgId, headers: h, timeout: PUBLISH_TIMEOUT_MS });
+    } catch (error) {
+      const e = error as NatsError;
+      // Without an ack we cannot know whether the stream has it: treat as our link's problem.
+      const ours =
+        !this.#up || e.code === 'TIMEOUT' || e.code === '503' || /timeout|disconnect|closed/i.test(e.message);
+      throw new DeliveryFailure(`JetStream publish failed: ${e.message}`, ours ? 'unavailable' : 'rejected');
+    }
+  }
+
+  async check(): Promise<{ ok: boolean; detail?: string }> {
+    if (this.ready()) return { ok: true };
+    this.start();
+    return { ok: false, detail: this.#lastError ?? 'connecting' };
+  }
+
+  /** The live connection, for tests and the bench that read the stream back. */
+  get connection(): NatsConnection | undefined {
+    return this.#connection;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    await this.#connecting?.catch(() => {});
+    const connection = this.#connection;
+    this.#connection = undefined;
+    this.#js = undefined;
+    this.#up = false;
+    await connection?.close().catch(() => {});
+  }
+
+  async #connect(): Promise<void> {
+    try {
+      const connection = await connect({
+        servers: this.servers.replace(/^nats:\/\//, ''),
+        name: this.name,
+        reconnect: true,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 500,
+      });
+      if (this.#closed) {
+        await connection.close();
+        return;
+      }
+      const jsm = await connection.jetstreamManager();
+      await jsm.streams.info(this.stream).catch(async () => {
+        await jsm.streams.add({ name: this.stream, subjects: ['ordersync.>'] });
+      });
+      this.#connection = connection;
+      this.#js = connection.jetstream();
+      this.#up = true;
+      this.#failures = 0;
+      this.#lastError = undefined;
+      void this.#watch(connection);
+    } catch (error) {
+      this.#lastError = (error as Error).message;
+      if (this.#closed) return;
+      const delay =
+        Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.#failures++) * (0.5 + Math.random() * 0.5);
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.start();
+      }, delay);
+    }
+  }
+
+  async #watch(connection: NatsConnection): Promise<void> {
+    for await (const status of connection.status()) {
+      if (status.type === Events.Disconnect || status.type === DebugEvents.Reconnecting) {
+        if (this.#up) this.log.warn({ servers: this.servers }, 'NATS connection lost; reconnecting');
+        this.#up = false;
+        this.#lastError = 'disconnected';
+      } else if (status.type === Events.Reconnect) {
+        this.#up = true;
+        this.#lastError = undefined;
+        this.log.info({ servers: this.servers }, 'NATS reconnected');
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type { RelayEvent } from '../relay/relay-event.js';
+import type { TransportKind } from '../sync.tables.js';
+
+/** Where a subscription's events go: what a transport needs to know of it. */
+export interface DeliveryTarget {
+  subscriptionId: string;
+  transport: TransportKind;
+  url: string | null;
+  /** Signing secrets, current first; two while a rotation is in progress. */
+  secrets: string[];
+}
+
+/**
+ * One way out of OrderSync. `send` resolves only once the other side has taken the event (a 2xx, a
+ * publisher confirm, a JetStream ack); anything else throws a DeliveryFailure.
+ */
+export interface Transport {
+  readonly kind: TransportKind;
+  /** False while a broker connection is down: the relay then leaves this transport's work alone. */
+  ready(): boolean;
+  send(target: DeliveryTarget, event: RelayEvent): Promise<void>;
+}
+
+/**
+ * Why a send failed. `rejected`: the receiver said no or did not answer (counts as an attempt and backs
+ * off). `unavailable`: our own link to a broker is down (not the event's fault; the delivery is released
+ * untouched and picked up again once the link is back).
+ */
+export class DeliveryFailure extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'rejected' | 'unavailable',
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryFailure';
+  }
+}
+
+export type TransportSet = Partial<Record<TransportKind, Transport>>;
+
+/** The transports that can take work now. */
+export const readyTransports = (set: TransportSet): TransportKind[] =>
+  Object.values(set)
+    .filter((t) => t.ready())
+    .map((t) => t.kind);

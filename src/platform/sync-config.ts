@@ -1,0 +1,91 @@
+import { parseDurationSeconds } from './config.js';
+
+/** The relay and its transports. Every value has a default that suits one machine. */
+export interface SyncConfig {
+  /** RabbitMQ URL; without it the `amqp` transport and the command consumer are off. */
+  amqpUrl: string | undefined;
+  /** NATS URL (JetStream enabled); without it the `nats` transport is off. */
+  natsUrl: string | undefined;
+  /** The durable topic exchange events are published to. */
+  amqpExchange: string;
+  /** The durable queue OrderSync consumes commands from (WMS stock counts, …). */
+  amqpCommandQueue: string;
+  /** The JetStream stream over `ordersync.>`. */
+  natsStream: string;
+  /** Run the relay inside `serve` (the embedded default); production API processes may turn it off. */
+  relayInProcess: boolean;
+  /** Deliveries claimed per round. */
+  relayBatchSize: number;
+  /** How often an idle relay looks for work when nothing woke it, in milliseconds. */
+  relayPollIntervalMs: number;
+  /** How long a claim holds a delivery before another relay may take it over (crash recovery). */
+  relayLeaseMs: number;
+  /** Multiplies every retry delay: 1 in production, tiny in tests. */
+  retryScale: number;
+  /** A webhook that has not answered within this many milliseconds has failed. */
+  webhookTimeoutMs: number;
+  /** Connections a relay keeps open to one webhook endpoint (requests in flight at most). */
+  webhookMaxConnections: number;
+  /** A subscription whose deliveries have only failed for this long is disabled. */
+  disableAfterSeconds: number;
+}
+
+/** Reads the sync settings; problems are added to the caller's list. */
+export function loadSyncConfig(env: NodeJS.ProcessEnv, problems: string[]): SyncConfig {
+  const url = (name: string, pattern: RegExp, expected: string): string | undefined => {
+    const raw = env[name] || undefined;
+    if (raw && !pattern.test(raw)) problems.push(`${name}: expected ${expected}`);
+    return raw;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}=${JSON.stringify(raw)}: expected a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  };
+  const name = (key: string, fallback: string): string => {
+    const raw = env[key] || fallback;
+    if (!/^[\w.:-]{1,200}$/.test(raw))
+      problems.push(`${key}: expected letters, digits, ".", "_", ":" or "-"`);
+    return raw;
+  };
+
+  const scaleRaw = env.RELAY_RETRY_SCALE;
+  let retryScale = 1;
+  if (scaleRaw !== undefined && scaleRaw !== '') {
+    retryScale = Number(scaleRaw);
+    if (!Number.isFinite(retryScale) || retryScale <= 0 || retryScale > 1) {
+      problems.push(`RELAY_RETRY_SCALE=${JSON.stringify(scaleRaw)}: expected a number above 0, at most 1`);
+      retryScale = 1;
+    }
+  }
+  const inProcess = env.RELAY_IN_PROCESS ?? 'true';
+  if (!['true', 'false'].includes(inProcess)) problems.push('RELAY_IN_PROCESS: expected true or false');
+  let disableAfterSeconds = 5 * 86400;
+  if (env.WEBHOOK_DISABLE_AFTER) {
+    const s = parseDurationSeconds(env.WEBHOOK_DISABLE_AFTER);
+    if (s === undefined || s <= 0)
+      problems.push('WEBHOOK_DISABLE_AFTER: expected a duration such as 5d or 12h');
+    else disableAfterSeconds = s;
+  }
+
+  return {
+    amqpUrl: url('AMQP_URL', /^amqps?:\/\//, 'an amqp:// or amqps:// URL'),
+    natsUrl: url('NATS_URL', /^(nats|tls):\/\/|^[\w.-]+:\d+$/, 'a nats:// URL or host:port'),
+    amqpExchange: name('AMQP_EXCHANGE', 'ordersync.events'),
+    amqpCommandQueue: name('AMQP_COMMAND_QUEUE', 'ordersync.commands'),
+    natsStream: name('NATS_STREAM', 'ORDERSYNC'),
+    relayInProcess: inProcess === 'true',
+    relayBatchSize: int('RELAY_BATCH_SIZE', 1000, 1, 10_000),
+    relayPollIntervalMs: int('RELAY_POLL_INTERVAL_MS', 50, 5, 60_000),
+    relayLeaseMs: int('RELAY_LEASE_MS', 60_000, 500, 3_600_000),
+    retryScale,
+    webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 50, 120_000),
+    webhookMaxConnections: int('WEBHOOK_MAX_CONNECTIONS', 128, 1, 1024),
+    disableAfterSeconds,
+  };
+}
