@@ -63,3 +63,32 @@ export async function readBacklog(db: Conn) {
     oldestAgeSeconds: row.oldest ? Math.max(0, (Date.now() - new Date(row.oldest).getTime()) / 1000) : 0,
   };
 }
+
+/**
+ * Parks the waiting deliveries of subscriptions that stopped (paused, disabled): due 'infinity', so
+ * the claim's index scan (next_attempt_at <= now()) never walks over them, however many pile up.
+ *
+ *   update deliveries set next_attempt_at = 'infinity'
+ *   where subscription_id = any($ids) and status = 'pending'
+ */
+export async function parkDeliveries(trx: Trx, subscriptionIds: string[]): Promise<void> {
+  if (subscriptionIds.length === 0) return;
+  await sql`
+    update deliveries set next_attempt_at = 'infinity'
+    where subscription_id = any(${subscriptionIds}::uuid[]) and status = 'pending'
+  `.execute(trx);
+}
+
+/**
+ * Makes a resumed subscription's parked deliveries due now. The caller holds the fan-out lock, so no
+ * fan-out that still saw the subscription stopped can park more after this.
+ *
+ *   update deliveries set next_attempt_at = now()
+ *   where subscription_id = $id and status = 'pending' and next_attempt_at = 'infinity'
+ */
+export async function unparkDeliveries(trx: Trx, subscriptionId: string): Promise<void> {
+  await sql`
+    update deliveries set next_attempt_at = now()
+    where subscription_id = ${subscriptionId} and status = 'pending' and next_attempt_at = 'infinity'
+  `.execute(trx);
+}

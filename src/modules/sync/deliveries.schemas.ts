@@ -14,6 +14,7 @@ export const Delivery = Type.Object({
   sequence: Type.Integer(),
   status: StringEnum(DELIVERY_STATUSES, { description: 'pending (incl. waiting to retry), delivered, dead' }),
   attempts: Type.Integer(),
+  // null when delivered, dead, or parked (its subscription paused or disabled)
   nextAttemptAt: Nullable(DateTime()),
   lastError: Nullable(Type.String()),
   lastResponseStatus: Nullable(Type.Integer()),

@@ -9,6 +9,10 @@ import { wakeRelays } from './relay/wakeup.js';
 
 const uuid = new RegExp(UUID_PATTERN);
 
+/** A parked delivery (its subscription paused or disabled) is due 'infinity': no time to show. */
+const dueTime = (due: unknown): string | null =>
+  due instanceof Date && Number.isFinite(due.getTime()) ? due.toISOString() : null;
+
 export const toDelivery = (row: DeliveryRow): Delivery => ({
   id: row.id,
   subscriptionId: row.subscription_id,
@@ -18,7 +22,7 @@ export const toDelivery = (row: DeliveryRow): Delivery => ({
   sequence: Number(row.sequence),
   status: row.status,
   attempts: row.attempts,
-  nextAttemptAt: row.status === 'pending' ? row.next_attempt_at.toISOString() : null,
+  nextAttemptAt: row.status === 'pending' ? dueTime(row.next_attempt_at) : null,
   lastError: row.last_error,
   lastResponseStatus: row.last_response_status,
   createdAt: row.created_at.toISOString(),

@@ -5,6 +5,7 @@ import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
 import { newId, UUID_PATTERN } from '../../platform/ids.js';
 import type { SyncConfig } from '../../platform/sync-config.js';
+import { parkDeliveries, unparkDeliveries } from './deliveries.repository.js';
 import { findEventPosition } from './events.repository.js';
 import { FANOUT_LOCK } from './relay/fan-out.js';
 import { wakeRelays } from './relay/wakeup.js';
@@ -128,20 +129,29 @@ export async function listSubscriptionPage(
   };
 }
 
-/** Pause keeps deliveries piling up (nothing is lost); resume (also of a disabled one) sends them. */
+/**
+ * Pause keeps deliveries piling up, parked (nothing is lost); resume (also of a disabled one) makes
+ * them due. Under the fan-out lock, so no fan-out that saw the old status commits after this.
+ */
 export async function setSubscriptionStatus(
   db: Db,
   id: string,
   status: 'active' | 'paused',
 ): Promise<Subscription> {
   return inTransaction(db, async (trx) => {
+    await sql`select pg_advisory_xact_lock(${FANOUT_LOCK})`.execute(trx);
     const row = await updateSubscription(
       trx,
       id,
       status === 'active' ? { status, disabled_reason: null, failing_since: null } : { status },
     );
     if (!row) throw notFound('Subscription', id);
-    if (status === 'active') await wakeRelays(trx);
+    if (status === 'active') {
+      await unparkDeliveries(trx, id);
+      await wakeRelays(trx);
+    } else {
+      await parkDeliveries(trx, [id]);
+    }
     return toSubscription(row);
   });
 }

@@ -97,7 +97,7 @@ describe('subscriptions and deliveries API', () => {
       transport: 'webhook',
       url: hook,
       eventTypes: ['order.flagged'],
-      from: events[2].id,
+      from: events[2]!.id,
     });
     expect(fromEvent.backfilled).toBe(2);
     const other = await createSubscription(t(), {
@@ -163,6 +163,14 @@ describe('subscriptions and deliveries API', () => {
   });
 
   it('retries only deliveries that exist and are not delivered; lists dead letters; paginates', async () => {
+    await writeEvents(t().db, newId(), 2);
+    await createSubscription(t(), {
+      name: 'all',
+      transport: 'webhook',
+      url: hook,
+      eventTypes: ['*'],
+      from: 'beginning',
+    });
     expectProblem(
       await t().request({ method: 'POST', url: `/v1/deliveries/${newId()}/retry` }),
       404,

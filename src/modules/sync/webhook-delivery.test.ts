@@ -202,7 +202,9 @@ describe('webhook delivery', () => {
         type: 'com.ordersync.subscription.disabled',
         source: '/ordersync/sync',
         sequence: 1,
-        data: expect.objectContaining({ subscription: expect.objectContaining({ id: sub.id, transport: 'webhook' }) }),
+        data: expect.objectContaining({
+          subscription: expect.objectContaining({ id: sub.id, transport: 'webhook' }),
+        }),
       }),
     ]);
 
@@ -228,6 +230,17 @@ describe('webhook delivery', () => {
     await writeEvents(t().db, subject, 3);
     await new Promise((r) => setTimeout(r, 300));
     expect(rx.received).toHaveLength(0);
+    // Parked while paused: waiting, with no due time, out of the claim's way.
+    const parked = await t().request({ method: 'GET', url: `/v1/deliveries?subscription=${sub.id}` });
+    expect(
+      parked
+        .json()
+        .data.map((d: { status: string; nextAttemptAt: string | null }) => [d.status, d.nextAttemptAt]),
+    ).toEqual([
+      ['pending', null],
+      ['pending', null],
+      ['pending', null],
+    ]);
     await t().request({ method: 'POST', url: `/v1/subscriptions/${sub.id}/resume` });
     await waitFor(() => rx.accepted.length === 3, { message: 'delivery after resume' });
 

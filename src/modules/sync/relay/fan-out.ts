@@ -38,7 +38,8 @@ export interface FanOutResult {
  * A new delivery is claimed on the spot (attempts 1, leased to this relay) when its subscription is
  * active over a ready transport and nothing of the same order is still undelivered for it; the
  * NOT EXISTS sees the table as it was before this statement, so all of one order's new events in the
- * batch are claimed together or not at all, and the relay sends them in sequence.
+ * batch are claimed together or not at all, and the relay sends them in sequence. Deliveries of a
+ * paused or disabled subscription are parked (due 'infinity', see parkDeliveries) until it resumes.
  *
  *   insert into deliveries (…, attempts, locked_by, locked_until)
  *   select r.…, case when c.claim then 1 else 0 end, case when c.claim then $relay end, …
@@ -92,8 +93,10 @@ export async function fanOut(
     if (rows.length > 0) {
       const inserted = await sql<{ id: string; claimed: boolean }>`
         insert into deliveries
-          (id, subscription_id, event_id, event_position, event_type, subject, sequence, attempts, locked_by, locked_until)
+          (id, subscription_id, event_id, event_position, event_type, subject, sequence, next_attempt_at,
+           attempts, locked_by, locked_until)
         select r.id, r.subscription_id, r.event_id, r.position, r.type, r.subject, r.sequence,
+          case when c.active then now() else 'infinity' end,
           case when c.claim then 1 else 0 end,
           case when c.claim then ${options.relayId} end,
           case when c.claim then now() + ${options.leaseMs} * interval '1 millisecond' end
@@ -104,7 +107,8 @@ export async function fanOut(
           ${rows.map((r) => r.event.sequence)}::int8[]
         ) as r(id, subscription_id, event_id, position, type, subject, sequence)
         cross join lateral (
-          select s.status = 'active' and s.transport = any(${options.ready}::text[]) and not exists (
+          select s.status = 'active' as active,
+            s.status = 'active' and s.transport = any(${options.ready}::text[]) and not exists (
             select 1 from deliveries e
             where e.subscription_id = r.subscription_id and e.subject = r.subject and e.status <> 'delivered'
           ) as claim

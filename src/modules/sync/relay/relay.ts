@@ -65,16 +65,6 @@ export class Relay {
     this.#wake?.();
   }
 
-  /**
-   * One pass without the loop, for tests and tools: fan out and claim once, deliver, settle. Returns
-   * how many deliveries it handled.
-   */
-  async runOnce(): Promise<number> {
-    const claimed = await this.#claim();
-    if (claimed.length > 0) await this.#deliver(claimed);
-    return claimed.length;
-  }
-
   async #run(): Promise<void> {
     let errors = 0;
     while (this.#running) {

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../../platform/db/database.js';
 import { inTransaction } from '../../../platform/db/transaction.js';
+import { parkDeliveries } from '../deliveries.repository.js';
 import { enqueue } from '../outbox.js';
 import { markDelivered } from './mark-delivered.js';
 import { type FailedAttempt, markFailed } from './mark-failed.js';
@@ -43,6 +44,10 @@ export async function settleRound(db: Db, outcome: RoundOutcome, options: Settle
       (id) => !succeeded.has(id),
     );
     const disabled = await recordFailures(trx, failing, options.disableAfterSeconds);
+    await parkDeliveries(
+      trx,
+      disabled.map((s) => s.id),
+    );
     for (const s of disabled) {
       await enqueue(trx, 'sync', s.id, [
         {
