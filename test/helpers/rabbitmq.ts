@@ -82,3 +82,15 @@ export async function publishCommands(
   await channel.waitForConfirms();
   await connection.close();
 }
+
+/** Removes what a test declared on the broker (durable objects outlive the test otherwise). */
+export async function deleteBrokerObjects(
+  url: string,
+  objects: { exchanges?: string[]; queues?: string[] },
+): Promise<void> {
+  const connection = await connect(url);
+  const channel = await connection.createChannel();
+  for (const queue of objects.queues ?? []) await channel.deleteQueue(queue);
+  for (const exchange of objects.exchanges ?? []) await channel.deleteExchange(exchange);
+  await connection.close();
+}

@@ -1,6 +1,11 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createProduct, createWarehouse, setStock } from '../../../test/helpers/factories.js';
-import { closeConnectionsNamed, publishCommands, startConsumer } from '../../../test/helpers/rabbitmq.js';
+import {
+  closeConnectionsNamed,
+  deleteBrokerObjects,
+  publishCommands,
+  startConsumer,
+} from '../../../test/helpers/rabbitmq.js';
 import {
   AMQP_URL,
   createSubscription,
@@ -36,7 +41,10 @@ describe('RabbitMQ transport', () => {
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
-  afterAll(() => brokers.close());
+  afterAll(async () => {
+    await brokers.close();
+    await deleteBrokerObjects(AMQP_URL, { exchanges: [sync.amqpExchange], queues: [sync.amqpCommandQueue] });
+  });
 
   async function consumer() {
     const c = await startConsumer(AMQP_URL, sync.amqpExchange, `${tag}-consumer`);

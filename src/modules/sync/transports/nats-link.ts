@@ -7,6 +7,7 @@ import {
   type JetStreamClient,
   type NatsConnection,
   type NatsError,
+  nanos,
 } from 'nats';
 import { DeliveryFailure } from './transport.js';
 
@@ -112,7 +113,12 @@ export class NatsLink {
       }
       const jsm = await connection.jetstreamManager();
       await jsm.streams.info(this.stream).catch(async () => {
-        await jsm.streams.add({ name: this.stream, subjects: ['ordersync.>'] });
+        // Kept a week by default (consumers replay from it); an existing stream keeps its own settings.
+        await jsm.streams.add({
+          name: this.stream,
+          subjects: ['ordersync.>'],
+          max_age: nanos(7 * 86_400_000),
+        });
       });
       this.#connection = connection;
       this.#js = connection.jetstream();
