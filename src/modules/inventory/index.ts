@@ -5,10 +5,14 @@ export { seedDemoInventory } from './demo-inventory.js';
 export { inventoryRoutes } from './inventory.routes.js';
 export type { ReservationRequest, ReservationView, ReserveResult, Shortage } from './inventory.types.js';
 export {
-  commitReservations,
   findWarehouse,
   releaseLineUnits,
   restockReturned,
 } from './reservation-changes.js';
-export { commitForOrder, listReservationsForOrder, releaseForOrder } from './reservations.js';
+export {
+  commitForOrder,
+  commitReservations,
+  listReservationsForOrder,
+  releaseForOrder,
+} from './reservations.js';
 export { applyStockCount, type StockCount } from './stock-count.js';

@@ -2,53 +2,9 @@ import type { Conn, Trx } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { insertAdjustments } from './adjustments.repository.js';
-import type { ReservationView } from './inventory.types.js';
-import {
-  flipActiveReservations,
-  lockActiveLineReservations,
-  shrinkReservation,
-} from './reservations.repository.js';
-import { adjustOnHand, commitStock, ensureStockLevel, unreserveStockLevels } from './stock.repository.js';
-import { sumByStockKey } from './stock-key.js';
+import { lockActiveLineReservations, shrinkReservation } from './reservations.repository.js';
+import { adjustOnHand, ensureStockLevel, unreserveStockLevels } from './stock.repository.js';
 import { findWarehouseByRef } from './warehouses.repository.js';
-
-/**
- * Ships exactly these reservations (a shipment from one warehouse): they leave on hand and reserved
- * together. Returns what was committed; a reservation no longer active (released by a cancel) is
- * missing from the result, and the caller refuses the shipment.
- */
-export async function commitReservations(
-  trx: Trx,
-  orderId: string,
-  reservationIds: readonly string[],
-): Promise<ReservationView[]> {
-  const committed = await flipActiveReservations(trx, orderId, 'committed', undefined, reservationIds);
-  const history = [];
-  for (const level of sumByStockKey(
-    committed.map((r) => ({ sku: r.sku, warehouseId: r.warehouse_id, quantity: r.quantity })),
-  )) {
-    const onHandAfter = await commitStock(trx, level, level.quantity);
-    history.push({
-      id: newId(),
-      sku: level.sku,
-      warehouse_id: level.warehouseId,
-      delta: -level.quantity,
-      on_hand_after: onHandAfter,
-      reason: 'shipment' as const,
-      note: `order ${orderId}`,
-    });
-  }
-  await insertAdjustments(trx, history);
-  return committed.map((r) => ({
-    id: r.id,
-    lineId: r.line_id,
-    sku: r.sku,
-    warehouseId: r.warehouse_id,
-    warehouseCode: r.warehouse_code,
-    quantity: r.quantity,
-    status: r.status,
-  }));
-}
 
 /**
  * Gives back some units of order lines that will not ship (refund-only before shipment), taking them

@@ -39,7 +39,32 @@ export async function commitForOrder(
   orderId: string,
   lineIds?: readonly string[],
 ): Promise<ReservationView[]> {
-  const committed = await flipActiveReservations(trx, orderId, 'committed', lineIds);
+  return shipFlipped(trx, orderId, await flipActiveReservations(trx, orderId, 'committed', lineIds));
+}
+
+/**
+ * Ships exactly these reservations (a shipment from one warehouse). Returns what was committed; a
+ * reservation no longer active (released by a cancel) is missing from the result, and the caller
+ * refuses the shipment.
+ */
+export async function commitReservations(
+  trx: Trx,
+  orderId: string,
+  reservationIds: readonly string[],
+): Promise<ReservationView[]> {
+  return shipFlipped(
+    trx,
+    orderId,
+    await flipActiveReservations(trx, orderId, 'committed', undefined, reservationIds),
+  );
+}
+
+/** Takes reservations just flipped to committed out of on hand and reserved, with a history entry per level. */
+async function shipFlipped(
+  trx: Trx,
+  orderId: string,
+  committed: ReservationRow[],
+): Promise<ReservationView[]> {
   const history = [];
   for (const level of sumByStockKey(withKeys(committed))) {
     const onHandAfter = await commitStock(trx, level, level.quantity);
