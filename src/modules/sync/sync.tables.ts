@@ -23,6 +23,12 @@ export interface OutboxPendingTable {
   position: number;
 }
 
+/** The feed's order: feed positions are drawn after commit, one sequencer at a time (event-feed.ts). */
+export interface EventFeedTable {
+  feed_position: Generated<number>;
+  event_position: number;
+}
+
 export const TRANSPORTS = ['webhook', 'amqp', 'nats'] as const;
 export type TransportKind = (typeof TRANSPORTS)[number];
 export const SUBSCRIPTION_STATUSES = ['active', 'paused', 'disabled'] as const;
@@ -82,6 +88,7 @@ export interface SyncTables {
   outbox_subjects: OutboxSubjectsTable;
   outbox: OutboxTable;
   outbox_pending: OutboxPendingTable;
+  event_feed: EventFeedTable;
   subscriptions: SubscriptionsTable;
   deliveries: DeliveriesTable;
   inbox: InboxTable;

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
 import { inTransaction } from '../../../platform/db/transaction.js';
 import { newId } from '../../../platform/ids.js';
+import { sequenceFeed } from '../event-feed.js';
 import { matchesAny } from '../event-patterns.js';
 import type { TransportKind } from '../sync.tables.js';
 import { type ClaimedDelivery, type TargetRow, toTarget } from './claimed-delivery.js';
@@ -33,7 +34,9 @@ export interface FanOutResult {
  * each order's events fanned out as a prefix in sequence order: per subject, positions are drawn under
  * the subject's row lock, so they follow sequence and commit order, and reading in position order
  * cannot take sequence 2 while sequence 1 (committed earlier, so visible) is left for later. Creating a
- * subscription takes the same lock, so no event falls between "created" and "fanned out".
+ * subscription takes the same lock, so no event falls between "created" and "fanned out". Before the
+ * delete it appends the batch (and whatever else has committed) to the event feed (sequenceFeed, which
+ * waits for FEED_LOCK while holding this one; feed readers take only FEED_LOCK, so no cycle).
  *
  * A new delivery is claimed on the spot (attempts 1, leased to this relay) when its subscription is
  * active over a ready transport and nothing of the same order is still undelivered for it; the
@@ -132,6 +135,9 @@ export async function fanOut(
       }
     }
 
+    // The feed finds unsequenced events in outbox_pending: sequence before deleting. This snapshot is
+    // newer than the one that read `pending`, so it covers the batch; late, so the feed lock is held briefly.
+    await sequenceFeed(trx);
     await sql`delete from outbox_pending where position = any(${pending.rows.map((e) => e.position)}::int8[])`.execute(
       trx,
     );

@@ -12,6 +12,7 @@ import * as paymentProviders from './20261123_0200_payment_providers.js';
 import * as fulfillment from './20261123_0300_fulfillment.js';
 import * as aftersales from './20261123_0400_aftersales.js';
 import * as syncRelay from './20261123_0500_sync_relay.js';
+import * as eventFeed from './20261124_0100_event_feed.js';
 
 /** Every migration, by name; Kysely runs them in name order. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '20261123_0300_fulfillment': fulfillment,
   '20261123_0400_aftersales': aftersales,
   '20261123_0500_sync_relay': syncRelay,
+  '20261124_0100_event_feed': eventFeed,
 };

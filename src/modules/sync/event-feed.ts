@@ -1,0 +1,35 @@
+import { sql } from 'kysely';
+import type { Trx } from '../../platform/db/database.js';
+
+/** Key of the advisory lock that lets one sequencer at a time append to the feed (FANOUT_LOCK's neighbour). */
+export const FEED_LOCK = 0x05_1c_0f_ed;
+
+/**
+ * Appends the committed events that have no feed position yet to event_feed, in the caller's
+ * transaction. Those are all in outbox_pending (enqueue writes the row with the event, fan-out deletes
+ * it only after calling this), so the statement never looks at the whole outbox.
+ *
+ * Sequencers run one at a time: the lock is held until the caller commits, and the insert's snapshot is
+ * taken after the lock is granted, so it sees what the previous sequencer wrote. Feed positions are
+ * therefore handed out in the order sequencers commit, and a reader that sees feed position f sees every
+ * smaller one: paging by feed position skips nothing. Per order, positions are drawn under the subject's
+ * row lock (enqueue), so they follow sequence and commit order, and an event is never visible before the
+ * earlier ones of its order: a batch in position order keeps each order's sequence.
+ *
+ * Lock order: fan-out holds FANOUT_LOCK (try) and then waits for this one; a feed reader takes only this.
+ *
+ *   select pg_advisory_xact_lock($FEED_LOCK);
+ *   insert into event_feed (event_position)
+ *   select p.position from outbox_pending p
+ *   where not exists (select 1 from event_feed f where f.event_position = p.position)
+ *   order by p.position
+ */
+export async function sequenceFeed(trx: Trx): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${FEED_LOCK})`.execute(trx);
+  await sql`
+    insert into event_feed (event_position)
+    select p.position from outbox_pending p
+    where not exists (select 1 from event_feed f where f.event_position = p.position)
+    order by p.position
+  `.execute(trx);
+}
