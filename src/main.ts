@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { buildApp, buildOrderHooks } from './app.js';
-import { scheduledCampaignJobs } from './modules/campaigns/index.js';
+import { scheduledCampaignJobs, startCampaignIntake } from './modules/campaigns/index.js';
 import { scheduledOrderJobs } from './modules/orders/index.js';
 import { scheduledPaymentJobs } from './modules/payments/index.js';
 import { Brokers, startSyncWorkers } from './modules/sync/index.js';
@@ -97,6 +97,7 @@ export async function worker(config: Config): Promise<{ relayId: string; stop():
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const brokers = new Brokers(config.sync, log);
   const sync = await startSyncWorkers({ handle, config, brokers, log });
+  const intake = startCampaignIntake({ db: handle.db, config, brokers, redis, log });
   const scheduler = new Scheduler(scheduledJobs(handle.db, redis, config), config.schedulerIntervalMs, log);
   scheduler.start();
   log.info({ relay: sync.relay.id, database: handle.kind }, 'worker started');
@@ -104,6 +105,7 @@ export async function worker(config: Config): Promise<{ relayId: string; stop():
     relayId: sync.relay.id,
     async stop() {
       await sync.stop();
+      await intake?.stop();
       await scheduler.stop();
       await brokers.close();
       redis?.disconnect();

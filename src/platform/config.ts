@@ -27,6 +27,10 @@ export interface Config {
   rateLimitPerAddressPerMinute: number;
   /** Campaign orders waiting in the queued intake before new ones get a 429. */
   intakeQueueBound: number;
+  /** Where queued campaign orders wait: in this process (`memory`) or in a RabbitMQ queue (`amqp`). */
+  intake: 'memory' | 'amqp';
+  /** The durable RabbitMQ queue of the `amqp` intake. */
+  intakeAmqpQueue: string;
   /** The relay, its transports (AMQP_URL, NATS_URL) and the command consumer (sync-config.ts). */
   sync: SyncConfig;
 }
@@ -88,6 +92,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (adminKey !== undefined && adminKey.length < 16) {
     problems.push('ORDERSYNC_ADMIN_KEY: must be at least 16 characters');
   }
+  const intake = (env.INTAKE || (env.AMQP_URL ? 'amqp' : 'memory')) as Config['intake'];
+  if (!['memory', 'amqp'].includes(intake)) problems.push('INTAKE: expected memory or amqp');
+  if (intake === 'amqp' && !env.AMQP_URL) problems.push('INTAKE=amqp: needs AMQP_URL');
+  const intakeAmqpQueue = env.AMQP_INTAKE_QUEUE || 'ordersync.campaign-intake';
+  if (!/^[\w.:-]{1,200}$/.test(intakeAmqpQueue))
+    problems.push('AMQP_INTAKE_QUEUE: expected letters, digits, ".", "_", ":" or "-"');
 
   const config: Config = {
     port: int('PORT', 3000, 0, 65535),
@@ -105,6 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerKeyPerMinute: int('RATE_LIMIT_PER_KEY', 60_000, 0, 100_000_000),
     rateLimitPerAddressPerMinute: int('RATE_LIMIT_PER_ADDRESS', 60_000, 0, 100_000_000),
     intakeQueueBound: int('INTAKE_QUEUE_BOUND', 10_000, 1, 10_000_000),
+    intake,
+    intakeAmqpQueue,
     sync: loadSyncConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);

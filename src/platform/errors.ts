@@ -20,7 +20,9 @@ export type ErrorCode =
   | 'limit_reached'
   | 'campaign_closed'
   | 'rate_limited'
-  | 'queue_full';
+  | 'queue_full'
+  /** A service this request needs (the intake's broker) is away; try again shortly. */
+  | 'service_unavailable';
 
 export interface FieldError {
   field: string;

@@ -12,19 +12,24 @@ export function schemaUrl(schema: string, base = TEST_DATABASE_URL): string {
 }
 
 /**
- * `ordersync worker` as a real child process (node + tsx, as production would run it), for tests that
- * kill it. `kill()` is SIGKILL: no shutdown code runs, leases stay held until they run out.
+ * `ordersync worker` (or `serve`) as a real child process (node + tsx, as production would run it), for
+ * tests that kill it. `kill()` is SIGKILL: no shutdown code runs, leases stay held until they run out.
  */
 export class WorkerProcess {
   #child: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
   starts = 0;
+  /** Where a `serve` process listens (give it PORT=0 for a free port). */
+  url: string | undefined;
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly command: 'worker' | 'serve' = 'worker',
+  ) {}
 
-  /** Starts the process; resolves once it says it has started (its relay is running). */
+  /** Starts the process; resolves once it says it has started (its relay is running, or it listens). */
   start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), cli, 'worker'], {
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), cli, this.command], {
       env: { ...process.env, LOG_LEVEL: 'info', ...this.env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -35,7 +40,9 @@ export class WorkerProcess {
       let buffered = '';
       child.stdout!.on('data', (chunk: Buffer) => {
         buffered += chunk.toString('utf8');
-        if (buffered.includes('"msg":"worker started"')) {
+        const listening = /"msg":"Server listening at (http:\/\/[^"]+)"/.exec(buffered);
+        if (this.command === 'serve' ? listening : buffered.includes('"msg":"worker started"')) {
+          this.url = listening?.[1];
           buffered = '';
           resolve();
         }

@@ -95,12 +95,13 @@ export async function findTicket(db: Conn, id: string): Promise<TicketRow | unde
   return db.selectFrom('intake_tickets').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Settles a queued ticket; false if it was no longer queued (someone else settled it first). */
 export async function finishTicket(
   db: Conn,
   id: string,
   outcome: { status: 'placed'; orderId: string } | { status: 'failed'; problem: unknown },
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const r = await db
     .updateTable('intake_tickets')
     .set({
       status: outcome.status,
@@ -110,7 +111,8 @@ export async function finishTicket(
     })
     .where('id', '=', id)
     .where('status', '=', 'queued')
-    .execute();
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
 }
 
 /** Tickets still queued, for a restarted process to pick up (oldest first). */

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppDeps } from '../../app.js';
+import { StringEnum } from '../../platform/schemas.js';
 import {
   BuyBody,
   BuyQuery,
@@ -13,10 +14,22 @@ import {
 } from './campaigns.schemas.js';
 import { FlashGate } from './flash-gate.js';
 import { FlashSales } from './flash-sales.js';
+import { openIntake } from './open-intake.js';
 
 export const campaignRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
-  const sales = new FlashSales(deps.db, deps.config, deps.redis ? new FlashGate(deps.redis) : undefined);
-  app.addHook('onClose', () => sales.intake.drained());
+  // An API process consumes an amqp intake only when it runs the workers in process (RELAY_IN_PROCESS).
+  const sales = new FlashSales(
+    deps.db,
+    deps.config,
+    deps.redis ? new FlashGate(deps.redis) : undefined,
+    (settle) =>
+      openIntake(
+        { config: deps.config, brokers: deps.brokers, log: app.log },
+        settle,
+        deps.config.sync.relayInProcess,
+      ),
+  );
+  app.addHook('onClose', () => sales.intake.close());
   const tags = ['campaigns'];
   const buyers = ['storefront', 'channel', 'support'] as const;
 
@@ -89,10 +102,20 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     {
       schema: {
         tags,
-        summary: 'Depth of the queued intake in this process',
-        response: { 200: Type.Object({ depth: Type.Integer(), bound: Type.Integer() }) },
+        summary: 'Depth of the queued intake (in this process, or waiting in the RabbitMQ queue)',
+        response: {
+          200: Type.Object({
+            kind: StringEnum(['memory', 'amqp'] as const),
+            depth: Type.Integer(),
+            bound: Type.Integer(),
+          }),
+        },
       },
     },
-    async () => ({ depth: sales.intake.depth(), bound: deps.config.intakeQueueBound }),
+    async () => ({
+      kind: sales.intake.kind,
+      depth: await sales.intake.depth(),
+      bound: deps.config.intakeQueueBound,
+    }),
   );
 };

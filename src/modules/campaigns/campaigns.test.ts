@@ -1,40 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { address, reservedUnits, stockedSku } from '../../../test/helpers/factories.js';
+import { buy, campaign, settledTicket } from '../../../test/helpers/campaigns.js';
+import { reservedUnits, stockedSku } from '../../../test/helpers/factories.js';
 import { startRedisServer } from '../../../test/helpers/redis-server.js';
 import { createTestApp, expectProblem, type TestApp, useTestApp } from '../../../test/helpers/test-app.js';
 import { connectRedis } from '../../platform/redis.js';
 import { FlashGate } from './flash-gate.js';
 import { gateReconciler } from './gate-reconciler.js';
-
-async function campaign(t: TestApp, sku: string, allotted: number, more: Record<string, unknown> = {}) {
-  const res = await t.request({
-    method: 'POST',
-    url: '/v1/campaigns',
-    payload: {
-      name: 'Double 11',
-      sku,
-      startsAt: new Date(Date.now() - 60_000).toISOString(),
-      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-      allotted,
-      perCustomerLimit: 1,
-      price: 999,
-      ...more,
-    },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { id: string };
-}
-
-const buy = (t: TestApp, id: string, n: number, query = '') =>
-  t.request({
-    method: 'POST',
-    url: `/v1/campaigns/${id}/orders${query}`,
-    payload: {
-      customer: { email: `buyer${n}@example.com` },
-      addresses: { home: address() },
-      paymentMethod: 'sandbox',
-    },
-  });
 
 async function sell(t: TestApp, buyers: number, units: number, stock: number) {
   const s = await stockedSku(t, stock);
@@ -81,18 +52,9 @@ describe('flash sales on the database alone', () => {
     for (const r of answers.filter((r) => r.statusCode !== 202)) expectProblem(r, 409, 'sold_out');
     const accepted = answers.filter((r) => r.statusCode === 202);
     expect(accepted.length).toBeGreaterThanOrEqual(3);
-    const tickets = await Promise.all(
-      accepted.map(async (r) => {
-        for (let i = 0; i < 200; i++) {
-          const ticket = (await t().request({ method: 'GET', url: `/v1/tickets/${r.json().id}` })).json();
-          if (ticket.status !== 'queued') return ticket;
-          await new Promise((res) => setTimeout(res, 25));
-        }
-        throw new Error('ticket never finished');
-      }),
-    );
+    const tickets = await Promise.all(accepted.map((r) => settledTicket(t(), r.json().id)));
     expect(tickets.filter((x) => x.status === 'placed')).toHaveLength(3);
-    for (const x of tickets.filter((x) => x.status === 'failed')) expect(x.problem.code).toBe('sold_out');
+    for (const x of tickets.filter((x) => x.status === 'failed')) expect(x.problem?.code).toBe('sold_out');
     expect(await reservedUnits(t(), s.sku)).toEqual({ reserved: 3, onHand: 10 });
   });
 });

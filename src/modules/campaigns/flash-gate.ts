@@ -80,9 +80,9 @@ export class FlashGate {
     }
   }
 
-  async giveBack(c: GateCampaign, customer: string, quantity: number): Promise<void> {
+  async giveBack(campaignId: string, customer: string, quantity: number): Promise<void> {
     try {
-      await this.redis.eval(GIVE_BACK, 2, ...keys(c.id), customer, quantity);
+      await this.redis.eval(GIVE_BACK, 2, ...keys(campaignId), customer, quantity);
     } catch {
       // Redis is away: the reconciliation job brings the counter back in line.
     }

@@ -17,11 +17,12 @@ import {
   insertTicket,
   listCustomerUnits,
   markTicketPlaced,
+  type TicketRow,
   takeCampaignUnits,
 } from './campaigns.repository.js';
 import type { BuyInput, CreateCampaignInput } from './campaigns.schemas.js';
 import type { FlashGate, GateOutcome } from './flash-gate.js';
-import { IntakeQueue } from './intake-queue.js';
+import { type Intake, queueFull, type SettleTicket } from './intake.js';
 
 const REFUSALS: Partial<Record<GateOutcome, () => AppError>> = {
   sold_out: () => new AppError('sold_out', 'This campaign is sold out'),
@@ -47,16 +48,16 @@ export class FlashSales {
   // only ever grows (a unit sold in the database is never given back to the campaign).
   readonly #terms = new Map<string, CampaignRow>();
   readonly #soldOut = new Set<string>();
-  readonly intake: IntakeQueue;
+  readonly intake: Intake;
 
+  /** `intake` makes the queued intake, given how to settle a ticket (what its workers do). */
   constructor(
     private readonly db: Db,
     private readonly config: Config,
     private readonly gate: FlashGate | undefined,
+    intake: (settle: SettleTicket) => Intake,
   ) {
-    this.intake = new IntakeQueue(config.intakeQueueBound, (ticketId, campaignId, input, gated) =>
-      this.#placeQueued(ticketId, campaignId, input, gated),
-    );
+    this.intake = intake((ticketId) => this.settleTicket(ticketId));
   }
 
   async create(input: CreateCampaignInput) {
@@ -137,7 +138,7 @@ export class FlashSales {
     try {
       return await this.#place(c, input, actor);
     } catch (error) {
-      if (gated && shouldGiveBack(error)) await this.gate!.giveBack(toGateCampaign(c), customer, quantity);
+      if (gated && shouldGiveBack(error)) await this.gate!.giveBack(c.id, customer, quantity);
       throw error;
     }
   }
@@ -145,23 +146,34 @@ export class FlashSales {
   /** POST /v1/campaigns/{id}/orders?queued=true: admitted buyers get a ticket; a worker places the order. */
   async enqueue(campaignId: string, input: BuyInput) {
     const c = await this.#termsOf(campaignId);
-    // The slot is taken before any await, so a burst cannot all see room that is not there.
-    if (!this.intake.reserveSlot()) {
-      throw new AppError('queue_full', 'Too many orders are waiting; try again shortly', { retryAfter: 1 });
-    }
+    const customer = input.customer.email.toLowerCase();
+    const quantity = input.quantity ?? 1;
+    // The place is taken before any await, so a burst cannot all see room that is not there.
+    if (!this.intake.reserve()) throw queueFull();
+    let ticket: TicketRow;
+    let gated = false;
     try {
-      const gated = await this.#admit(c, input.customer.email.toLowerCase(), input.quantity ?? 1);
-      const ticket = await insertTicket(this.db, {
+      gated = await this.#admit(c, customer, quantity);
+      ticket = await insertTicket(this.db, {
         id: newId(),
         campaign_id: c.id,
         request: JSON.stringify({ input, gated }),
       });
-      this.intake.push(ticket.id, c.id, input, gated);
-      return toTicket(ticket);
     } catch (error) {
-      this.intake.releaseSlot();
+      this.intake.release();
+      if (gated) await this.gate!.giveBack(c.id, customer, quantity);
       throw error;
     }
+    try {
+      await this.intake.submit(ticket.id);
+    } catch (error) {
+      // Refused (past the bound) or the broker is away: the ticket must not stay queued for ever, so
+      // it fails here, and its gate unit goes back. If a worker settled it first, the message did get
+      // through after all (a confirm lost with its channel): then the buyer has a ticket like any other.
+      if (await this.#failTicket(c.id, ticket.id, input, gated, error)) throw error;
+      return toTicket((await findTicket(this.db, ticket.id))!);
+    }
+    return toTicket(ticket);
   }
 
   async ticket(id: string) {
@@ -170,16 +182,40 @@ export class FlashSales {
     return toTicket(t);
   }
 
-  async #placeQueued(ticketId: string, campaignId: string, input: BuyInput, gated: boolean): Promise<void> {
-    const c = await this.#termsOf(campaignId);
+  /**
+   * What an intake worker does with a ticket: places its order, or fails it with the reason. A ticket
+   * no longer queued (a redelivered message) is left alone. Throws only if the database is away.
+   */
+  async settleTicket(ticketId: string): Promise<void> {
+    const t = await findTicket(this.db, ticketId);
+    if (t?.status !== 'queued') return;
+    const { input, gated } = t.request as { input: BuyInput; gated: boolean };
     try {
-      await this.#place(c, input, 'intake', ticketId);
+      await this.#place(await this.#termsOf(t.campaign_id), input, 'intake', ticketId);
     } catch (error) {
-      if (gated && shouldGiveBack(error)) {
-        await this.gate?.giveBack(toGateCampaign(c), input.customer.email.toLowerCase(), input.quantity ?? 1);
-      }
-      await finishTicket(this.db, ticketId, { status: 'failed', problem: toProblem(error as Error) });
+      await this.#failTicket(t.campaign_id, ticketId, input, gated, error);
     }
+  }
+
+  /**
+   * Fails a queued ticket and gives its gate unit back, once: only the caller that moved the ticket
+   * out of `queued` does it. Says whether this caller did.
+   */
+  async #failTicket(
+    campaignId: string,
+    ticketId: string,
+    input: BuyInput,
+    gated: boolean,
+    error: unknown,
+  ): Promise<boolean> {
+    const failed = await finishTicket(this.db, ticketId, {
+      status: 'failed',
+      problem: toProblem(error as Error),
+    });
+    if (failed && gated && shouldGiveBack(error)) {
+      await this.gate?.giveBack(campaignId, input.customer.email.toLowerCase(), input.quantity ?? 1);
+    }
+    return failed;
   }
 
   /**

@@ -2,11 +2,27 @@ import type { Redis } from 'ioredis';
 import type { Db } from '../../platform/db/database.js';
 import type { ScheduledJob } from '../../platform/scheduler.js';
 import { FlashGate } from './flash-gate.js';
+import { FlashSales } from './flash-sales.js';
 import { gateReconciler } from './gate-reconciler.js';
+import { type IntakeDeps, openIntake } from './open-intake.js';
 
 export { campaignRoutes } from './campaigns.routes.js';
 
 /** The campaign jobs a scheduler runs: keeping Redis counters honest, when there is a Redis. */
 export function scheduledCampaignJobs(db: Db, redis: Redis | undefined): ScheduledJob[] {
   return redis ? [gateReconciler(db, new FlashGate(redis))] : [];
+}
+
+/**
+ * `ordersync worker`'s share of flash sales: with INTAKE=amqp it consumes the intake queue and
+ * places the queued orders. Nothing to do otherwise (a memory intake lives in its API process).
+ */
+export function startCampaignIntake(
+  deps: IntakeDeps & { db: Db; redis: Redis | undefined },
+): { stop(): Promise<void> } | undefined {
+  if (deps.config.intake !== 'amqp') return undefined;
+  const gate = deps.redis ? new FlashGate(deps.redis) : undefined;
+  const sales = new FlashSales(deps.db, deps.config, gate, (settle) => openIntake(deps, settle, true));
+  deps.log.info({ queue: deps.config.intakeAmqpQueue }, 'campaign intake consumer started');
+  return { stop: () => sales.intake.close() };
 }

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BuyInput } from './campaigns.schemas.js';
 import { IntakeQueue } from './intake-queue.js';
-
-const input = {} as BuyInput;
 
 describe('intake queue', () => {
   it('refuses places past its bound and frees them as jobs finish', async () => {
@@ -17,24 +14,24 @@ describe('intake queue', () => {
         }),
       1,
     );
-    expect([queue.reserveSlot(), queue.reserveSlot(), queue.reserveSlot(), queue.reserveSlot()]).toEqual([
+    expect([queue.reserve(), queue.reserve(), queue.reserve(), queue.reserve()]).toEqual([
       true,
       true,
       true,
       false,
     ]);
-    queue.push('a', 'c', input, false);
-    queue.push('b', 'c', input, false);
-    queue.releaseSlot(); // the third buyer was refused after all
-    expect(queue.depth()).toBe(2);
+    await queue.submit('a');
+    await queue.submit('b');
+    queue.release(); // the third buyer was refused after all
+    expect(await queue.depth()).toBe(2);
     expect(handled).toEqual(['a']); // one at a time
     release.shift()!();
     await new Promise((r) => setTimeout(r, 0));
     expect(handled).toEqual(['a', 'b']);
-    expect(queue.reserveSlot()).toBe(true);
-    queue.releaseSlot();
+    expect(queue.reserve()).toBe(true);
+    queue.release();
     release.shift()!();
-    await queue.drained();
-    expect(queue.depth()).toBe(0);
+    await queue.close();
+    expect(await queue.depth()).toBe(0);
   });
 });

@@ -12,4 +12,5 @@ export { enqueue, type PendingEvent } from './outbox.js';
 export { Relay } from './relay/relay.js';
 export { syncRoutes } from './sync.routes.js';
 export { type SyncWorkers, startSyncWorkers } from './sync-runtime.js';
+export { ackAfter, safely } from './transports/amqp-link.js';
 export { Brokers } from './transports/brokers.js';

@@ -19,6 +19,7 @@ const STATUS: Record<ErrorCode, number> = {
   campaign_closed: 409,
   rate_limited: 429,
   queue_full: 429,
+  service_unavailable: 503,
 };
 
 const TITLES: Record<number, string> = {

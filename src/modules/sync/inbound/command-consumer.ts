@@ -1,7 +1,7 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../../platform/db/database.js';
-import type { AmqpLink } from '../transports/amqp-link.js';
+import { type AmqpLink, ackAfter, safely } from '../transports/amqp-link.js';
 import { applyCommand } from './apply-command.js';
 import type { CommandHandlers } from './command-handlers.js';
 import type { InboundMessage } from './inbox.js';
@@ -87,25 +87,21 @@ export class CommandConsumer {
       safely(() => channel.reject(msg, false));
       return;
     }
-    try {
-      const result = await applyCommand(this.db, message, this.handlers);
-      if (result.outcome === 'rejected') {
-        this.log.warn({ ...message, payload: undefined, reason: result.reason }, 'command rejected');
-      }
-      safely(() => channel.ack(msg));
-    } catch (error) {
-      this.log.error({ err: error, messageId: message.messageId }, 'command failed; it will be redelivered');
-      await new Promise((r) => setTimeout(r, RETRY_DELAY_MS));
-      safely(() => channel.nack(msg, false, true));
-    }
-  }
-}
-
-// After a reconnect the old channel is gone; RabbitMQ redelivers what it had not seen acknowledged.
-function safely(action: () => void): void {
-  try {
-    action();
-  } catch {
-    // channel closed
+    await ackAfter(
+      channel,
+      msg,
+      async () => {
+        const result = await applyCommand(this.db, message, this.handlers);
+        if (result.outcome === 'rejected') {
+          this.log.warn({ ...message, payload: undefined, reason: result.reason }, 'command rejected');
+        }
+      },
+      (error) =>
+        this.log.error(
+          { err: error, messageId: message.messageId },
+          'command failed; it will be redelivered',
+        ),
+      RETRY_DELAY_MS,
+    );
   }
 }

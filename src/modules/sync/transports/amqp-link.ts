@@ -1,4 +1,11 @@
-import { type ChannelModel, type ConfirmChannel, connect, type Options } from 'amqplib';
+import {
+  type Channel,
+  type ChannelModel,
+  type ConfirmChannel,
+  type ConsumeMessage,
+  connect,
+  type Options,
+} from 'amqplib';
 import type { FastifyBaseLogger } from 'fastify';
 import { DeliveryFailure } from './transport.js';
 
@@ -165,3 +172,34 @@ export class AmqpLink {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A consumer's settlement of one message: acknowledged once `work` has succeeded; if it threw, given
+ * back (nack, requeue) after `retryDelayMs` so a failing dependency is not hammered. The message is
+ * redelivered after a crash too, so `work` must be safe to run again.
+ */
+export async function ackAfter(
+  channel: Channel,
+  msg: ConsumeMessage,
+  work: () => Promise<void>,
+  onError: (error: unknown) => void,
+  retryDelayMs: number,
+): Promise<void> {
+  try {
+    await work();
+    safely(() => channel.ack(msg));
+  } catch (error) {
+    onError(error);
+    await sleep(retryDelayMs);
+    safely(() => channel.nack(msg, false, true));
+  }
+}
+
+/** Acks and rejects on a channel that may be gone: after a reconnect RabbitMQ redelivers what it had not seen acknowledged. */
+export function safely(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // channel closed
+  }
+}
