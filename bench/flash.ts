@@ -1,45 +1,75 @@
 /**
- * npm run bench:flash — a flash sale through HTTP: BUYERS distinct customers arrive within
- * ARRIVAL_MS at one SKU with UNITS units, for Redis + PostgreSQL, PostgreSQL alone and PGlite alone.
- * Prints sold, oversold, attempts/s (answers, from the first arrival to the last answer), latency,
- * the stock check afterwards, and GET /v1/products p99 while the sale runs.
+ * npm run bench:flash — flash sales through HTTP, for Redis + PostgreSQL (with and without the queued
+ * intake), PostgreSQL alone and PGlite alone. Per set-up, two phases on a fresh campaign of UNITS units:
  *
- *   BENCH_BUYERS (2000)  BENCH_UNITS (500)  BENCH_ARRIVAL_MS (2000)  BENCH_SETUPS (redis+postgres,postgres,pglite)
+ * after an unreported warm-up (connections opened, code compiled):
+ *
+ *   sale  BUYERS distinct customers arriving evenly within ARRIVAL_MS (the issue's scenario);
+ *   rush  new distinct customers arriving at RUSH_RATE per second for RUSH_SECONDS (open loop: the
+ *         arrival schedule does not wait for answers), which is what "attempts per second" means.
+ *
+ * Each prints sold, oversold, attempts/s (answers per second from the first arrival to the last
+ * answer), p50/p99 latency counted from each buyer's scheduled arrival (so a slow server cannot hide
+ * queueing by slowing the arrivals), the stock check afterwards (reserved = sold = UNITS), and the p99
+ * of GET /v1/products read by a browsing shopper meanwhile.
+ *
+ *   BENCH_BUYERS (2000)  BENCH_UNITS (500)  BENCH_ARRIVAL_MS (1000)  BENCH_RUSH_SECONDS (3)
+ *   BENCH_RUSH_RATE (10000 with Redis, 1000 without)  BENCH_API_PROCESSES (2 on PostgreSQL)
+ *   BENCH_SETUPS (redis+postgres+queued,redis+postgres,postgres,pglite)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { Pool } from 'undici';
+import { ADMIN_KEY, type Answer, apiCaller, freshDatabase, percentile } from './lib/api.js';
 import { fmt } from './lib/load.js';
 import { startServer } from './lib/server.js';
 
 const BUYERS = Number(process.env.BENCH_BUYERS ?? 2000);
 const UNITS = Number(process.env.BENCH_UNITS ?? 500);
 const ARRIVAL_MS = Number(process.env.BENCH_ARRIVAL_MS ?? 1000);
-// "+queued": winners are answered 202 with a ticket and the intake places their orders behind.
+const RUSH_SECONDS = Number(process.env.BENCH_RUSH_SECONDS ?? 3);
 const SETUPS = (process.env.BENCH_SETUPS ?? 'redis+postgres+queued,redis+postgres,postgres,pglite').split(
   ',',
 );
-const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ADMIN_KEY = 'bench-admin-key-0123456789';
 
-async function freshDatabase(name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: PG_ADMIN });
-  await client.connect();
-  await client.query(`drop database if exists ${name} with (force)`);
-  await client.query(`create database ${name}`);
-  await client.end();
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${name}`;
-  return u.toString();
+const address = {
+  name: 'Buyer',
+  phone: '+8613800000000',
+  country: 'CN',
+  province: 'Shanghai',
+  city: 'Shanghai',
+  line1: '1 Road',
+};
+
+/**
+ * Calls `fire(i)` for i = 0 … total−1 at `rate` per second on a fixed schedule, whatever the answers
+ * do, and times each answer from its scheduled start.
+ */
+async function openLoop(rate: number, total: number, fire: (i: number) => Promise<Answer>) {
+  const start = performance.now();
+  const pending: Promise<Answer>[] = [];
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
+      while (pending.length < due) {
+        const scheduled = start + (pending.length * 1000) / rate;
+        pending.push(fire(pending.length).then((a) => ({ ...a, ms: performance.now() - scheduled })));
+      }
+      if (pending.length < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+  const answers = await Promise.all(pending);
+  return { answers, seconds: (performance.now() - start) / 1000 };
 }
 
-const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? Number.NaN;
-
-async function runSetup(setup: string) {
+async function runSetup(setup: string): Promise<boolean> {
   const queued = setup.includes('queued');
+  const onPostgres = setup.includes('postgres');
+  const rushRate = Number(process.env.BENCH_RUSH_RATE ?? (setup.includes('redis') ? 10_000 : 1000));
   let cleanup = () => {};
   const env: Record<string, string> = {
     ORDERSYNC_ADMIN_KEY: ADMIN_KEY,
@@ -47,8 +77,10 @@ async function runSetup(setup: string) {
     RATE_LIMIT_PER_KEY: '0',
     RATE_LIMIT_PER_ADDRESS: '0',
   };
-  if (setup.includes('postgres')) env.DATABASE_URL = await freshDatabase('ordersync_flash');
-  else {
+  if (onPostgres) {
+    env.DATABASE_URL = await freshDatabase('ordersync_flash');
+    env.API_PROCESSES = process.env.BENCH_API_PROCESSES ?? '2';
+  } else {
     const dir = mkdtempSync(path.join(tmpdir(), 'ordersync-flash-'));
     env.DATA_DIR = dir;
     cleanup = () => rmSync(dir, { recursive: true, force: true });
@@ -56,109 +88,94 @@ async function runSetup(setup: string) {
   if (setup.includes('redis')) env.REDIS_URL = REDIS_URL;
   const server = await startServer(env, 3941);
   const pool = new Pool(server.url, { connections: 256, pipelining: 1 });
-  const call = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) => {
-    const t0 = performance.now();
-    const res = await pool.request({
-      method,
-      path: url,
-      headers: {
-        authorization: `Bearer ${ADMIN_KEY}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.body.text();
-    return { status: res.statusCode, json: text ? JSON.parse(text) : undefined, ms: performance.now() - t0 };
-  };
+  const call = apiCaller(pool);
+  let ok = true;
   try {
     const category = (await call('POST', '/v1/categories', { name: 'Flash', slug: 'flash', attributes: [] }))
       .json;
-    const sku = 'FLASH-1';
-    await call('POST', '/v1/products', {
-      categoryId: category.id,
-      title: 'Flash phone',
-      status: 'active',
-      variants: [{ sku, price: 399900, currency: 'CNY' }],
-    });
     await call('POST', '/v1/warehouses', {
       code: 'FLASH-WH',
       name: 'Flash',
       country: 'CN',
       region: 'Shanghai',
     });
-    await call('PUT', `/v1/inventory/${sku}/FLASH-WH`, { onHand: UNITS });
-    const campaign = (
-      await call('POST', '/v1/campaigns', {
-        name: 'Bench sale',
-        sku,
-        startsAt: new Date(Date.now() - 1000).toISOString(),
-        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-        allotted: UNITS,
-        perCustomerLimit: 1,
-        price: 99900,
-      })
-    ).json;
 
-    // Normal shoppers browse while the sale runs.
-    let browsing = true;
-    const browse: number[] = [];
-    const browser = (async () => {
-      while (browsing) {
-        browse.push((await call('GET', '/v1/products?limit=20')).ms);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    })();
+    const phase = async (name: string, rate: number, total: number, report = true) => {
+      const sku = `FLASH-${name}`;
+      await call('POST', '/v1/products', {
+        categoryId: category.id,
+        title: `Flash phone ${name}`,
+        status: 'active',
+        variants: [{ sku, price: 399900, currency: 'CNY' }],
+      });
+      await call('PUT', `/v1/inventory/${sku}/FLASH-WH`, { onHand: UNITS });
+      const campaign = (
+        await call('POST', '/v1/campaigns', {
+          name,
+          sku,
+          startsAt: new Date(Date.now() - 1000).toISOString(),
+          endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+          allotted: UNITS,
+          perCustomerLimit: 1,
+          price: 99900,
+        })
+      ).json;
 
-    const address = {
-      name: 'Buyer',
-      phone: '+8613800000000',
-      country: 'CN',
-      province: 'Shanghai',
-      city: 'Shanghai',
-      line1: '1 Road',
-    };
-    const start = performance.now();
-    const outcomes = await Promise.all(
-      Array.from({ length: BUYERS }, async (_, i) => {
-        await new Promise((r) => setTimeout(r, (i / BUYERS) * ARRIVAL_MS));
-        return call('POST', `/v1/campaigns/${campaign.id}/orders${queued ? '?queued=true' : ''}`, {
-          customer: { email: `buyer${i}@example.com` },
+      // A shopper browses the catalog while the sale runs.
+      let browsing = true;
+      const browse: number[] = [];
+      const browser = (async () => {
+        while (browsing) {
+          browse.push((await call('GET', '/v1/products?limit=20')).ms);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      })();
+      const { answers, seconds } = await openLoop(rate, total, (i) =>
+        call('POST', `/v1/campaigns/${campaign.id}/orders${queued ? '?queued=true' : ''}`, {
+          customer: { email: `${name}-buyer${i}@example.com` },
           addresses: { home: address },
           paymentMethod: 'sandbox',
-        });
-      }),
-    );
-    const seconds = (performance.now() - start) / 1000;
-    // Queued winners hold tickets: wait for the intake to place every order.
-    let sold = outcomes.filter((o) => o.status === 201).length;
-    for (const o of outcomes.filter((o) => o.status === 202)) {
-      for (;;) {
-        const ticket = (await call('GET', `/v1/tickets/${o.json.id}`)).json;
-        if (ticket.status === 'placed') sold++;
-        if (ticket.status !== 'queued') break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    browsing = false;
-    await browser;
+        }),
+      );
+      browsing = false;
+      await browser;
 
-    const other = outcomes.filter((o) => ![201, 202, 409].includes(o.status));
-    const latencies = outcomes.map((o) => o.ms).sort((a, b) => a - b);
-    browse.sort((a, b) => a - b);
-    const stock = (await call('GET', `/v1/inventory?sku=${sku}`)).json;
-    const reserved = stock.data.reduce((s: number, r: { reserved: number }) => s + r.reserved, 0);
-    const campaignSold = (await call('GET', `/v1/campaigns/${campaign.id}`)).json.sold;
-    const exact = reserved === sold && sold === UNITS && campaignSold === UNITS;
-    console.log(
-      `${setup.padEnd(22)} sold ${sold}/${UNITS}  oversold ${Math.max(0, sold - UNITS)}  ` +
-        `${fmt(BUYERS / seconds, 0)} attempts/s  p50 ${fmt(pct(latencies, 0.5))} ms  p99 ${fmt(pct(latencies, 0.99))} ms  ` +
-        `reserved ${reserved} = sold ${sold} = ${UNITS}: ${exact ? 'yes' : 'NO'}  ` +
-        `GET /v1/products p99 ${fmt(pct(browse, 0.99))} ms (${browse.length} reads)` +
-        (other.length
-          ? `  unexpected answers: ${other.length} (${[...new Set(other.map((o) => o.status))].join(', ')})`
-          : ''),
-    );
-    return exact && other.length === 0;
+      // Queued winners hold tickets: wait for the intake to place every order.
+      let sold = answers.filter((o) => o.status === 201).length;
+      for (const o of answers.filter((o) => o.status === 202)) {
+        for (;;) {
+          const ticket = (await call('GET', `/v1/tickets/${o.json.id}`)).json;
+          if (ticket.status === 'placed') sold++;
+          if (ticket.status !== 'queued') break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+      const other = answers.filter((o) => ![201, 202, 409].includes(o.status));
+      const latencies = answers.map((o) => o.ms).sort((a, b) => a - b);
+      browse.sort((a, b) => a - b);
+      const stock = (await call('GET', `/v1/inventory?sku=${sku}`)).json;
+      const reserved = stock.data.reduce((s: number, r: { reserved: number }) => s + r.reserved, 0);
+      const campaignSold = (await call('GET', `/v1/campaigns/${campaign.id}`)).json.sold;
+      const exact = reserved === sold && sold === UNITS && campaignSold === UNITS;
+      if (!report) return;
+      console.log(
+        `${setup.padEnd(22)} ${name.padEnd(4)} ${String(total).padStart(6)} buyers at ${String(rate).padStart(5)}/s  ` +
+          `sold ${sold}/${UNITS}  oversold ${Math.max(0, sold - UNITS)}  ${fmt(total / seconds, 0).padStart(6)} attempts/s  ` +
+          `p50 ${fmt(percentile(latencies, 0.5)).padStart(6)} ms  p99 ${fmt(percentile(latencies, 0.99)).padStart(6)} ms  ` +
+          `reserved = sold = ${UNITS}: ${exact ? 'yes' : 'NO'}  ` +
+          `GET /v1/products p99 ${fmt(percentile(browse, 0.99))} ms (${browse.length} reads)` +
+          (other.length
+            ? `  unexpected answers: ${other.length} (${[...new Set(other.map((o) => o.status))].join(', ')})`
+            : ''),
+      );
+      ok &&= exact && other.length === 0;
+    };
+
+    // Warm-up (not reported), 1 s at the rush rate: connections open, both sides' code gets compiled.
+    await phase('warm', rushRate, rushRate, false);
+    await phase('sale', Math.round((BUYERS * 1000) / ARRIVAL_MS), BUYERS);
+    await phase('rush', rushRate, Math.round(rushRate * RUSH_SECONDS));
+    return ok;
   } finally {
     await pool.close();
     await server.stop();
@@ -167,7 +184,8 @@ async function runSetup(setup: string) {
 }
 
 console.log(
-  `bench:flash — ${BUYERS} buyers within ${ARRIVAL_MS} ms for ${UNITS} units of one SKU, node ${process.version}`,
+  `bench:flash — ${UNITS} units of one SKU per phase; sale: ${BUYERS} buyers within ${ARRIVAL_MS} ms; ` +
+    `rush: ${RUSH_SECONDS} s of arrivals; node ${process.version}`,
 );
 let ok = true;
 for (const setup of SETUPS) ok = (await runSetup(setup)) && ok;

@@ -3,58 +3,29 @@
  * embedded PGlite, plus pgbench (TPC-B-like) on the same PostgreSQL for scale.
  *
  *   BENCH_SECONDS (default 15)  BENCH_CONNECTIONS (default 32)  BENCH_BACKENDS (default postgres,pglite)
+ *   BENCH_API_PROCESSES (default 1; API_PROCESSES for the PostgreSQL server)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { Pool } from 'undici';
+import { ADMIN_KEY, apiCaller, freshDatabase } from './lib/api.js';
 import { fmt, type LoadResult, runLoad } from './lib/load.js';
 import { startServer } from './lib/server.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres,pglite').split(',');
-const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const ADMIN_KEY = 'bench-admin-key-0123456789';
 const SKUS = Number(process.env.BENCH_SKUS ?? 200);
 
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function recreateDatabase(name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: PG_ADMIN });
-  await client.connect();
-  await client.query(`drop database if exists ${name} with (force)`);
-  await client.query(`create database ${name}`);
-  await client.end();
-  return withDatabase(PG_ADMIN, name);
-}
-
 function api(pool: Pool) {
-  return async function call(
-    method: 'GET' | 'POST' | 'PUT',
-    url: string,
-    body?: unknown,
-    expect = [200, 201],
-  ) {
-    const res = await pool.request({
-      method,
-      path: url,
-      headers: {
-        authorization: `Bearer ${ADMIN_KEY}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.body.text();
-    if (!expect.includes(res.statusCode))
-      throw new Error(`${method} ${url} → ${res.statusCode} ${text.slice(0, 200)}`);
-    return text ? JSON.parse(text) : undefined;
+  const request = apiCaller(pool);
+  return async function call(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) {
+    const res = await request(method, url, body);
+    if (res.status !== 200 && res.status !== 201)
+      throw new Error(`${method} ${url} → ${res.status} ${JSON.stringify(res.json).slice(0, 200)}`);
+    return res.json;
   };
 }
 
@@ -121,7 +92,10 @@ async function benchBackend(backend: string): Promise<{ orders: LoadResult; chec
   let cleanup = () => {};
   if (backend === 'postgres') {
     // The server's own default pool (a few connections per core), not one per HTTP connection.
-    env = { DATABASE_URL: await recreateDatabase('ordersync_bench') };
+    env = {
+      DATABASE_URL: await freshDatabase('ordersync_bench'),
+      API_PROCESSES: process.env.BENCH_API_PROCESSES ?? '1',
+    };
   } else {
     const dir = mkdtempSync(path.join(tmpdir(), 'ordersync-bench-'));
     env = { DATA_DIR: dir };
@@ -170,15 +144,8 @@ async function benchBackend(backend: string): Promise<{ orders: LoadResult; chec
   }
 }
 
-function pgbenchTps(): number {
-  const url = withDatabase(PG_ADMIN, 'ordersync_pgbench');
-  execFileSync('psql', [
-    PG_ADMIN,
-    '-qc',
-    'drop database if exists ordersync_pgbench with (force)',
-    '-c',
-    'create database ordersync_pgbench',
-  ]);
+async function pgbenchTps(): Promise<number> {
+  const url = await freshDatabase('ordersync_pgbench');
   execFileSync('pgbench', ['-i', '-q', '-s', '10', url], { stdio: 'ignore' });
   const out = execFileSync('pgbench', [
     '-c',
@@ -211,7 +178,7 @@ for (const backend of BACKENDS) {
   }
 }
 if (results.postgres) {
-  const tps = pgbenchTps();
+  const tps = await pgbenchTps();
   console.log(`pgbench TPC-B-like      ${fmt(tps)} tps (scale 10, ${CONNECTIONS} clients, same PostgreSQL)`);
   console.log(`ratio orders/s ÷ pgbench tps: ${fmt(results.postgres.orders.perSecond / tps, 2)}`);
 }

@@ -1,4 +1,6 @@
-import { ensureAdminKey, openDatabase, serve, start, worker } from './main.js';
+import cluster from 'node:cluster';
+import { superviseApiProcesses } from './cluster.js';
+import { ensureAdminKey, openDatabase, prepare, serve, start, startBanner, worker } from './main.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { seedDemoData } from './seed.js';
@@ -15,8 +17,19 @@ async function main(command: string | undefined): Promise<void> {
   switch (command) {
     case 'start':
     case 'serve': {
+      if (config.apiProcesses > 1 && cluster.isPrimary) {
+        // Prepare once here, then fork the API processes; each of them runs this file as `serve`.
+        const handle = await openDatabase(config);
+        const prepared = command === 'start' ? await prepare(config, handle) : undefined;
+        await handle.close();
+        const { url } = await superviseApiProcesses(config);
+        if (prepared) process.stdout.write(startBanner(config, url, prepared));
+        return;
+      }
       const running =
-        command === 'start' ? await start(config) : await serve(config, await openDatabase(config));
+        command === 'start' && cluster.isPrimary
+          ? await start(config)
+          : await serve(config, await openDatabase(config));
       const shutdown = async (signal: string) => {
         running.app.log.info({ signal }, 'shutting down');
         await running.stop();

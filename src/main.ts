@@ -114,24 +114,40 @@ export async function worker(config: Config): Promise<{ relayId: string; stop():
   };
 }
 
-/** `npm start`: migrate, load demo data into an empty database, make sure of an admin key, serve. */
-export async function start(config: Config): Promise<Running> {
-  const handle = await openDatabase(config);
+/** What `npm start` does before serving: migrate, load demo data into an empty database, make sure of an admin key. */
+export async function prepare(config: Config, handle: DatabaseHandle): Promise<Prepared> {
   await migrateToLatest(handle.db);
   const seeded = (await isCatalogEmpty(handle.db)) ? await seedDemoData(handle.db) : undefined;
-  const newKey = await ensureAdminKey(handle.db, config);
-  const running = await serve(config, handle);
+  return { seeded, newKey: await ensureAdminKey(handle.db, config) };
+}
+
+export interface Prepared {
+  seeded: Awaited<ReturnType<typeof seedDemoData>> | undefined;
+  newKey: string | undefined;
+}
+
+/** The lines `npm start` prints once the API answers. */
+export function startBanner(config: Config, url: string, prepared: Prepared): string {
   const lines = [
     '',
-    `OrderSync is running on ${running.url} (database: ${handle.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})`,
-    `  API docs:   ${running.url}/docs`,
-    `  Health:     ${running.url}/healthz`,
+    `OrderSync is running on ${url} (database: ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})`,
+    `  API docs:   ${url}/docs`,
+    `  Health:     ${url}/healthz`,
   ];
+  const { seeded, newKey } = prepared;
   if (seeded)
     lines.push(
       `  Demo data:  ${seeded.products} products, ${seeded.skus} SKUs, ${seeded.warehouses} warehouses`,
     );
   if (newKey) lines.push(`  Admin key:  ${newKey}   (shown once; keep it)`);
-  process.stdout.write(`${lines.join('\n')}\n\n`);
+  return `${lines.join('\n')}\n\n`;
+}
+
+/** `npm start` in one process: prepare, serve, print where. */
+export async function start(config: Config): Promise<Running> {
+  const handle = await openDatabase(config);
+  const prepared = await prepare(config, handle);
+  const running = await serve(config, handle);
+  process.stdout.write(startBanner(config, running.url, prepared));
   return running;
 }

@@ -10,6 +10,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** HTTP processes sharing the port (Node cluster); more than one needs PostgreSQL. */
+  apiProcesses: number;
   adminKey: string | undefined;
   logLevel: LogLevel;
   /** Seconds an order may stay unpaid before the scheduler cancels it. */
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR || './data'),
     databaseUrl,
     databasePoolSize: int('DATABASE_POOL_SIZE', 8, 1, 500),
+    apiProcesses: int('API_PROCESSES', 1, 1, 64),
     adminKey,
     logLevel,
     orderPaymentTimeoutSeconds: duration('ORDER_PAYMENT_TIMEOUT', 30 * 60),
@@ -119,6 +122,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     intakeAmqpQueue,
     sync: loadSyncConfig(env, problems),
   };
+  if (config.apiProcesses > 1 && !databaseUrl) {
+    problems.push(
+      'API_PROCESSES: more than one process needs DATABASE_URL (embedded PGlite lives in one process)',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

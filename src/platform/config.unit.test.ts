@@ -15,3 +15,16 @@ describe('intake configuration', () => {
     expect(() => loadConfig({ AMQP_URL: 'amqp://x', AMQP_INTAKE_QUEUE: 'a b' })).toThrow(/AMQP_INTAKE_QUEUE/);
   });
 });
+
+describe('API processes', () => {
+  it('runs one by default, several only on PostgreSQL', () => {
+    expect(loadConfig({}).apiProcesses).toBe(1);
+    expect(loadConfig({ API_PROCESSES: '2', DATABASE_URL: 'postgres://x/db' }).apiProcesses).toBe(2);
+    expect(() => loadConfig({ API_PROCESSES: '2' })).toThrow(
+      /API_PROCESSES: more than one process needs DATABASE_URL/,
+    );
+    expect(() => loadConfig({ API_PROCESSES: '0', DATABASE_URL: 'postgres://x/db' })).toThrow(
+      /API_PROCESSES/,
+    );
+  });
+});

@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from './helpers/sync.js';
+import { useTestApp } from './helpers/test-app.js';
+import { schemaUrl, WorkerProcess } from './helpers/worker-process.js';
+
+const onPglite = (process.env.TEST_DB ?? 'pglite') === 'pglite';
+
+/** The API processes a cluster primary runs: its children (ps exits 1 when there are none). */
+const childrenOf = (pid: number) =>
+  spawnSync('ps', ['--ppid', String(pid), '-o', 'pid='], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .map((line) => Number(line.trim()))
+    .filter((n) => n > 0);
+
+describe.skipIf(onPglite)('API_PROCESSES (PostgreSQL only: PGlite lives in one process)', () => {
+  const t = useTestApp();
+  const fleet: WorkerProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(fleet.map((p) => p.stop()));
+  });
+
+  it('serves one port from several processes, replaces one that dies, and stops them all', async () => {
+    const api = new WorkerProcess(
+      {
+        DATABASE_URL: schemaUrl(t().database.schema),
+        API_PROCESSES: '2',
+        PORT: '0',
+        RELAY_IN_PROCESS: 'false',
+        LOG_LEVEL: 'info',
+      },
+      'serve',
+    );
+    fleet.push(api);
+    await api.start();
+    const primary = api.pid!;
+    await waitFor(() => childrenOf(primary).length === 2, { message: 'two API processes' });
+    const [first] = childrenOf(primary);
+
+    for (let i = 0; i < 20; i++) expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
+
+    process.kill(first!, 'SIGKILL');
+    await waitFor(
+      () => {
+        const now = childrenOf(primary);
+        return now.length === 2 && !now.includes(first!);
+      },
+      { message: 'a replacement API process' },
+    );
+    for (let i = 0; i < 20; i++) expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
+
+    await api.stop();
+    expect(api.running).toBe(false);
+    expect(childrenOf(primary)).toEqual([]);
+  });
+});
