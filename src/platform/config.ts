@@ -12,6 +12,8 @@ export interface Config {
   databasePoolSize: number;
   /** HTTP processes sharing the port (Node cluster); more than one needs PostgreSQL. */
   apiProcesses: number;
+  /** How long a process may reuse a SKU's catalog price and status; its own catalog writes clear it. */
+  catalogCacheMs: number;
   adminKey: string | undefined;
   logLevel: LogLevel;
   /** Seconds an order may stay unpaid before the scheduler cancels it. */
@@ -108,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     databasePoolSize: int('DATABASE_POOL_SIZE', 8, 1, 500),
     apiProcesses: int('API_PROCESSES', 1, 1, 64),
+    catalogCacheMs: int('CATALOG_CACHE_MS', 2000, 0, 3_600_000),
     adminKey,
     logLevel,
     orderPaymentTimeoutSeconds: duration('ORDER_PAYMENT_TIMEOUT', 30 * 60),

@@ -21,12 +21,13 @@ import {
 
 export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const config = { roles: ['storefront', 'support', 'channel'] as const };
+  const carts = { db: deps.db, skus: deps.skus.resolve };
   const tags = ['cart'];
 
   app.post(
     '/carts',
     { config, schema: { tags, summary: 'Create a cart', body: CreateCartBody, response: { 201: Cart } } },
-    async (request, reply) => reply.status(201).send(await createCart(deps.db, request.body ?? {})),
+    async (request, reply) => reply.status(201).send(await createCart(carts, request.body ?? {})),
   );
 
   app.get(
@@ -40,7 +41,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
         response: { 200: Cart },
       },
     },
-    async (request) => getCart(deps.db, request.params.id),
+    async (request) => getCart(carts, request.params.id),
   );
 
   app.post(
@@ -56,7 +57,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await addCartItem(deps.db, request.params.id, request.body)),
+      reply.status(201).send(await addCartItem(carts, request.params.id, request.body)),
   );
 
   app.patch(
@@ -71,14 +72,13 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
         response: { 200: Cart },
       },
     },
-    async (request) =>
-      changeCartItem(deps.db, request.params.id, request.params.itemId, request.body.quantity),
+    async (request) => changeCartItem(carts, request.params.id, request.params.itemId, request.body.quantity),
   );
 
   app.delete(
     '/carts/:id/items/:itemId',
     { config, schema: { tags, summary: 'Remove a line', params: CartItemParams, response: { 200: Cart } } },
-    async (request) => removeCartItem(deps.db, request.params.id, request.params.itemId),
+    async (request) => removeCartItem(carts, request.params.id, request.params.itemId),
   );
 
   app.post(
@@ -94,7 +94,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
       },
     },
     async (request, reply) => {
-      const order = await checkoutCart(deps.db, request.params.id, request.body, {
+      const order = await checkoutCart(carts, request.params.id, request.body, {
         actor: request.principal?.name ?? 'guest',
         paymentTimeoutSeconds: deps.config.orderPaymentTimeoutSeconds,
       });

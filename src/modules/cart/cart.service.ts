@@ -2,7 +2,7 @@ import type { Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { resolveSkus } from '../catalog/index.js';
+import type { SkuLookup } from '../catalog/index.js';
 import { availableBySku } from '../inventory/index.js';
 import { type Order, placeOrderInTransaction } from '../orders/index.js';
 import {
@@ -20,22 +20,28 @@ import type { Cart, CheckoutInput } from './cart.schemas.js';
 
 const MAX_QUANTITY = 999;
 
-export async function createCart(db: Db, input: { currency?: string }): Promise<Cart> {
-  const cart = await insertCart(db, { id: newId(), currency: input.currency ?? null });
-  return toCart(db, cart);
+/** What the cart service works with: the database, and where SKU prices come from (the catalog's cache). */
+export interface CartDeps {
+  db: Db;
+  skus: SkuLookup;
 }
 
-export async function getCart(db: Db, id: string): Promise<Cart> {
+export async function createCart({ db, skus }: CartDeps, input: { currency?: string }): Promise<Cart> {
+  const cart = await insertCart(db, { id: newId(), currency: input.currency ?? null });
+  return toCart(db, skus, cart);
+}
+
+export async function getCart({ db, skus }: CartDeps, id: string): Promise<Cart> {
   const cart = await findCart(db, id);
   if (!cart) throw notFound('Cart', id);
-  return toCart(db, cart);
+  return toCart(db, skus, cart);
 }
 
 /** The cart with today's prices and stock: nothing about a line is frozen until checkout. */
-async function toCart(db: Db, cart: CartRow): Promise<Cart> {
+async function toCart(db: Db, lookup: SkuLookup, cart: CartRow): Promise<Cart> {
   const items = await findCartItems(db, cart.id);
   const skus = items.map((i) => i.sku);
-  const [catalog, stock] = await Promise.all([resolveSkus(db, skus), availableBySku(db, skus)]);
+  const [catalog, stock] = await Promise.all([lookup(db, skus), availableBySku(db, skus)]);
   let subtotal = 0;
   return {
     id: cart.id,
@@ -80,13 +86,13 @@ async function lockOpenCart(trx: Trx, id: string): Promise<CartRow> {
 }
 
 export async function addCartItem(
-  db: Db,
+  deps: CartDeps,
   cartId: string,
   input: { sku: string; quantity: number },
 ): Promise<Cart> {
-  await inTransaction(db, async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     const cart = await lockOpenCart(trx, cartId);
-    const info = (await resolveSkus(trx, [input.sku])).get(input.sku);
+    const info = (await deps.skus(trx, [input.sku])).get(input.sku);
     const field = (message: string) =>
       new AppError('unprocessable', message, { errors: [{ field: 'body.sku', message }] });
     if (!info) throw field(`unknown SKU ${input.sku}`);
@@ -111,35 +117,35 @@ export async function addCartItem(
     await touchCart(trx, cartId, cart.currency ? {} : { currency: info.currency });
     return item;
   });
-  return getCart(db, cartId);
+  return getCart(deps, cartId);
 }
 
 export async function changeCartItem(
-  db: Db,
+  deps: CartDeps,
   cartId: string,
   itemId: string,
   quantity: number,
 ): Promise<Cart> {
-  await inTransaction(db, async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     await lockOpenCart(trx, cartId);
     if (!(await setCartItemQuantity(trx, cartId, itemId, quantity))) throw notFound('Cart item', itemId);
     await touchCart(trx, cartId);
   });
-  return getCart(db, cartId);
+  return getCart(deps, cartId);
 }
 
-export async function removeCartItem(db: Db, cartId: string, itemId: string): Promise<Cart> {
-  await inTransaction(db, async (trx) => {
+export async function removeCartItem(deps: CartDeps, cartId: string, itemId: string): Promise<Cart> {
+  await inTransaction(deps.db, async (trx) => {
     await lockOpenCart(trx, cartId);
     if (!(await deleteCartItem(trx, cartId, itemId))) throw notFound('Cart item', itemId);
     await touchCart(trx, cartId);
   });
-  return getCart(db, cartId);
+  return getCart(deps, cartId);
 }
 
 /** Turns the cart into an order through the same path as POST /v1/orders, in one transaction. */
 export function checkoutCart(
-  db: Db,
+  { db, skus }: CartDeps,
   cartId: string,
   input: CheckoutInput,
   ctx: { actor: string; paymentTimeoutSeconds: number },
@@ -161,7 +167,7 @@ export function checkoutCart(
           return shipTo ? { sku: i.sku, quantity: i.quantity, shipTo } : { sku: i.sku, quantity: i.quantity };
         }),
       },
-      ctx,
+      { ...ctx, skus },
     );
     await touchCart(trx, cartId, { status: 'checked_out', order_id: order.id });
     return order;

@@ -29,6 +29,11 @@ const readers = { roles: ['storefront', 'support', 'channel', 'warehouse', 'fina
 const tags = ['catalog'];
 
 export const catalogRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  // A catalog write shows in this process's orders at once: the SKU cache is cleared before the answer.
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') deps.skus.forget();
+    return payload;
+  });
   app.get(
     '/categories',
     { config: readers, schema: { tags, summary: 'The category tree', response: { 200: CategoryList } } },

@@ -1,8 +1,14 @@
-import type { Trx } from '../../platform/db/database.js';
+import type { RawBuilder } from 'kysely';
+import type { Conn, Trx } from '../../platform/db/database.js';
 import { invalid } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import type { ReservationRequest, ReserveResult, Shortage } from './inventory.types.js';
-import { readAllocatableStock, reserveStockLevels, unreserveStockLevels } from './stock.repository.js';
+import type { ReservationRequest, ReservationView, ReserveResult, Shortage } from './inventory.types.js';
+import {
+  readAllocatableStock,
+  reservationWrites,
+  reserveStockLevels,
+  unreserveStockLevels,
+} from './stock.repository.js';
 import { sumByStockKey } from './stock-key.js';
 
 /** Sellable stock of one SKU in one active warehouse, with what ranks the warehouse. */
@@ -121,6 +127,40 @@ export function planAllocation(
 
 const MAX_ROUNDS = 5;
 
+/** Checks the lines, reads sellable stock (locked when asked) and plans: reservation rows, or shortages. */
+async function planFromStock(conn: Conn, orderId: string, lines: ReservationRequest[], lock: boolean) {
+  lines.forEach((line, i) => {
+    if (!Number.isInteger(line.quantity) || line.quantity <= 0) {
+      throw invalid([{ field: `lines[${i}].quantity`, message: 'must be a positive integer' }]);
+    }
+  });
+  const skus = [...new Set(lines.map((l) => l.sku))];
+  const stock = skus.length ? await readAllocatableStock(conn, skus, lock) : [];
+  const plan = planAllocation(
+    lines,
+    stock.map((s) => ({ ...s, warehouseId: s.warehouse_id, warehouseCode: s.warehouse_code })),
+  );
+  if (!plan.ok) return plan;
+  const rows = plan.picks.map((p) => ({
+    id: newId(),
+    order_id: orderId,
+    line_id: p.lineId,
+    sku: p.sku,
+    warehouse_id: p.warehouseId,
+    quantity: p.quantity,
+  }));
+  const reservations: ReservationView[] = rows.map((r, i) => ({
+    id: r.id,
+    lineId: r.line_id,
+    sku: r.sku,
+    warehouseId: r.warehouse_id,
+    warehouseCode: plan.picks[i]!.warehouseCode,
+    quantity: r.quantity,
+    status: 'active',
+  }));
+  return { ok: true as const, levels: sumByStockKey(plan.picks), rows, reservations };
+}
+
 /**
  * Reserves every line of an order inside the caller's transaction, all or nothing.
  *
@@ -135,46 +175,40 @@ export async function reserveForOrder(
   orderId: string,
   lines: ReservationRequest[],
 ): Promise<ReserveResult> {
-  lines.forEach((line, i) => {
-    if (!Number.isInteger(line.quantity) || line.quantity <= 0) {
-      throw invalid([{ field: `lines[${i}].quantity`, message: 'must be a positive integer' }]);
-    }
-  });
   if (lines.length === 0) return { ok: true, reservations: [] };
-  const skus = [...new Set(lines.map((l) => l.sku))];
-
   for (let round = 1; round <= MAX_ROUNDS; round++) {
-    const stock = await readAllocatableStock(trx, skus, round === MAX_ROUNDS);
-    const plan = planAllocation(
-      lines,
-      stock.map((s) => ({ ...s, warehouseId: s.warehouse_id, warehouseCode: s.warehouse_code })),
-    );
+    const plan = await planFromStock(trx, orderId, lines, round === MAX_ROUNDS);
     if (!plan.ok) return plan;
-    const rows = plan.picks.map((p) => ({
-      id: newId(),
-      order_id: orderId,
-      line_id: p.lineId,
-      sku: p.sku,
-      warehouse_id: p.warehouseId,
-      quantity: p.quantity,
-    }));
-    const { taken, recorded } = await reserveStockLevels(trx, sumByStockKey(plan.picks), rows);
-    if (recorded) {
-      return {
-        ok: true,
-        reservations: rows.map((r, i) => ({
-          id: r.id,
-          lineId: r.line_id,
-          sku: r.sku,
-          warehouseId: r.warehouse_id,
-          warehouseCode: plan.picks[i]!.warehouseCode,
-          quantity: r.quantity,
-          status: 'active',
-        })),
-      };
-    }
+    const { taken, recorded } = await reserveStockLevels(trx, plan.levels, plan.rows);
+    if (recorded) return { ok: true, reservations: plan.reservations };
     await unreserveStockLevels(trx, taken);
   }
   // Unreachable in practice: the last round reads with the rows locked, so its plan cannot be overtaken.
   throw new Error(`Allocation for order ${orderId} lost its stock in ${MAX_ROUNDS} rounds`);
+}
+
+export type PlannedReservations =
+  | { ok: false; shortages: Shortage[] }
+  | {
+      ok: true;
+      reservations: ReservationView[];
+      /** The reservation writes as CTEs, and whether they all took their stock (see reservationWrites). */
+      writes: { ctes: RawBuilder<unknown>; allTaken: RawBuilder<boolean> };
+    };
+
+/**
+ * Plans an order's reservations from one read, for a caller that writes them inside its own
+ * statement (placing an order). The writes are conditional, so a plan overtaken between the read and
+ * the write fails that statement rather than overselling; `lock` (inside a transaction) reads with the
+ * levels locked, so the plan cannot be overtaken at all.
+ */
+export async function planReservations(
+  conn: Conn,
+  orderId: string,
+  lines: ReservationRequest[],
+  options: { lock?: boolean } = {},
+): Promise<PlannedReservations> {
+  const plan = await planFromStock(conn, orderId, lines, options.lock ?? false);
+  if (!plan.ok) return plan;
+  return { ok: true, reservations: plan.reservations, writes: reservationWrites(plan.levels, plan.rows) };
 }

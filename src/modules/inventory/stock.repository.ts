@@ -1,4 +1,4 @@
-import { type Insertable, sql } from 'kysely';
+import { type Insertable, type RawBuilder, sql } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
 import type { ReservationsTable } from './inventory.tables.js';
 import type { StockKey } from './stock-key.js';
@@ -141,56 +141,85 @@ export interface LevelQuantity extends StockKey {
  * the reservation rows: they are written only when every level had enough. Levels that did have
  * enough are returned (the caller gives them back with `unreserveStockLevels` when not all did).
  *
- *   with want as (select * from unnest($skus, $warehouses, $quantities)),
- *   locked as materialized (select … from stock_levels join want … order by sku, warehouse_id for update),
- *   taken as (update stock_levels set reserved = reserved + q from locked
- *             where … and on_hand - reserved - safety_stock >= q returning …),
- *   recorded as (insert into reservations select … where (select count(*) from taken) = $n)
- *   select … from taken
- *
- * `locked` takes the row locks in (sku, warehouse_id) order, the same order every multi-row stock
- * statement uses, so concurrent orders queue instead of deadlocking. The UPDATE re-checks
- * availability on the latest row version (READ COMMITTED re-evaluates after a lock wait).
+ *   with <takeLevels>,
+ *   recorded as (insert into reservations select … where (select count(*) from stock_taken) = $n)
+ *   select … from stock_taken
  */
 export async function reserveStockLevels(
   trx: Trx,
   levels: readonly LevelQuantity[],
   reservations: readonly Insertable<ReservationsTable>[],
 ): Promise<{ taken: LevelQuantity[]; recorded: boolean }> {
-  const r = reservations;
   const { rows } = await sql<{ sku: string; warehouse_id: string; quantity: number; recorded: number }>`
-    with want as (
-      select * from unnest(${levels.map((l) => l.sku)}::text[], ${levels.map((l) => l.warehouseId)}::uuid[],
-                           ${levels.map((l) => l.quantity)}::int[]) as w(sku, warehouse_id, quantity)
-    ),
-    locked as materialized (
-      select l.sku, l.warehouse_id, want.quantity
-      from stock_levels l join want on want.sku = l.sku and want.warehouse_id = l.warehouse_id
-      order by l.sku, l.warehouse_id
-      for update of l
-    ),
-    taken as (
-      update stock_levels s
-      set reserved = s.reserved + locked.quantity, updated_at = now()
-      from locked
-      where s.sku = locked.sku and s.warehouse_id = locked.warehouse_id
-        and s.on_hand - s.reserved - s.safety_stock >= locked.quantity
-      returning s.sku, s.warehouse_id, locked.quantity
-    ),
+    with ${takeLevels(levels)},
     recorded as (
-      insert into reservations (id, order_id, line_id, sku, warehouse_id, quantity)
-      select * from unnest(${r.map((x) => x.id)}::uuid[], ${r.map((x) => x.order_id)}::uuid[],
-                           ${r.map((x) => x.line_id ?? null)}::uuid[], ${r.map((x) => x.sku)}::text[],
-                           ${r.map((x) => x.warehouse_id)}::uuid[], ${r.map((x) => x.quantity)}::int[])
-      where (select count(*) from taken) = ${levels.length}
+      ${insertReservations(reservations)}
+      where (select count(*) from stock_taken) = ${levels.length}
       returning 1
     )
-    select sku, warehouse_id, quantity, (select count(*) from recorded)::int as recorded from taken
+    select sku, warehouse_id, quantity, (select count(*) from recorded)::int as recorded from stock_taken
   `.execute(trx);
   return {
     taken: rows.map((row) => ({ sku: row.sku, warehouseId: row.warehouse_id, quantity: row.quantity })),
-    recorded: rows.length === levels.length && (rows[0]?.recorded ?? 0) === r.length,
+    recorded: rows.length === levels.length && (rows[0]?.recorded ?? 0) === reservations.length,
   };
+}
+
+/**
+ * The same writes as CTEs for a statement that writes more beside them (placing an order is one
+ * statement): the levels are taken and the reservations recorded unconditionally, and `allTaken`
+ * says whether every level had enough. The statement must fail when it is false (ordersync_assert),
+ * which undoes whatever it did take.
+ */
+export function reservationWrites(
+  levels: readonly LevelQuantity[],
+  reservations: readonly Insertable<ReservationsTable>[],
+): { ctes: RawBuilder<unknown>; allTaken: RawBuilder<boolean> } {
+  return {
+    ctes: sql`${takeLevels(levels)}, reservations_written as (${insertReservations(reservations)})`,
+    allTaken: sql<boolean>`((select count(*) from stock_taken) = ${levels.length})`,
+  };
+}
+
+/**
+ * stock_want, stock_locked, stock_taken: reserve `quantity` on each level that has it.
+ *
+ *   stock_locked as materialized (select … from stock_levels join stock_want … order by sku, warehouse_id for update),
+ *   stock_taken as (update stock_levels set reserved = reserved + q from stock_locked
+ *                   where … and on_hand - reserved - safety_stock >= q returning …)
+ *
+ * `stock_locked` takes the row locks in (sku, warehouse_id) order, the same order every multi-row
+ * stock statement uses, so concurrent orders queue instead of deadlocking. The UPDATE re-checks
+ * availability on the latest row version (READ COMMITTED re-evaluates after a lock wait).
+ */
+function takeLevels(levels: readonly LevelQuantity[]): RawBuilder<unknown> {
+  return sql`
+    stock_want as (
+      select * from unnest(${levels.map((l) => l.sku)}::text[], ${levels.map((l) => l.warehouseId)}::uuid[],
+                           ${levels.map((l) => l.quantity)}::int[]) as w(sku, warehouse_id, quantity)
+    ),
+    stock_locked as materialized (
+      select l.sku, l.warehouse_id, stock_want.quantity
+      from stock_levels l join stock_want on stock_want.sku = l.sku and stock_want.warehouse_id = l.warehouse_id
+      order by l.sku, l.warehouse_id
+      for update of l
+    ),
+    stock_taken as (
+      update stock_levels s
+      set reserved = s.reserved + stock_locked.quantity, updated_at = now()
+      from stock_locked
+      where s.sku = stock_locked.sku and s.warehouse_id = stock_locked.warehouse_id
+        and s.on_hand - s.reserved - s.safety_stock >= stock_locked.quantity
+      returning s.sku, s.warehouse_id, stock_locked.quantity
+    )`;
+}
+
+function insertReservations(r: readonly Insertable<ReservationsTable>[]): RawBuilder<unknown> {
+  return sql`
+    insert into reservations (id, order_id, line_id, sku, warehouse_id, quantity)
+    select * from unnest(${r.map((x) => x.id)}::uuid[], ${r.map((x) => x.order_id)}::uuid[],
+                         ${r.map((x) => x.line_id ?? null)}::uuid[], ${r.map((x) => x.sku)}::text[],
+                         ${r.map((x) => x.warehouse_id)}::uuid[], ${r.map((x) => x.quantity)}::int[])`;
 }
 
 /**
@@ -286,7 +315,7 @@ export async function commitStock(trx: Trx, key: StockKey, quantity: number): Pr
  * What can be allocated for the SKUs: sellable per active warehouse, with what ranks the warehouse.
  * `lock` takes the rows FOR UPDATE (in key order) so the plan cannot go stale before it is executed.
  */
-export async function readAllocatableStock(trx: Trx, skus: readonly string[], lock = false) {
+export async function readAllocatableStock(trx: Conn, skus: readonly string[], lock = false) {
   if (skus.length === 0) return [];
   const q = trx
     .selectFrom('stock_levels')

@@ -52,6 +52,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (
       const order = await placeOrder(deps.db, request.body, {
         actor: actorOf(request),
         paymentTimeoutSeconds: deps.config.orderPaymentTimeoutSeconds,
+        skus: deps.skus.resolve,
       });
       return reply.status(201).header('etag', `"${order.version}"`).send(order);
     },

@@ -64,6 +64,21 @@ describe('orders', () => {
     });
   });
 
+  it('stops selling a SKU the moment its product is archived, cached lookups or not', async () => {
+    const s = await stockedSku(t(), 10);
+    expect((await place(orderBody([{ sku: s.sku, quantity: 1 }]))).statusCode).toBe(201);
+    const archived = await t().request({
+      method: 'PATCH',
+      url: `/v1/products/${s.productId}`,
+      payload: { status: 'archived' },
+    });
+    expect(archived.statusCode, archived.body).toBe(200);
+    const res = await place(orderBody([{ sku: s.sku, quantity: 1 }]));
+    expectProblem(res, 422);
+    expect(res.json().errors[0].message).toContain('not for sale');
+    expect(await reservedUnits(t(), s.sku)).toEqual({ reserved: 1, onHand: 10 });
+  });
+
   it('charges shipping per address below the free threshold and ships lines to several addresses', async () => {
     const [a] = await createProduct(t(), [1500]);
     const wh = await createWarehouse(t());

@@ -1,13 +1,12 @@
-import type { Db, Trx } from '../../platform/db/database.js';
-import { inTransaction } from '../../platform/db/transaction.js';
+import type { Conn, Db } from '../../platform/db/database.js';
+import { inTransaction, isRetryable } from '../../platform/db/transaction.js';
 import { AppError, type FieldError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { ordersPlaced, stockConflicts } from '../../platform/metrics.js';
-import { resolveSkus } from '../catalog/index.js';
-import { reserveForOrder } from '../inventory/index.js';
-import { enqueue } from '../sync/index.js';
+import { resolveSkus, type SkuLookup } from '../catalog/index.js';
+import { planReservations } from '../inventory/index.js';
 import { priceOrder } from './order-pricing.js';
-import { toOrder, toOrderSnapshot } from './order-views.js';
+import { toOrder } from './order-views.js';
 import { insertPlacedOrder } from './orders.repository.js';
 import type { Order, PlaceOrderInput } from './orders.schemas.js';
 import type { OrderLinesTable } from './orders.tables.js';
@@ -17,11 +16,26 @@ export interface PlaceOrderContext {
   paymentTimeoutSeconds: number;
   /** Unit prices that replace the catalog's for this order (a flash-sale price), by SKU. */
   priceOverrides?: ReadonlyMap<string, number>;
+  /** Where SKU prices and status come from (a cache of the catalog's); the catalog itself if not given. */
+  skus?: SkuLookup;
+  /** Read stock with its levels locked (inside a transaction), so the plan cannot be overtaken. */
+  lockStock?: boolean;
 }
 
-/** POST /v1/orders and cart checkout: one transaction, all lines reserved or none. */
-export function placeOrder(db: Db, input: PlaceOrderInput, ctx: PlaceOrderContext): Promise<Order> {
-  return inTransaction(db, (trx) => placeOrderInTransaction(trx, input, ctx));
+/**
+ * POST /v1/orders: all lines reserved or none. Two reads and one statement, without a transaction:
+ * the statement is atomic, and when stock moved between the read and the write it fails whole and
+ * is tried again; the last try reads with the levels locked inside a transaction, so it cannot lose.
+ */
+export async function placeOrder(db: Db, input: PlaceOrderInput, ctx: PlaceOrderContext): Promise<Order> {
+  for (let attempt = 1; attempt < 3; attempt++) {
+    try {
+      return await placeOrderInTransaction(db, input, ctx);
+    } catch (error) {
+      if (!isRetryable(error)) throw error;
+    }
+  }
+  return inTransaction(db, (trx) => placeOrderInTransaction(trx, input, { ...ctx, lockStock: true }));
 }
 
 /** Each line's address key: its own `shipTo`, or the only address there is. */
@@ -46,14 +60,18 @@ function assignAddresses(input: PlaceOrderInput): string[] {
   return assigned;
 }
 
+/**
+ * Places an order inside the caller's transaction (cart checkout, flash sales), or, given the
+ * database itself, as reads and one atomic statement (see placeOrder).
+ */
 export async function placeOrderInTransaction(
-  trx: Trx,
+  trx: Conn,
   input: PlaceOrderInput,
   ctx: PlaceOrderContext,
 ): Promise<Order> {
   const shipTo = assignAddresses(input);
   // Prices and titles come from the catalog, never from the client.
-  const catalog = await resolveSkus(trx, [...new Set(input.lines.map((l) => l.sku))]);
+  const catalog = await (ctx.skus ?? resolveSkus)(trx, [...new Set(input.lines.map((l) => l.sku))]);
   const errors: FieldError[] = [];
   input.lines.forEach((line, i) => {
     const item = catalog.get(line.sku);
@@ -89,8 +107,8 @@ export async function placeOrderInTransaction(
     } satisfies OrderLinesTable;
   });
 
-  // Stock first: a buyer who cannot be served is turned away before anything else is written.
-  const reserved = await reserveForOrder(
+  // Stock first: a buyer who cannot be served is turned away before anything is written.
+  const reserved = await planReservations(
     trx,
     orderId,
     lines.map((l) => {
@@ -102,6 +120,7 @@ export async function placeOrderInTransaction(
         destination: { country: address.country, province: address.province ?? null },
       };
     }),
+    { lock: ctx.lockStock },
   );
   if (!reserved.ok) {
     stockConflicts.inc();
@@ -137,19 +156,21 @@ export async function placeOrderInTransaction(
     warehouse: r.warehouseCode,
     quantity: r.quantity,
   }));
+  const status = cod ? 'placed' : 'pending_payment';
+  const currency = [...currencies][0]!;
   const order = await insertPlacedOrder(
     trx,
     {
       id: orderId,
       channel,
-      status: cod ? 'placed' : 'pending_payment',
+      status,
       payment_status: 'unpaid',
       fulfillment_status: 'unfulfilled',
       payment_method: input.paymentMethod,
       customer_email: input.customer.email,
       customer_phone: input.customer.phone ?? null,
       customer_name: input.customer.name ?? null,
-      currency: [...currencies][0]!,
+      currency,
       subtotal: totals.subtotal,
       shipping_total: totals.shipping,
       discount_total: totals.discount,
@@ -166,22 +187,28 @@ export async function placeOrderInTransaction(
       message: ` placed via ${channel}${cod ? ', cash on delivery' : ''}`,
       data: { reservations },
     },
-  );
-  await enqueue(trx, 'orders', orderId, [
     {
-      type: 'order.placed',
-      data: {
-        order: toOrderSnapshot(order),
-        customer: { email: order.customer_email },
+      reservations: reserved.writes,
+      placed: {
+        // A new order as toOrderSnapshot shows it; the statement fills in the number it draws.
+        order: {
+          id: orderId,
+          number: '',
+          status,
+          paymentStatus: 'unpaid',
+          fulfillmentStatus: 'unfulfilled',
+          channel,
+          currency,
+          grandTotal: totals.grandTotal,
+          paidTotal: 0,
+          version: 1,
+        },
+        customer: { email: input.customer.email },
         lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unit_price })),
-        reservations: reserved.reservations.map((r) => ({
-          sku: r.sku,
-          warehouse: r.warehouseCode,
-          quantity: r.quantity,
-        })),
+        reservations,
       },
     },
-  ]);
+  );
   // Counted before commit: a commit failure after this point is rare enough not to matter for a rate.
   ordersPlaced.inc({ channel });
   return toOrder(order, lines, addresses);

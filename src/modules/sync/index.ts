@@ -8,7 +8,7 @@ export {
   inboundCommandHandlers,
 } from './inbound/command-handlers.js';
 export { type InboundMessage, recordInbound, settleInbound } from './inbound/inbox.js';
-export { enqueue, type PendingEvent } from './outbox.js';
+export { enqueue, outboxWrites, type PendingEvent } from './outbox.js';
 export { Relay } from './relay/relay.js';
 export { syncRoutes } from './sync.routes.js';
 export { type SyncWorkers, startSyncWorkers } from './sync-runtime.js';
