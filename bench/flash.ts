@@ -55,7 +55,12 @@ async function openLoop(rate: number, total: number, fire: (i: number) => Promis
       const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
       while (pending.length < due) {
         const scheduled = start + (pending.length * 1000) / rate;
-        pending.push(fire(pending.length).then((a) => ({ ...a, ms: performance.now() - scheduled })));
+        pending.push(
+          fire(pending.length).then((a) => {
+            a.ms = performance.now() - scheduled;
+            return a;
+          }),
+        );
       }
       if (pending.length < total) setTimeout(tick, 1);
       else resolve();

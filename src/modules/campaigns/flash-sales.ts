@@ -32,6 +32,13 @@ const REFUSALS: Partial<Record<GateOutcome, () => AppError>> = {
 };
 
 /**
+ * How long a process answers sold_out by itself after the gate said none are left. Most of a sale's
+ * traffic comes after the last unit is gone; this keeps it off Redis. A unit given back in the
+ * meantime waits at most this long for its next buyer.
+ */
+const GATE_EMPTY_MEMORY_MS = 200;
+
+/**
  * A unit taken in the gate goes back when the order behind it failed, unless the database's own
  * campaign count refused it (then the gate was too generous and reconciliation lowers it).
  */
@@ -48,6 +55,9 @@ export class FlashSales {
   // only ever grows (a unit sold in the database is never given back to the campaign).
   readonly #terms = new Map<string, CampaignRow>();
   readonly #soldOut = new Set<string>();
+  // When the gate last said "none left", per campaign: for a moment after, buyers are refused here
+  // without asking Redis. Units can come back (a winner's order failed), so this only lasts briefly.
+  readonly #gateEmptyAt = new Map<string, number>();
   readonly intake: Intake;
 
   /** `intake` makes the queued intake, given how to settle a ticket (what its workers do). */
@@ -115,8 +125,13 @@ export class FlashSales {
     if (quantity > c.per_customer_limit) throw REFUSALS.limit_reached!();
     if (this.#soldOut.has(c.id)) throw REFUSALS.sold_out!();
     if (!this.gate) return false;
+    if (now.getTime() - (this.#gateEmptyAt.get(c.id) ?? -Infinity) < GATE_EMPTY_MEMORY_MS) {
+      throw REFUSALS.sold_out!();
+    }
     const outcome = await this.gate.take(toGateCampaign(c), customer, quantity, now);
     if (outcome === 'ok') return true;
+    // Not one unit left (a single unit was refused), so nobody could have been served.
+    if (outcome === 'sold_out' && quantity === 1) this.#gateEmptyAt.set(c.id, now.getTime());
     if (outcome === 'unprimed') {
       // Redis lost its counters (restart): prime them from the database and decide there this time.
       await this.gate.prime(
