@@ -1,5 +1,6 @@
-import { type Insertable, type Selectable, sql } from 'kysely';
-import type { Conn, Trx } from '../../platform/db/database.js';
+import { type Insertable, type RawBuilder, type Selectable, sql } from 'kysely';
+import type { Conn } from '../../platform/db/database.js';
+import type { StatementWrites } from '../orders/index.js';
 import type { CampaignsTable, IntakeTicketsTable } from './campaigns.tables.js';
 
 export type CampaignRow = Selectable<CampaignsTable>;
@@ -22,60 +23,55 @@ export async function listLiveCampaigns(db: Conn, now: Date): Promise<CampaignRo
   return db.selectFrom('campaigns').selectAll().where('ends_at', '>', now).execute();
 }
 
-/**
- * The database's own allotment check: takes `q` units if the campaign is open and has them.
- *
- *   update campaigns set sold = sold + $q
- *   where id = $id and starts_at <= now() and ends_at > now() and sold + $q <= allotted
- *   returning *
- *
- * A conditional statement, so two buyers can never both take the last unit; it runs last in the
- * buyer's transaction, so the campaign row stays locked only for the commit.
- */
-export async function takeCampaignUnits(
-  trx: Trx,
-  id: string,
-  q: number,
-  now: Date,
-): Promise<CampaignRow | undefined> {
-  return trx
-    .updateTable('campaigns')
-    .set({ sold: sql`sold + ${q}` })
-    .where('id', '=', id)
-    .where('starts_at', '<=', now)
-    .where('ends_at', '>', now)
-    .where(sql<boolean>`sold + ${q} <= allotted`)
-    .returningAll()
-    .executeTakeFirst();
-}
+/** What a flash-sale order can be refused for inside its statement (see campaignOrderWrites). */
+export type CampaignRefusal = 'limit_reached' | 'sold_out' | 'ticket_handled';
 
 /**
- * Counts a customer's units against the per-customer limit, refusing past it.
+ * A flash-sale order's own writes, made in the order's statement (the orders module's `alongside`),
+ * so the hot campaign row is locked only while that one statement runs and commits: the customer's
+ * count against the per-customer limit, the campaign's allotment (while the campaign is open) and,
+ * for a queued order, its ticket. Each is conditional; the check refuses the order, naming the rule.
  *
- *   insert into campaign_purchases values ($id, $customer, $q)
- *   on conflict (campaign_id, customer) do update set quantity = campaign_purchases.quantity + $q
- *   where campaign_purchases.quantity + $q <= $limit
- *   returning quantity
+ *   campaign_customer as (insert into campaign_purchases values ($id, $customer, $q)
+ *     on conflict (campaign_id, customer) do update set quantity = campaign_purchases.quantity + $q
+ *     where campaign_purchases.quantity + $q <= $limit returning 1),
+ *   campaign_taken as (update campaigns set sold = sold + $q
+ *     where id = $id and starts_at <= $now and ends_at > $now and sold + $q <= allotted returning 1),
+ *   campaign_ticket as (update intake_tickets set status = 'placed', order_id = (select id from o)
+ *     where id = $ticket and status = 'queued' returning 1)
+ *   … ordersync_refuse_unless(exists (select 1 from campaign_customer), 'limit_reached') and …
  */
-export async function countCustomerUnits(
-  trx: Trx,
-  campaignId: string,
+export function campaignOrderWrites(
+  c: Pick<CampaignRow, 'id' | 'per_customer_limit'>,
   customer: string,
   q: number,
-  limit: number,
-): Promise<boolean> {
-  const row = await trx
-    .insertInto('campaign_purchases')
-    .values({ campaign_id: campaignId, customer, quantity: q })
-    .onConflict((oc) =>
-      oc
-        .columns(['campaign_id', 'customer'])
-        .doUpdateSet({ quantity: sql`campaign_purchases.quantity + ${q}` })
-        .where(sql<boolean>`campaign_purchases.quantity + ${q} <= ${limit}`),
-    )
-    .returning('quantity')
-    .executeTakeFirst();
-  return row !== undefined;
+  now: Date,
+  ticketId: string | undefined,
+): StatementWrites {
+  const refuseUnless = (cte: string, reason: CampaignRefusal) =>
+    sql<boolean>`ordersync_refuse_unless(exists (select 1 from ${sql.table(cte)}), ${reason})`;
+  return {
+    ctes: sql`
+      campaign_customer as (
+        insert into campaign_purchases (campaign_id, customer, quantity) values (${c.id}, ${customer}, ${q})
+        on conflict (campaign_id, customer) do update set quantity = campaign_purchases.quantity + ${q}
+        where campaign_purchases.quantity + ${q} <= ${c.per_customer_limit}
+        returning 1
+      ),
+      campaign_taken as (
+        update campaigns set sold = sold + ${q}
+        where id = ${c.id} and starts_at <= ${now} and ends_at > ${now} and sold + ${q} <= allotted
+        returning 1
+      ),
+      campaign_ticket as (
+        update intake_tickets set status = 'placed', order_id = (select id from o), updated_at = now()
+        where id = ${ticketId ?? null} and status = 'queued'
+        returning 1
+      )`,
+    check: sql<boolean>`(${refuseUnless('campaign_customer', 'limit_reached')}
+      and ${refuseUnless('campaign_taken', 'sold_out')}
+      and ${ticketId ? refuseUnless('campaign_ticket', 'ticket_handled') : sql`true`})`,
+  };
 }
 
 /** Per-customer counts, to prime a fresh Redis. */
@@ -124,15 +120,4 @@ export async function listQueuedTickets(db: Conn, limit: number): Promise<Ticket
     .orderBy('created_at')
     .limit(limit)
     .execute();
-}
-
-/** Marks a queued ticket placed inside the order's transaction: a ticket yields one order at most. */
-export async function markTicketPlaced(trx: Trx, id: string, orderId: string): Promise<boolean> {
-  const r = await trx
-    .updateTable('intake_tickets')
-    .set({ status: 'placed', order_id: orderId, updated_at: new Date() })
-    .where('id', '=', id)
-    .where('status', '=', 'queued')
-    .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
 }

@@ -28,6 +28,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
         settle,
         deps.config.sync.relayInProcess,
       ),
+    deps.skus.resolve,
   );
   app.addHook('onClose', () => sales.intake.close());
   const tags = ['campaigns'];

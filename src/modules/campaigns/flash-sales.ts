@@ -1,24 +1,22 @@
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
-import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { toProblem } from '../../platform/http/problem.js';
 import { newId } from '../../platform/ids.js';
-import { resolveSkus } from '../catalog/index.js';
-import { type Order, placeOrderInTransaction } from '../orders/index.js';
+import { resolveSkus, type SkuLookup } from '../catalog/index.js';
+import { type Order, placeOrder } from '../orders/index.js';
 import { toCampaign, toGateCampaign, toTicket } from './campaign-views.js';
 import {
+  type CampaignRefusal,
   type CampaignRow,
-  countCustomerUnits,
+  campaignOrderWrites,
   findCampaign,
   findTicket,
   finishTicket,
   insertCampaign,
   insertTicket,
   listCustomerUnits,
-  markTicketPlaced,
   type TicketRow,
-  takeCampaignUnits,
 } from './campaigns.repository.js';
 import type { BuyInput, CreateCampaignInput } from './campaigns.schemas.js';
 import type { FlashGate, GateOutcome } from './flash-gate.js';
@@ -66,6 +64,8 @@ export class FlashSales {
     private readonly config: Config,
     private readonly gate: FlashGate | undefined,
     intake: (settle: SettleTicket) => Intake,
+    /** Where SKU prices come from on the order path: the app's cache of the catalog. */
+    private readonly skus: SkuLookup = resolveSkus,
   ) {
     this.intake = intake((ticketId) => this.settleTicket(ticketId));
   }
@@ -241,36 +241,28 @@ export class FlashSales {
     const customer = input.customer.email.toLowerCase();
     const quantity = input.quantity ?? 1;
     const [shipTo] = Object.keys(input.addresses);
+    const now = new Date();
     try {
-      return await inTransaction(this.db, async (trx) => {
-        if (!(await countCustomerUnits(trx, c.id, customer, quantity, c.per_customer_limit))) {
-          throw REFUSALS.limit_reached!();
-        }
-        const order = await placeOrderInTransaction(
-          trx,
-          {
-            customer: input.customer,
-            addresses: input.addresses,
-            lines: [{ sku: c.sku, quantity, shipTo }],
-            paymentMethod: input.paymentMethod,
-            channel: input.channel ?? 'flash-sale',
-          },
-          {
-            actor,
-            paymentTimeoutSeconds: this.config.orderPaymentTimeoutSeconds,
-            priceOverrides: new Map([[c.sku, c.price]]),
-          },
-        );
-        const now = new Date();
-        if (!(await takeCampaignUnits(trx, c.id, quantity, now))) {
-          throw now < c.starts_at || now >= c.ends_at ? REFUSALS.ended!() : REFUSALS.sold_out!();
-        }
-        if (ticketId && !(await markTicketPlaced(trx, ticketId, order.id))) {
-          throw new AppError('conflict', `Ticket ${ticketId} was already handled`);
-        }
-        return order;
-      });
+      return await placeOrder(
+        this.db,
+        {
+          customer: input.customer,
+          addresses: input.addresses,
+          lines: [{ sku: c.sku, quantity, shipTo }],
+          paymentMethod: input.paymentMethod,
+          channel: input.channel ?? 'flash-sale',
+        },
+        {
+          actor,
+          paymentTimeoutSeconds: this.config.orderPaymentTimeoutSeconds,
+          priceOverrides: new Map([[c.sku, c.price]]),
+          skus: this.skus,
+          alongside: campaignOrderWrites(c, customer, quantity, now, ticketId),
+        },
+      );
     } catch (error) {
+      const refused = refusalOf(error, c, now, ticketId);
+      if (refused) error = refused;
       if (error instanceof AppError && error.code === 'insufficient_stock') {
         throw new AppError('sold_out', 'This campaign is sold out: no stock is left', { outOfStock: true });
       }
@@ -278,5 +270,25 @@ export class FlashSales {
       if (error instanceof AppError && error.code === 'sold_out' && quantity === 1) this.#soldOut.add(c.id);
       throw error;
     }
+  }
+}
+
+/** The refusal a campaign's check raised inside the order's statement, as the buyer's answer. */
+function refusalOf(
+  error: unknown,
+  c: CampaignRow,
+  now: Date,
+  ticketId: string | undefined,
+): AppError | undefined {
+  if ((error as { code?: string }).code !== 'P0001') return undefined;
+  switch ((error as Error).message as CampaignRefusal) {
+    case 'limit_reached':
+      return REFUSALS.limit_reached!();
+    case 'sold_out':
+      return now < c.starts_at || now >= c.ends_at ? REFUSALS.ended!() : REFUSALS.sold_out!();
+    case 'ticket_handled':
+      return new AppError('conflict', `Ticket ${ticketId} was already handled`);
+    default:
+      return undefined;
   }
 }

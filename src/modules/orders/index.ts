@@ -22,7 +22,7 @@ export {
 } from './order-settlement.js';
 export { toOrderSnapshot } from './order-views.js';
 export type { OrderRow } from './orders.repository.js';
-export { findOrderAddresses } from './orders.repository.js';
+export { findOrderAddresses, type StatementWrites } from './orders.repository.js';
 export { expectedVersion, orderRoutes } from './orders.routes.js';
 export {
   Address,
@@ -32,7 +32,7 @@ export {
   PlaceOrderBody,
   type PlaceOrderInput,
 } from './orders.schemas.js';
-export { placeOrderInTransaction } from './place-order.js';
+export { placeOrder, placeOrderInTransaction } from './place-order.js';
 
 export function scheduledOrderJobs(db: Db, hooks: OrderHooks, autoCompleteDays = 10): ScheduledJob[] {
   return [

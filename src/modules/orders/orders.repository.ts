@@ -28,8 +28,16 @@ export type OrderAddressRow = Selectable<OrderAddressesTable>;
  *   l as (insert into order_lines select * from json_populate_recordset(null::order_lines, $l)),
  *   t as (insert into order_timeline (…) select …, 'Order ' || o.number || $message from o),
  *   <outbox_… CTEs, data = jsonb_set($event, '{order,number}', o.number)>
- *   select o.*, ordersync_assert(<every level taken>, …) from o
+ *   [, <CTEs of the placing module>]
+ *   select o.*, <its checks>, ordersync_assert(<every level taken>, …) from o
  */
+/** Writes another module adds to the order's statement (see PlaceOrderContext.alongside). */
+export interface StatementWrites {
+  ctes: RawBuilder<unknown>;
+  /** Evaluated before the stock check; fails the statement to refuse (ordersync_refuse_unless). */
+  check: RawBuilder<boolean>;
+}
+
 export async function insertPlacedOrder(
   conn: Conn,
   order: Omit<Insertable<OrdersTable>, 'number'> & { id: string; placed_at: Date },
@@ -38,9 +46,11 @@ export async function insertPlacedOrder(
   timeline: { actor: string; message: string; data: Record<string, unknown> },
   writes: {
     reservations: { ctes: RawBuilder<unknown>; allTaken: RawBuilder<boolean> };
+    alongside?: StatementWrites | undefined;
     placed: EventData<'order.placed'>;
   },
 ): Promise<OrderRow> {
+  const alongside = writes.alongside;
   const placed = sql`jsonb_set(${JSON.stringify(writes.placed)}::jsonb, '{order,number}', to_jsonb((select number from o)))`;
   const { rows } = await sql<OrderRow>`
     with ${writes.reservations.ctes},
@@ -72,10 +82,18 @@ export async function insertPlacedOrder(
       from o
     ),
     ${outboxWrites('orders', order.id, [{ type: 'order.placed', data: placed }])}
-    select o.*, ordersync_assert(${writes.reservations.allTaken}, 'stock moved while the order was placed') as stock_ok
+    ${alongside ? sql`, ${alongside.ctes}` : sql``}
+    select o.*, ${alongside?.check ?? sql`true`} as alongside_ok, ordersync_assert(${writes.reservations.allTaken}, 'stock moved while the order was placed') as stock_ok
     from o
   `.execute(conn);
-  const { stock_ok: _, ...row } = rows[0]! as OrderRow & { stock_ok: boolean };
+  const {
+    stock_ok: _,
+    alongside_ok: __,
+    ...row
+  } = rows[0]! as OrderRow & {
+    stock_ok: boolean;
+    alongside_ok: boolean;
+  };
   return row;
 }
 

@@ -7,7 +7,7 @@ import { resolveSkus, type SkuLookup } from '../catalog/index.js';
 import { planReservations } from '../inventory/index.js';
 import { priceOrder } from './order-pricing.js';
 import { toOrder } from './order-views.js';
-import { insertPlacedOrder } from './orders.repository.js';
+import { insertPlacedOrder, type StatementWrites } from './orders.repository.js';
 import type { Order, PlaceOrderInput } from './orders.schemas.js';
 import type { OrderLinesTable } from './orders.tables.js';
 
@@ -18,6 +18,12 @@ export interface PlaceOrderContext {
   priceOverrides?: ReadonlyMap<string, number>;
   /** Where SKU prices and status come from (a cache of the catalog's); the catalog itself if not given. */
   skus?: SkuLookup;
+  /**
+   * More writes for the order's statement, from the module placing it (a flash sale's allotment and
+   * per-customer count): CTEs that may refer to the new order as `o`, and checks that fail the
+   * statement with a refusal (ordersync_refuse_unless). Checks run before the stock check.
+   */
+  alongside?: StatementWrites;
   /** Read stock with its levels locked (inside a transaction), so the plan cannot be overtaken. */
   lockStock?: boolean;
 }
@@ -189,6 +195,7 @@ export async function placeOrderInTransaction(
     },
     {
       reservations: reserved.writes,
+      alongside: ctx.alongside,
       placed: {
         // A new order as toOrderSnapshot shows it; the statement fills in the number it draws.
         order: {

@@ -14,6 +14,7 @@ import * as aftersales from './20261123_0400_aftersales.js';
 import * as syncRelay from './20261123_0500_sync_relay.js';
 import * as eventFeed from './20261124_0100_event_feed.js';
 import * as statementAssert from './20261124_0200_statement_assert.js';
+import * as statementRefuse from './20261124_0300_statement_refuse.js';
 
 /** Every migration, by name; Kysely runs them in name order. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '20261123_0500_sync_relay': syncRelay,
   '20261124_0100_event_feed': eventFeed,
   '20261124_0200_statement_assert': statementAssert,
+  '20261124_0300_statement_refuse': statementRefuse,
 };
