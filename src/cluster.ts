@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import pino from 'pino';
 import type { Config } from './platform/config.js';
 
 /**
@@ -12,13 +13,14 @@ import type { Config } from './platform/config.js';
  */
 export async function superviseApiProcesses(config: Config): Promise<{ url: string }> {
   let stopping = false;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  let port = config.port;
   const fork = (): Promise<Worker> =>
     new Promise((resolve, reject) => {
       const child = cluster.fork();
       let listening = false;
-      child.once('listening', () => {
+      child.once('listening', (address) => {
         listening = true;
+        port = address.port; // PORT=0: the one port the primary chose for all of them
         resolve(child);
       });
       child.once('exit', (code, signal) => {
@@ -42,6 +44,15 @@ export async function superviseApiProcesses(config: Config): Promise<{ url: stri
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
 
-  await Promise.all(Array.from({ length: config.apiProcesses }, fork));
+  try {
+    await Promise.all(Array.from({ length: config.apiProcesses }, fork));
+  } catch (error) {
+    // Start-up failed: take the others down too rather than leave them serving without a primary.
+    stopping = true;
+    for (const child of Object.values(cluster.workers ?? {})) child?.process.kill('SIGTERM');
+    throw error;
+  }
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  pino({ level: config.logLevel }).info({ processes: config.apiProcesses, url }, 'API processes listening');
   return { url };
 }

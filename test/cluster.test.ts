@@ -30,11 +30,12 @@ describe.skipIf(onPglite)('API_PROCESSES (PostgreSQL only: PGlite lives in one p
         LOG_LEVEL: 'info',
       },
       'serve',
+      'API processes listening',
     );
     fleet.push(api);
     await api.start();
     const primary = api.pid!;
-    await waitFor(() => childrenOf(primary).length === 2, { message: 'two API processes' });
+    expect(childrenOf(primary)).toHaveLength(2);
     const [first] = childrenOf(primary);
 
     for (let i = 0; i < 20; i++) expect((await fetch(`${api.url}/healthz`)).status).toBe(200);

@@ -25,6 +25,8 @@ export class WorkerProcess {
   constructor(
     private readonly env: Record<string, string>,
     private readonly command: 'worker' | 'serve' = 'worker',
+    /** The log message that says it is ready; by default the worker's start or the first listen. */
+    private readonly readyMessage?: string,
   ) {}
 
   /** Starts the process; resolves once it says it has started (its relay is running, or it listens). */
@@ -41,8 +43,13 @@ export class WorkerProcess {
       child.stdout!.on('data', (chunk: Buffer) => {
         buffered += chunk.toString('utf8');
         const listening = /"msg":"Server listening at (http:\/\/[^"]+)"/.exec(buffered);
-        if (this.command === 'serve' ? listening : buffered.includes('"msg":"worker started"')) {
-          this.url = listening?.[1];
+        if (listening) this.url = listening[1];
+        const ready = this.readyMessage
+          ? buffered.includes(`"msg":"${this.readyMessage}"`)
+          : this.command === 'serve'
+            ? listening
+            : buffered.includes('"msg":"worker started"');
+        if (ready) {
           buffered = '';
           resolve();
         }
