@@ -6,12 +6,13 @@ import { schemaUrl, WorkerProcess } from './helpers/worker-process.js';
 
 const onPglite = (process.env.TEST_DB ?? 'pglite') === 'pglite';
 
-/** The API processes a cluster primary runs: its children (ps exits 1 when there are none). */
+/** The API processes a cluster primary runs: its node children (tsx may run an esbuild one too). */
 const childrenOf = (pid: number) =>
-  spawnSync('ps', ['--ppid', String(pid), '-o', 'pid='], { encoding: 'utf8' })
+  spawnSync('ps', ['--ppid', String(pid), '-o', 'pid=,comm='], { encoding: 'utf8' })
     .stdout.split('\n')
-    .map((line) => Number(line.trim()))
-    .filter((n) => n > 0);
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, command]) => command === 'node')
+    .map(([child]) => Number(child));
 
 describe.skipIf(onPglite)('API_PROCESSES (PostgreSQL only: PGlite lives in one process)', () => {
   const t = useTestApp();
