@@ -28,22 +28,34 @@ export async function findCartItems(db: Conn, cartId: string): Promise<CartItemR
 }
 
 /**
- * Adds to a line, or creates it; the sum is capped by the table's check (1..999), which the service
- * turns into a clear error first.
- *   insert … on conflict (cart_id, sku) do update set quantity = cart_items.quantity + excluded.quantity
+ * Adds to a line of an open cart, or creates it, in ONE statement. The cart row is updated first:
+ * its lock keeps a checkout from running beside the add, and only an open cart priced in the item's
+ * currency (or in none yet, which it then takes) gets the item. The sum is capped by the table's
+ * check (1..999), which the service turns into a clear error. Undefined when the cart did not qualify.
+ *
+ *   with c as (update carts set updated_at = now(), currency = coalesce(currency, $currency)
+ *              where id = $cart and status = 'open' and coalesce(currency, $currency) = $currency
+ *              returning id)
+ *   insert into cart_items (id, cart_id, sku, quantity) select $id, c.id, $sku, $quantity from c
+ *   on conflict (cart_id, sku) do update set quantity = cart_items.quantity + excluded.quantity
+ *   returning id
  */
-export async function upsertCartItem(
-  trx: Trx,
+export async function addToOpenCart(
+  db: Conn,
   item: { id: string; cart_id: string; sku: string; quantity: number },
-) {
-  return trx
-    .insertInto('cart_items')
-    .values(item)
-    .onConflict((oc) =>
-      oc.columns(['cart_id', 'sku']).doUpdateSet({ quantity: sql`cart_items.quantity + excluded.quantity` }),
+  currency: string,
+): Promise<{ id: string } | undefined> {
+  const { rows } = await sql<{ id: string }>`
+    with c as (
+      update carts set updated_at = now(), currency = coalesce(currency, ${currency})
+      where id = ${item.cart_id} and status = 'open' and coalesce(currency, ${currency}) = ${currency}
+      returning id
     )
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    insert into cart_items (id, cart_id, sku, quantity) select ${item.id}, c.id, ${item.sku}, ${item.quantity} from c
+    on conflict (cart_id, sku) do update set quantity = cart_items.quantity + excluded.quantity
+    returning id
+  `.execute(db);
+  return rows[0];
 }
 
 export async function setCartItemQuantity(

@@ -6,6 +6,7 @@ import type { SkuLookup } from '../catalog/index.js';
 import { availableBySku } from '../inventory/index.js';
 import { type Order, placeOrderInTransaction } from '../orders/index.js';
 import {
+  addToOpenCart,
   type CartRow,
   deleteCartItem,
   findCart,
@@ -14,7 +15,6 @@ import {
   lockCart,
   setCartItemQuantity,
   touchCart,
-  upsertCartItem,
 } from './cart.repository.js';
 import type { Cart, CheckoutInput } from './cart.schemas.js';
 
@@ -90,33 +90,34 @@ export async function addCartItem(
   cartId: string,
   input: { sku: string; quantity: number },
 ): Promise<Cart> {
-  await inTransaction(deps.db, async (trx) => {
-    const cart = await lockOpenCart(trx, cartId);
-    const info = (await deps.skus(trx, [input.sku])).get(input.sku);
-    const field = (message: string) =>
-      new AppError('unprocessable', message, { errors: [{ field: 'body.sku', message }] });
-    if (!info) throw field(`unknown SKU ${input.sku}`);
-    if (!info.sellable) throw field(`SKU ${input.sku} is not for sale`);
-    if (cart.currency && cart.currency !== info.currency) {
-      throw field(`SKU ${input.sku} is priced in ${info.currency}, the cart in ${cart.currency}`);
+  const field = (message: string) =>
+    new AppError('unprocessable', message, { errors: [{ field: 'body.sku', message }] });
+  const info = (await deps.skus(deps.db, [input.sku])).get(input.sku);
+  if (!info || !info.sellable) {
+    if (!(await findCart(deps.db, cartId))) throw notFound('Cart', cartId);
+    throw field(info ? `SKU ${input.sku} is not for sale` : `unknown SKU ${input.sku}`);
+  }
+  const added = await addToOpenCart(
+    deps.db,
+    { id: newId(), cart_id: cartId, sku: input.sku, quantity: input.quantity },
+    info.currency,
+  ).catch((error: { code?: string }) => {
+    // 23514: the check (quantity between 1 and 999) refused the sum.
+    if (error.code === '23514') {
+      throw new AppError('unprocessable', `A line holds at most ${MAX_QUANTITY}`, {
+        errors: [{ field: 'body.quantity', message: `would take the line past ${MAX_QUANTITY}` }],
+      });
     }
-    const item = await upsertCartItem(trx, {
-      id: newId(),
-      cart_id: cartId,
-      sku: input.sku,
-      quantity: input.quantity,
-    }).catch((error: { code?: string }) => {
-      // 23514: the check (quantity between 1 and 999) refused the sum.
-      if (error.code === '23514') {
-        throw new AppError('unprocessable', `A line holds at most ${MAX_QUANTITY}`, {
-          errors: [{ field: 'body.quantity', message: `would take the line past ${MAX_QUANTITY}` }],
-        });
-      }
-      throw error;
-    });
-    await touchCart(trx, cartId, cart.currency ? {} : { currency: info.currency });
-    return item;
+    throw error;
   });
+  if (!added) {
+    // Say why the cart did not take it (only on this path: the add itself is one statement).
+    const cart = await findCart(deps.db, cartId);
+    if (!cart) throw notFound('Cart', cartId);
+    if (cart.status !== 'open')
+      throw new AppError('conflict', `The cart is ${cart.status}`, { currentStatus: cart.status });
+    throw field(`SKU ${input.sku} is priced in ${info.currency}, the cart in ${cart.currency}`);
+  }
   return getCart(deps, cartId);
 }
 

@@ -72,8 +72,19 @@ describe('carts and checkout', () => {
     expectProblem(await add({ sku: a!.sku, quantity: 0 }), 400);
     expectProblem(await add({ sku: a!.sku, quantity: 1000 }), 400);
     expectProblem(await add({ sku: a!.sku, quantity: 2 }), 422);
+    const [usd] = await createProduct(t(), [100], 'USD');
+    const mixed = expectProblem(await add({ sku: usd!.sku, quantity: 1 }), 422);
+    expect(mixed.errors[0].message).toContain('priced in USD, the cart in CNY');
+    const nowhere = `/v1/carts/${'0'.repeat(8)}-0000-7000-8000-${'0'.repeat(12)}/items`;
+    for (const sku of [a!.sku, 'UNKNOWN']) {
+      expectProblem(
+        await t().request({ method: 'POST', url: nowhere, key, payload: { sku, quantity: 1 } }),
+        404,
+      );
+    }
     const cart = (await t().request({ method: 'GET', url: `/v1/carts/${id}`, key })).json();
-    expect(cart.items[0].quantity).toBe(998);
+    expect(cart.items.map((i: { quantity: number }) => i.quantity)).toEqual([998]);
+    expect(cart.currency).toBe('CNY');
   });
 
   it('checks out through the order path once, reserving stock', async () => {
