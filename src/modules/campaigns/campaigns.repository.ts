@@ -1,4 +1,4 @@
-import { type Insertable, type RawBuilder, type Selectable, sql } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import type { Conn } from '../../platform/db/database.js';
 import type { StatementWrites } from '../orders/index.js';
 import type { CampaignsTable, IntakeTicketsTable } from './campaigns.tables.js';

@@ -260,9 +260,8 @@ export class FlashSales {
           alongside: campaignOrderWrites(c, customer, quantity, now, ticketId),
         },
       );
-    } catch (error) {
-      const refused = refusalOf(error, c, now, ticketId);
-      if (refused) error = refused;
+    } catch (caught) {
+      const error = refusalOf(caught, c, now, ticketId) ?? caught;
       if (error instanceof AppError && error.code === 'insufficient_stock') {
         throw new AppError('sold_out', 'This campaign is sold out: no stock is left', { outOfStock: true });
       }

@@ -93,7 +93,7 @@ export async function addCartItem(
   const field = (message: string) =>
     new AppError('unprocessable', message, { errors: [{ field: 'body.sku', message }] });
   const info = (await deps.skus(deps.db, [input.sku])).get(input.sku);
-  if (!info || !info.sellable) {
+  if (!info?.sellable) {
     if (!(await findCart(deps.db, cartId))) throw notFound('Cart', cartId);
     throw field(info ? `SKU ${input.sku} is not for sale` : `unknown SKU ${input.sku}`);
   }

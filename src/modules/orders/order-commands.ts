@@ -91,16 +91,17 @@ export function cancelOrder(
 }
 
 /**
- * Records money received for an order, inside the payment's transaction. When the order is paid in
- * full it moves to `paid`. Refuses (409) an order that no longer takes money.
+ * Records money received for an order, inside the payment's transaction, given the order as that
+ * transaction locked it (lockOrder). When the order is paid in full it moves to `paid`. Refuses (409)
+ * an order that no longer takes money.
  */
 export async function recordOrderPayment(
   trx: Trx,
-  orderId: string,
+  order: OrderRow,
   amount: number,
   actor: string,
 ): Promise<OrderRow> {
-  const order = await lockOrder(trx, orderId);
+  const orderId = order.id;
   if (order.status !== 'pending_payment') {
     throw new AppError('illegal_transition', `The order is ${order.status} and takes no payment`, {
       currentStatus: order.status,

@@ -138,7 +138,7 @@ async function apply(trx: Trx, provider: PaymentProvider, notice: ProviderNotice
       }
       const action = payment.status === 'authorized' ? 'capture' : 'succeed';
       const to = assertPaymentTransition(payment, action);
-      const paidOrder = await recordOrderPayment(trx, order.id, payment.amount, actor);
+      const paidOrder = await recordOrderPayment(trx, order, payment.amount, actor);
       const paid = await updatePayment(trx, payment.id, { status: to, paid_at: new Date(), ...trade });
       await enqueue(trx, 'payments', order.id, [
         {

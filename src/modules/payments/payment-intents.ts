@@ -84,13 +84,12 @@ export async function createPayment(
       currency: payment.currency,
       manualCapture: input.capture === 'manual',
     });
+    // One statement: no transaction needed around it.
     return toPayment(
-      await inTransaction(db, (trx) =>
-        updatePayment(trx, payment.id, {
-          provider_ref: created.providerRef,
-          action: { ...created.action, manualCapture: input.capture === 'manual' },
-        }),
-      ),
+      await updatePayment(db, payment.id, {
+        provider_ref: created.providerRef,
+        action: { ...created.action, manualCapture: input.capture === 'manual' },
+      }),
     );
   } catch (error) {
     await inTransaction(db, async (trx) => {
@@ -138,7 +137,7 @@ export function capturePayment(
     if (!providerOf(providers, payment.provider).local) {
       throw new AppError('unprocessable', `${payment.provider} payments are captured by the provider itself`);
     }
-    const paidOrder = await recordOrderPayment(trx, order.id, payment.amount, actor);
+    const paidOrder = await recordOrderPayment(trx, order, payment.amount, actor);
     const captured = await updatePayment(trx, id, { status: to, paid_at: new Date() });
     await enqueue(trx, 'payments', order.id, [
       {

@@ -56,7 +56,7 @@ export async function sumOpenPayments(trx: Trx, orderId: string): Promise<number
 }
 
 export async function updatePayment(
-  trx: Trx,
+  trx: Conn,
   id: string,
   changes: Omit<Updateable<PaymentsTable>, 'id' | 'action'> & { action?: Record<string, unknown> },
 ): Promise<PaymentRow> {
