@@ -31,6 +31,14 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     deps.skus.resolve,
   );
   app.addHook('onClose', () => sales.intake.close());
+  // A memory intake's queue lived in a process that is gone: its tickets come back here at start.
+  if (sales.intake.kind === 'memory') {
+    app.addHook('onReady', async () => {
+      const handed = await sales.requeueOrphans();
+      if (handed > 0)
+        app.log.warn({ tickets: handed }, 'queued campaign orders taken over from a stopped process');
+    });
+  }
   const tags = ['campaigns'];
   const buyers = ['storefront', 'channel', 'support'] as const;
 

@@ -1,9 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { buy, campaign, settledTicket } from '../../../test/helpers/campaigns.js';
+import { buy, buyBody, campaign, settledTicket } from '../../../test/helpers/campaigns.js';
 import { reservedUnits, stockedSku } from '../../../test/helpers/factories.js';
 import { startRedisServer } from '../../../test/helpers/redis-server.js';
 import { createTestApp, expectProblem, type TestApp, useTestApp } from '../../../test/helpers/test-app.js';
+import { buildApp } from '../../app.js';
+import { newId } from '../../platform/ids.js';
 import { connectRedis } from '../../platform/redis.js';
+import { insertTicket } from './campaigns.repository.js';
 import { FlashGate } from './flash-gate.js';
 import { gateReconciler } from './gate-reconciler.js';
 
@@ -56,6 +59,35 @@ describe('flash sales on the database alone', () => {
     expect(tickets.filter((x) => x.status === 'placed')).toHaveLength(3);
     for (const x of tickets.filter((x) => x.status === 'failed')) expect(x.problem?.code).toBe('sold_out');
     expect(await reservedUnits(t(), s.sku)).toEqual({ reserved: 3, onHand: 10 });
+  });
+});
+
+describe('queued tickets of a process that stopped', () => {
+  const t = useTestApp();
+
+  it('are taken over by the next process to start, and placed once', async () => {
+    const s = await stockedSku(t(), 10);
+    const c = await campaign(t(), s.sku, 5);
+    // Accepted by a process that died before its in-process intake placed them.
+    const orphans = await Promise.all(
+      [1, 2].map((n) =>
+        insertTicket(t().db, {
+          id: newId(),
+          campaign_id: c.id,
+          request: JSON.stringify({ input: buyBody(`orphan${n}`), gated: false }),
+        }),
+      ),
+    );
+    const next = await buildApp({ db: t().db, dbKind: t().database.kind, config: t().config, logger: false });
+    try {
+      await next.ready();
+      const settled = await Promise.all(orphans.map((o) => settledTicket(t(), o.id)));
+      expect(settled.map((x) => x.status)).toEqual(['placed', 'placed']);
+    } finally {
+      await next.close();
+    }
+    expect(await reservedUnits(t(), s.sku)).toEqual({ reserved: 2, onHand: 10 });
+    expect((await t().request({ method: 'GET', url: `/v1/campaigns/${c.id}` })).json().sold).toBe(2);
   });
 });
 

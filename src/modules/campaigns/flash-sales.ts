@@ -16,6 +16,7 @@ import {
   insertCampaign,
   insertTicket,
   listCustomerUnits,
+  listQueuedTickets,
   type TicketRow,
 } from './campaigns.repository.js';
 import type { BuyInput, CreateCampaignInput } from './campaigns.schemas.js';
@@ -195,6 +196,22 @@ export class FlashSales {
     const t = await findTicket(this.db, id);
     if (!t) throw notFound('Ticket', id);
     return toTicket(t);
+  }
+
+  /**
+   * Tickets left `queued` by a process that stopped: an in-process (memory) intake's queue dies with
+   * its process, so a starting process takes them into its own intake, oldest first, up to its bound.
+   * A ticket another live process still holds may be handed out twice; it is placed once all the same
+   * (the ticket is taken in the order's statement) and failed once (see #failTicket).
+   */
+  async requeueOrphans(): Promise<number> {
+    let handed = 0;
+    for (const t of await listQueuedTickets(this.db, this.config.intakeQueueBound)) {
+      if (!this.intake.reserve()) break;
+      await this.intake.submit(t.id);
+      handed++;
+    }
+    return handed;
   }
 
   /**
