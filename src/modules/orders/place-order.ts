@@ -20,8 +20,8 @@ export interface PlaceOrderContext {
   skus?: SkuLookup;
   /**
    * More writes for the order's statement, from the module placing it (a flash sale's allotment and
-   * per-customer count): CTEs that may refer to the new order as `o`, and checks that fail the
-   * statement with a refusal (ordersync_refuse_unless). Checks run before the stock check.
+   * per-customer count): CTEs that may refer to the new order as `o`, and a check that fails the
+   * statement with a refusal (ordersync_refuse_unless), evaluated before the stock check.
    */
   alongside?: StatementWrites;
   /** Read stock with its levels locked (inside a transaction), so the plan cannot be overtaken. */
@@ -29,7 +29,7 @@ export interface PlaceOrderContext {
 }
 
 /**
- * POST /v1/orders: all lines reserved or none. Two reads and one statement, without a transaction:
+ * POST /v1/orders and flash-sale orders: all lines reserved or none. Two reads and one statement, without a transaction:
  * the statement is atomic, and when stock moved between the read and the write it fails whole and
  * is tried again; the last try reads with the levels locked inside a transaction, so it cannot lose.
  */
