@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { envReader } from './env-reader.js';
 import { loadProviderConfig, type ProviderConfig } from './provider-config.js';
 import { loadSyncConfig, type SyncConfig } from './sync-config.js';
 
@@ -48,38 +49,11 @@ export class ConfigError extends Error {
   }
 }
 
-/** A duration as `90`, `90s`, `30m`, `2h` or `1d`; bare numbers are seconds. */
-export function parseDurationSeconds(raw: string): number | undefined {
-  const m = /^(\d+)\s*(s|m|h|d)?$/.exec(raw.trim());
-  if (!m) return undefined;
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
-  return Number(m[1]) * unit;
-}
-
 /** Reads and validates the environment; every bad value is reported, not just the first. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
 
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${name}=${JSON.stringify(raw)}: expected a whole number from ${min} to ${max}`);
-      return fallback;
-    }
-    return n;
-  };
-  const duration = (name: string, fallback: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const s = parseDurationSeconds(raw);
-    if (s === undefined || s <= 0) {
-      problems.push(`${name}=${JSON.stringify(raw)}: expected a duration such as 1800, 30m, 2h or 1d`);
-      return fallback;
-    }
-    return s;
-  };
+  const { int, duration, name } = envReader(env, problems);
 
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -99,9 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const intake = (env.INTAKE || (env.AMQP_URL ? 'amqp' : 'memory')) as Config['intake'];
   if (!['memory', 'amqp'].includes(intake)) problems.push('INTAKE: expected memory or amqp');
   if (intake === 'amqp' && !env.AMQP_URL) problems.push('INTAKE=amqp: needs AMQP_URL');
-  const intakeAmqpQueue = env.AMQP_INTAKE_QUEUE || 'ordersync.campaign-intake';
-  if (!/^[\w.:-]{1,200}$/.test(intakeAmqpQueue))
-    problems.push('AMQP_INTAKE_QUEUE: expected letters, digits, ".", "_", ":" or "-"');
+  const intakeAmqpQueue = name('AMQP_INTAKE_QUEUE', 'ordersync.campaign-intake');
 
   const config: Config = {
     port: int('PORT', 3000, 0, 65535),

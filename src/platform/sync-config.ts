@@ -1,4 +1,4 @@
-import { parseDurationSeconds } from './config.js';
+import { envReader } from './env-reader.js';
 
 /** The relay and its transports. Every value has a default that suits one machine. */
 export interface SyncConfig {
@@ -32,27 +32,7 @@ export interface SyncConfig {
 
 /** Reads the sync settings; problems are added to the caller's list. */
 export function loadSyncConfig(env: NodeJS.ProcessEnv, problems: string[]): SyncConfig {
-  const url = (name: string, pattern: RegExp, expected: string): string | undefined => {
-    const raw = env[name] || undefined;
-    if (raw && !pattern.test(raw)) problems.push(`${name}: expected ${expected}`);
-    return raw;
-  };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${name}=${JSON.stringify(raw)}: expected a whole number from ${min} to ${max}`);
-      return fallback;
-    }
-    return n;
-  };
-  const name = (key: string, fallback: string): string => {
-    const raw = env[key] || fallback;
-    if (!/^[\w.:-]{1,200}$/.test(raw))
-      problems.push(`${key}: expected letters, digits, ".", "_", ":" or "-"`);
-    return raw;
-  };
+  const { url, int, name, duration } = envReader(env, problems);
 
   const scaleRaw = env.RELAY_RETRY_SCALE;
   let retryScale = 1;
@@ -65,13 +45,7 @@ export function loadSyncConfig(env: NodeJS.ProcessEnv, problems: string[]): Sync
   }
   const inProcess = env.RELAY_IN_PROCESS ?? 'true';
   if (!['true', 'false'].includes(inProcess)) problems.push('RELAY_IN_PROCESS: expected true or false');
-  let disableAfterSeconds = 5 * 86400;
-  if (env.WEBHOOK_DISABLE_AFTER) {
-    const s = parseDurationSeconds(env.WEBHOOK_DISABLE_AFTER);
-    if (s === undefined || s <= 0)
-      problems.push('WEBHOOK_DISABLE_AFTER: expected a duration such as 5d or 12h');
-    else disableAfterSeconds = s;
-  }
+  const disableAfterSeconds = duration('WEBHOOK_DISABLE_AFTER', 5 * 86400, '5d or 12h');
 
   return {
     amqpUrl: url('AMQP_URL', /^amqps?:\/\//, 'an amqp:// or amqps:// URL'),

@@ -17,7 +17,8 @@ export const syncRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
       config: { roles: ['support', 'finance', 'warehouse', 'channel'] },
       schema: {
         tags: ['sync'],
-        summary: 'The event feed (CloudEvents) in commit order: a reader paging with `after` never misses one',
+        summary:
+          'The event feed (CloudEvents) in commit order: a reader paging with `after` never misses one',
         querystring: EventFeedQuery,
         response: { 200: EventFeed },
       },
