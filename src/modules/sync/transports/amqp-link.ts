@@ -7,12 +7,10 @@ import {
   type Options,
 } from 'amqplib';
 import type { FastifyBaseLogger } from 'fastify';
+import { Reconnect } from './reconnect.js';
 import { DeliveryFailure } from './transport.js';
 
 type Setup = (connection: ChannelModel) => Promise<void>;
-
-const RECONNECT_MIN_MS = 250;
-const RECONNECT_MAX_MS = 30_000;
 
 /**
  * One RabbitMQ connection with a confirm channel, kept up: when the broker closes it (restart,
@@ -24,11 +22,7 @@ const RECONNECT_MAX_MS = 30_000;
 export class AmqpLink {
   #connection: ChannelModel | undefined;
   #channel: ConfirmChannel | undefined;
-  #connecting: Promise<void> | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #failures = 0;
-  #closed = false;
-  #lastError: string | undefined;
+  readonly #reconnect = new Reconnect(() => this.#connect());
   readonly #setups: Setup[] = [];
 
   constructor(
@@ -40,10 +34,7 @@ export class AmqpLink {
 
   /** Starts connecting in the background (idempotent). */
   start(): void {
-    if (this.#closed || this.#connection || this.#connecting || this.#timer) return;
-    this.#connecting = this.#connect().finally(() => {
-      this.#connecting = undefined;
-    });
+    if (!this.#connection) this.#reconnect.start();
   }
 
   ready(): boolean {
@@ -57,11 +48,8 @@ export class AmqpLink {
   }
 
   /** Waits until connected or `timeoutMs` has passed; says which. */
-  async waitUntilReady(timeoutMs: number): Promise<boolean> {
-    this.start();
-    const deadline = Date.now() + timeoutMs;
-    while (!this.ready() && Date.now() < deadline && !this.#closed) await sleep(25);
-    return this.ready();
+  waitUntilReady(timeoutMs: number): Promise<boolean> {
+    return this.#reconnect.waitUntil(() => this.ready(), timeoutMs);
   }
 
   /**
@@ -73,7 +61,10 @@ export class AmqpLink {
     if (!channel) {
       this.start();
       return Promise.reject(
-        new DeliveryFailure(`RabbitMQ is not connected (${this.#lastError ?? 'connecting'})`, 'unavailable'),
+        new DeliveryFailure(
+          `RabbitMQ is not connected (${this.#reconnect.lastError ?? 'connecting'})`,
+          'unavailable',
+        ),
       );
     }
     return new Promise((resolve, reject) => {
@@ -101,73 +92,58 @@ export class AmqpLink {
   async check(): Promise<{ ok: boolean; detail?: string }> {
     if (this.ready()) return { ok: true };
     this.start();
-    return { ok: false, detail: this.#lastError ?? 'connecting' };
+    return { ok: false, detail: this.#reconnect.lastError ?? 'connecting' };
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#timer);
-    await this.#connecting?.catch(() => {});
+    await this.#reconnect.close();
     const connection = this.#connection;
     this.#drop();
     await connection?.close().catch(() => {});
   }
 
+  /** One attempt (see Reconnect); throws when it did not get a working channel. */
   async #connect(): Promise<void> {
     try {
       const connection = await connect(this.url, { clientProperties: { connection_name: this.name } });
-      if (this.#closed) {
+      if (this.#reconnect.closed) {
         await connection.close().catch(() => {});
         return;
       }
       connection.on('error', (error: Error) => {
-        this.#lastError = error.message;
+        this.#reconnect.lastError = error.message;
       });
       connection.on('close', (error?: Error) => this.#lost(connection, error));
       const channel = await connection.createConfirmChannel();
       channel.on('error', (error: Error) => {
-        this.#lastError = error.message;
+        this.#reconnect.lastError = error.message;
       });
       channel.on('close', () => this.#lost(connection, new Error('channel closed')));
       await channel.assertExchange(this.exchange, 'topic', { durable: true });
       this.#connection = connection;
       for (const setup of this.#setups) await setup(connection);
       this.#channel = channel;
-      if (this.#failures > 0) this.log.info({ exchange: this.exchange }, 'RabbitMQ reconnected');
-      this.#failures = 0;
-      this.#lastError = undefined;
+      if (this.#reconnect.failures > 0) this.log.info({ exchange: this.exchange }, 'RabbitMQ reconnected');
     } catch (error) {
-      this.#lastError = (error as Error).message;
       this.#drop();
-      this.#scheduleReconnect();
+      throw error;
     }
   }
 
   #lost(connection: ChannelModel, error?: Error): void {
     if (this.#connection !== connection && this.#connection !== undefined) return;
-    if (error) this.#lastError = error.message;
+    if (error) this.#reconnect.lastError = error.message;
     const wasUp = this.#channel !== undefined;
     this.#drop();
     connection.close().catch(() => {});
-    if (this.#closed) return;
+    if (this.#reconnect.closed) return;
     if (wasUp) this.log.warn({ err: error }, 'RabbitMQ connection lost; reconnecting');
-    this.#scheduleReconnect();
+    this.#reconnect.retryLater();
   }
 
   #drop(): void {
     this.#channel = undefined;
     this.#connection = undefined;
-  }
-
-  #scheduleReconnect(): void {
-    if (this.#closed || this.#timer) return;
-    const backoff = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.#failures);
-    this.#failures++;
-    const delay = backoff * (0.5 + Math.random() * 0.5);
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.start();
-    }, delay);
   }
 }
 

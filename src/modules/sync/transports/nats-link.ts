@@ -9,10 +9,9 @@ import {
   type NatsError,
   nanos,
 } from 'nats';
+import { Reconnect } from './reconnect.js';
 import { DeliveryFailure } from './transport.js';
 
-const RECONNECT_MIN_MS = 250;
-const RECONNECT_MAX_MS = 30_000;
 const PUBLISH_TIMEOUT_MS = 5_000;
 
 /**
@@ -24,11 +23,7 @@ export class NatsLink {
   #connection: NatsConnection | undefined;
   #js: JetStreamClient | undefined;
   #up = false;
-  #connecting: Promise<void> | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #failures = 0;
-  #closed = false;
-  #lastError: string | undefined;
+  readonly #reconnect = new Reconnect(() => this.#connect());
 
   constructor(
     private readonly servers: string,
@@ -38,29 +33,25 @@ export class NatsLink {
   ) {}
 
   start(): void {
-    if (this.#closed || this.#connection || this.#connecting || this.#timer) return;
-    this.#connecting = this.#connect().finally(() => {
-      this.#connecting = undefined;
-    });
+    if (!this.#connection) this.#reconnect.start();
   }
 
   ready(): boolean {
     return this.#up && this.#js !== undefined;
   }
 
-  async waitUntilReady(timeoutMs: number): Promise<boolean> {
-    this.start();
-    const deadline = Date.now() + timeoutMs;
-    while (!this.ready() && Date.now() < deadline && !this.#closed)
-      await new Promise((r) => setTimeout(r, 25));
-    return this.ready();
+  waitUntilReady(timeoutMs: number): Promise<boolean> {
+    return this.#reconnect.waitUntil(() => this.ready(), timeoutMs);
   }
 
   async publish(subject: string, data: Uint8Array, msgId: string): Promise<void> {
     const js = this.#js;
     if (!js || !this.#up) {
       this.start();
-      throw new DeliveryFailure(`NATS is not connected (${this.#lastError ?? 'connecting'})`, 'unavailable');
+      throw new DeliveryFailure(
+        `NATS is not connected (${this.#reconnect.lastError ?? 'connecting'})`,
+        'unavailable',
+      );
     }
     const h = headers();
     h.set('content-type', 'application/cloudevents+json');
@@ -79,7 +70,7 @@ export class NatsLink {
   async check(): Promise<{ ok: boolean; detail?: string }> {
     if (this.ready()) return { ok: true };
     this.start();
-    return { ok: false, detail: this.#lastError ?? 'connecting' };
+    return { ok: false, detail: this.#reconnect.lastError ?? 'connecting' };
   }
 
   /** The live connection, for tests and the bench that read the stream back. */
@@ -88,9 +79,7 @@ export class NatsLink {
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#timer);
-    await this.#connecting?.catch(() => {});
+    await this.#reconnect.close();
     const connection = this.#connection;
     this.#connection = undefined;
     this.#js = undefined;
@@ -98,19 +87,20 @@ export class NatsLink {
     await connection?.close().catch(() => {});
   }
 
+  /** One attempt (see Reconnect); once connected, the client library reconnects by itself. */
   async #connect(): Promise<void> {
+    const connection = await connect({
+      servers: this.servers.replace(/^nats:\/\//, ''),
+      name: this.name,
+      reconnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+    });
+    if (this.#reconnect.closed) {
+      await connection.close();
+      return;
+    }
     try {
-      const connection = await connect({
-        servers: this.servers.replace(/^nats:\/\//, ''),
-        name: this.name,
-        reconnect: true,
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 500,
-      });
-      if (this.#closed) {
-        await connection.close();
-        return;
-      }
       const jsm = await connection.jetstreamManager();
       await jsm.streams.info(this.stream).catch(async () => {
         // Kept a week by default (consumers replay from it); an existing stream keeps its own settings.
@@ -120,22 +110,14 @@ export class NatsLink {
           max_age: nanos(7 * 86_400_000),
         });
       });
-      this.#connection = connection;
-      this.#js = connection.jetstream();
-      this.#up = true;
-      this.#failures = 0;
-      this.#lastError = undefined;
-      void this.#watch(connection);
     } catch (error) {
-      this.#lastError = (error as Error).message;
-      if (this.#closed) return;
-      const delay =
-        Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.#failures++) * (0.5 + Math.random() * 0.5);
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
-        this.start();
-      }, delay);
+      await connection.close().catch(() => {});
+      throw error;
     }
+    this.#connection = connection;
+    this.#js = connection.jetstream();
+    this.#up = true;
+    void this.#watch(connection);
   }
 
   async #watch(connection: NatsConnection): Promise<void> {
@@ -143,10 +125,10 @@ export class NatsLink {
       if (status.type === Events.Disconnect || status.type === DebugEvents.Reconnecting) {
         if (this.#up) this.log.warn({ servers: this.servers }, 'NATS connection lost; reconnecting');
         this.#up = false;
-        this.#lastError = 'disconnected';
+        this.#reconnect.lastError = 'disconnected';
       } else if (status.type === Events.Reconnect) {
         this.#up = true;
-        this.#lastError = undefined;
+        this.#reconnect.lastError = undefined;
         this.log.info({ servers: this.servers }, 'NATS reconnected');
       }
     }
