@@ -90,13 +90,14 @@ describe.skipIf(onPglite)(
       // Traffic runs until the victim has been killed enough times, each kill at a random moment while
       // it is up and working (not while it is still starting).
       let kills = 0;
-      let receivedAtKills = 0;
+      // Distinct events received when each kill landed.
+      const receivedAtKills: number[] = [];
       const killer = (async () => {
         while (kills < killsWanted) {
           await sleep(between(100, 700));
           await victim.kill();
           kills++;
-          receivedAtKills = rx.accepted.length;
+          receivedAtKills.push(new Set(rx.accepted.map((e) => e.id)).size);
           await sleep(between(0, 200));
           await victim.start();
         }
@@ -123,9 +124,11 @@ describe.skipIf(onPglite)(
         expect(applied.get(subject), subject).toEqual(Array.from({ length: count }, (_, i) => i + 1));
       }
       expect(rx.badSignatures()).toBe(0);
-      // The kills landed while deliveries were flowing, not before the first or after the last.
-      expect(receivedAtKills).toBeGreaterThan(0);
-      expect(receivedAtKills).toBeLessThan(expected.length);
+      // A kill landed while deliveries were flowing: after some had arrived, before all of them.
+      expect(
+        receivedAtKills.some((n) => n > 0 && n < expected.length),
+        String(receivedAtKills),
+      ).toBe(true);
       return { events: expected.length, received: rx.accepted.length, kills };
     }
 
