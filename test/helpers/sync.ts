@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { expect } from 'vitest';
-import { enqueue } from '../../src/modules/sync/outbox.js';
+import { enqueue, type PendingEvent } from '../../src/modules/sync/outbox.js';
 import { Relay } from '../../src/modules/sync/relay/relay.js';
 import type { TransportSet } from '../../src/modules/sync/transports/transport.js';
 import type { Config } from '../../src/platform/config.js';
@@ -183,24 +183,28 @@ export async function writeEvents(db: Db, subject: string, count: number, perTra
         trx,
         'orders',
         subject,
-        Array.from({ length: n }, () => ({
-          type: 'order.flagged' as const,
-          data: { order: fakeSnapshot(subject), reason: 'test' },
-        })),
+        Array.from({ length: n }, () => flaggedEvent(subject)),
       ),
     );
   }
 }
 
-const fakeSnapshot = (id: string) => ({
-  id,
-  number: 'OS-TEST',
-  status: 'pending_payment',
-  paymentStatus: 'unpaid',
-  fulfillmentStatus: 'unfulfilled',
-  channel: 'test',
-  currency: 'CNY',
-  grandTotal: 100,
-  paidTotal: 0,
-  version: 1,
+/** An order.flagged event for `subject`, with a made-up order snapshot: filler for event traffic. */
+export const flaggedEvent = (subject: string, reason = 'test'): PendingEvent<'order.flagged'> => ({
+  type: 'order.flagged',
+  data: {
+    order: {
+      id: subject,
+      number: 'OS-TEST',
+      status: 'pending_payment',
+      paymentStatus: 'unpaid',
+      fulfillmentStatus: 'unfulfilled',
+      channel: 'test',
+      currency: 'CNY',
+      grandTotal: 100,
+      paidTotal: 0,
+      version: 1,
+    },
+    reason,
+  },
 });

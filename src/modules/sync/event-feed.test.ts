@@ -1,33 +1,16 @@
 import { type ControlledTransaction, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { outboxEvents, waitFor, writeEvents } from '../../../test/helpers/sync.js';
+import { flaggedEvent, outboxEvents, waitFor, writeEvents } from '../../../test/helpers/sync.js';
 import { useTestApp } from '../../../test/helpers/test-app.js';
 import type { Database } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
 import type { CloudEvent } from './events.schemas.js';
-import { enqueue, type PendingEvent } from './outbox.js';
+import { enqueue } from './outbox.js';
 import { fanOut } from './relay/fan-out.js';
 
 const onPglite = (process.env.TEST_DB ?? 'pglite') === 'pglite';
 
-const flagged = (subject: string): PendingEvent<'order.flagged'> => ({
-  type: 'order.flagged',
-  data: {
-    order: {
-      id: subject,
-      number: 'OS-FEED',
-      status: 'pending_payment',
-      paymentStatus: 'unpaid',
-      fulfillmentStatus: 'unfulfilled',
-      channel: 'test',
-      currency: 'CNY',
-      grandTotal: 100,
-      paidTotal: 0,
-      version: 1,
-    },
-    reason: 'feed test',
-  },
-});
+const flagged = (subject: string) => flaggedEvent(subject, 'feed test');
 
 describe('GET /v1/events (the event feed)', () => {
   const t = useTestApp();
