@@ -37,8 +37,8 @@ export type CampaignRefusal = 'limit_reached' | 'sold_out' | 'ticket_handled';
  *     where campaign_purchases.quantity + $q <= $limit returning 1),
  *   campaign_taken as (update campaigns set sold = sold + $q
  *     where id = $id and starts_at <= $now and ends_at > $now and sold + $q <= allotted returning 1),
- *   campaign_ticket as (update intake_tickets set status = 'placed', order_id = (select id from o)
- *     where id = $ticket and status = 'queued' returning 1)
+ *   [campaign_ticket as (update intake_tickets set status = 'placed', order_id = (select id from o)
+ *     where id = $ticket and status = 'queued' returning 1)]   -- queued orders only
  *   … ordersync_refuse_unless(exists (select 1 from campaign_customer), 'limit_reached') and …
  */
 export function campaignOrderWrites(
@@ -50,6 +50,18 @@ export function campaignOrderWrites(
 ): StatementWrites {
   const refuseUnless = (cte: string, reason: CampaignRefusal) =>
     sql<boolean>`ordersync_refuse_unless(exists (select 1 from ${sql.table(cte)}), ${reason})`;
+  // A direct order has no ticket: its statement neither writes nor checks one.
+  const ticket = ticketId
+    ? {
+        cte: sql`,
+          campaign_ticket as (
+            update intake_tickets set status = 'placed', order_id = (select id from o), updated_at = now()
+            where id = ${ticketId} and status = 'queued'
+            returning 1
+          )`,
+        check: sql` and ${refuseUnless('campaign_ticket', 'ticket_handled')}`,
+      }
+    : { cte: sql``, check: sql`` };
   return {
     ctes: sql`
       campaign_customer as (
@@ -62,15 +74,9 @@ export function campaignOrderWrites(
         update campaigns set sold = sold + ${q}
         where id = ${c.id} and starts_at <= ${now} and ends_at > ${now} and sold + ${q} <= allotted
         returning 1
-      ),
-      campaign_ticket as (
-        update intake_tickets set status = 'placed', order_id = (select id from o), updated_at = now()
-        where id = ${ticketId ?? null} and status = 'queued'
-        returning 1
-      )`,
+      )${ticket.cte}`,
     check: sql<boolean>`(${refuseUnless('campaign_customer', 'limit_reached')}
-      and ${refuseUnless('campaign_taken', 'sold_out')}
-      and ${ticketId ? refuseUnless('campaign_ticket', 'ticket_handled') : sql`true`})`,
+      and ${refuseUnless('campaign_taken', 'sold_out')}${ticket.check})`,
   };
 }
 
