@@ -22,7 +22,7 @@ const UUID = new RegExp(UUID_PATTERN);
  *   be routed (the queue was deleted) comes back (`mandatory`) and counts as not taken.
  * - A message is acknowledged once its ticket is settled (placed or failed) in the database. After a
  *   crash RabbitMQ delivers it again; a ticket that is no longer `queued` is skipped, and placement is
- *   conditional on the ticket (markTicketPlaced), so a ticket yields one order at most.
+ *   conditional on the ticket (campaignOrderWrites), so a ticket yields one order at most.
  *
  * Connection loss and reconnects are the shared AmqpLink's; this class only (re)opens its own
  * channels on each connection it is given.

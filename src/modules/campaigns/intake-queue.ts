@@ -4,7 +4,8 @@ import type { Intake, SettleTicket } from './intake.js';
  * The queued intake in one process: accepted campaign orders wait here and a few workers place
  * them, so a burst of buyers becomes a steady stream for the database. Bounded: past `bound`
  * waiting jobs, new buyers are told to come back (429). Tickets live in the database, so a job is
- * placed at most once even if handed out twice (see markTicketPlaced).
+ * placed at most once even if handed out twice (the order's statement takes the ticket, see
+ * campaignOrderWrites).
  */
 export class IntakeQueue implements Intake {
   readonly kind = 'memory' as const;
