@@ -29,6 +29,9 @@ export interface FieldError {
   message: string;
 }
 
+/** Failures of another party or service, whose stack is worth logging; every other code is an answer. */
+const TRACED: ReadonlySet<ErrorCode> = new Set(['upstream_failed', 'service_unavailable']);
+
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -36,7 +39,12 @@ export class AppError extends Error {
     readonly extra: { errors?: FieldError[]; [key: string]: unknown } = {},
     options?: { cause?: unknown },
   ) {
+    // A refusal is an expected answer, thousands a second in a sale: capturing its stack trace
+    // cost more than the rest of the answer, and nobody reads it.
+    const depth = Error.stackTraceLimit;
+    if (!TRACED.has(code)) Error.stackTraceLimit = 0;
     super(message, options);
+    Error.stackTraceLimit = depth;
     this.name = 'AppError';
   }
 }
