@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -11,14 +10,16 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import type { PGliteThread } from './pglite-thread.js';
 
 /**
- * Kysely over PGlite. PGlite is one connection, so the driver hands it out to one holder at a time:
- * a transaction keeps it from BEGIN to COMMIT and every other query waits its turn. Same SQL as
- * PostgreSQL; serialization is what makes its transactions safe.
+ * Kysely over PGlite (on its own thread, see pglite-thread.ts). PGlite is one connection: statements
+ * outside a transaction are sent as they come and run in arrival order, like autocommit statements on
+ * a server; a transaction holds the connection alone from BEGIN to COMMIT, and statements that come
+ * meanwhile wait for it. Same SQL as PostgreSQL; serialization is what makes its transactions safe.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteThread) {}
   createAdapter() {
     return new PostgresAdapter();
   }
@@ -33,30 +34,48 @@ export class PGliteDialect implements Dialect {
   }
 }
 
-/** A FIFO lock; waiters are served in arrival order so no request starves. */
-class Mutex {
-  #held = false;
-  #waiters: Array<() => void> = [];
-  async lock(): Promise<void> {
-    if (!this.#held) {
-      this.#held = true;
+/**
+ * Who may send to the one connection: any number of single statements at once, or one transaction
+ * alone. Waiters are let in in arrival order, so a transaction is not starved by a stream of statements.
+ */
+class ConnectionTurns {
+  #transaction = false;
+  #waiters: Array<{ exclusive: boolean; enter: () => void }> = [];
+
+  /** Resolves when a single statement may be sent. */
+  async statement(): Promise<void> {
+    if (!this.#transaction && this.#waiters.length === 0) return;
+    await new Promise<void>((enter) => this.#waiters.push({ exclusive: false, enter }));
+  }
+
+  /** Resolves when a transaction may begin; statements sent before it run first (arrival order). */
+  async beginTransaction(): Promise<void> {
+    if (!this.#transaction && this.#waiters.length === 0) {
+      this.#transaction = true;
       return;
     }
-    await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    await new Promise<void>((enter) => this.#waiters.push({ exclusive: true, enter }));
   }
-  unlock(): void {
-    const next = this.#waiters.shift();
-    if (next) next();
-    else this.#held = false;
+
+  endTransaction(): void {
+    this.#transaction = false;
+    while (this.#waiters.length > 0 && !this.#transaction) {
+      const next = this.#waiters.shift()!;
+      if (next.exclusive) this.#transaction = true;
+      next.enter();
+    }
   }
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+  inTransaction = false;
+  constructor(
+    private readonly pglite: PGliteThread,
+    private readonly turns: ConnectionTurns,
+  ) {}
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(query.sql, query.parameters as unknown[], {
-      rowMode: 'object',
-    });
+    if (!this.inTransaction) await this.turns.statement();
+    const result = await this.pglite.query<R>(query.sql, query.parameters);
     return {
       rows: result.rows,
       numAffectedRows: result.affectedRows === undefined ? undefined : BigInt(result.affectedRows),
@@ -69,32 +88,48 @@ class PGliteConnection implements DatabaseConnection {
 }
 
 class PGliteDriver implements Driver {
-  readonly #mutex = new Mutex();
-  readonly #connection: PGliteConnection;
-  constructor(private readonly pglite: PGlite) {
-    this.#connection = new PGliteConnection(pglite);
-  }
+  readonly #turns = new ConnectionTurns();
+  constructor(private readonly pglite: PGliteThread) {}
   async init() {
     await this.pglite.waitReady;
   }
   async acquireConnection() {
-    await this.#mutex.lock();
-    return this.#connection;
+    return new PGliteConnection(this.pglite, this.#turns);
   }
   async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings) {
+    await this.#turns.beginTransaction();
+    (conn as PGliteConnection).inTransaction = true;
     const level = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : '';
-    await conn.executeQuery(CompiledQuery.raw(`begin${level}`));
+    try {
+      await conn.executeQuery(CompiledQuery.raw(`begin${level}`));
+    } catch (error) {
+      this.#end(conn);
+      throw error;
+    }
   }
   async commitTransaction(conn: DatabaseConnection) {
-    await conn.executeQuery(CompiledQuery.raw('commit'));
+    try {
+      await conn.executeQuery(CompiledQuery.raw('commit'));
+    } finally {
+      this.#end(conn);
+    }
   }
   async rollbackTransaction(conn: DatabaseConnection) {
-    await conn.executeQuery(CompiledQuery.raw('rollback'));
+    try {
+      await conn.executeQuery(CompiledQuery.raw('rollback'));
+    } finally {
+      this.#end(conn);
+    }
   }
-  async releaseConnection() {
-    this.#mutex.unlock();
-  }
+  async releaseConnection() {}
   async destroy() {
     await this.pglite.close();
+  }
+  /** Once per transaction: Kysely may roll back after a failed commit. */
+  #end(conn: DatabaseConnection) {
+    const c = conn as PGliteConnection;
+    if (!c.inTransaction) return;
+    c.inTransaction = false;
+    this.#turns.endTransaction();
   }
 }

@@ -1,0 +1,88 @@
+import { Worker } from 'node:worker_threads';
+
+export interface ThreadResult<R> {
+  rows: R[];
+  affectedRows?: number;
+}
+
+interface Reply {
+  id?: number;
+  rows?: unknown[];
+  affectedRows?: number;
+  error?: Record<string, unknown> & { message: string };
+  ready?: boolean;
+  failed?: { message: string };
+  closed?: boolean;
+}
+
+/**
+ * Embedded PGlite on a worker thread of its own. PGlite runs PostgreSQL as WebAssembly, synchronously:
+ * on the main thread it took well over half of each request's time, and the HTTP work waited for it.
+ * Here the database works on one core while the API parses, validates and answers on the other.
+ * Queries run in the order they are sent (see the worker).
+ */
+export class PGliteThread {
+  readonly #worker: Worker;
+  readonly #pending = new Map<
+    number,
+    { resolve: (r: ThreadResult<unknown>) => void; reject: (e: Error) => void }
+  >();
+  #nextId = 1;
+  #closed?: () => void;
+  readonly #exited: Promise<void>;
+  readonly waitReady: Promise<void>;
+
+  constructor(dataDir: string | undefined) {
+    this.#worker = new Worker(new URL('./pglite-thread.worker.js', import.meta.url), {
+      workerData: { dataDir },
+    });
+    this.waitReady = new Promise((resolve, reject) => {
+      this.#worker.on('message', (reply: Reply) => {
+        if (reply.id !== undefined) return this.#settle(reply);
+        if (reply.ready) resolve();
+        else if (reply.failed) reject(Object.assign(new Error(reply.failed.message), reply.failed));
+        else if (reply.closed) this.#closed?.();
+      });
+      this.#worker.once('error', (error) => {
+        reject(error);
+        this.#failAll(error);
+      });
+    });
+    this.#exited = new Promise((resolve) =>
+      this.#worker.once('exit', (code) => {
+        this.#failAll(new Error(`The PGlite thread stopped (exit code ${code})`));
+        resolve();
+      }),
+    );
+  }
+
+  query<R>(sql: string, params: readonly unknown[]): Promise<ThreadResult<R>> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (r: ThreadResult<unknown>) => void, reject });
+      this.#worker.postMessage({ id, sql, params });
+    });
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => {
+      this.#closed = resolve;
+    });
+    this.#worker.postMessage({ close: true });
+    await Promise.race([closed, this.#exited]);
+    await this.#worker.terminate();
+  }
+
+  #settle(reply: Reply): void {
+    const waiter = this.#pending.get(reply.id!);
+    if (!waiter) return;
+    this.#pending.delete(reply.id!);
+    if (reply.error) waiter.reject(Object.assign(new Error(reply.error.message), reply.error));
+    else waiter.resolve({ rows: reply.rows ?? [], affectedRows: reply.affectedRows });
+  }
+
+  #failAll(error: Error): void {
+    for (const waiter of this.#pending.values()) waiter.reject(error);
+    this.#pending.clear();
+  }
+}
