@@ -89,6 +89,21 @@ export async function listCustomerUnits(db: Conn, campaignId: string) {
     .execute();
 }
 
+/**
+ * Units that queued tickets took in the Redis gate and that no order holds yet: the gate counts them
+ * as gone, the campaign's `sold` does not count them until their orders are placed.
+ */
+export async function sumGatedQueuedUnits(db: Conn, campaignId: string): Promise<number> {
+  const row = await db
+    .selectFrom('intake_tickets')
+    .select(sql<number>`coalesce(sum(coalesce((request->'input'->>'quantity')::int, 1)), 0)::int`.as('units'))
+    .where('campaign_id', '=', campaignId)
+    .where('status', '=', 'queued')
+    .where(sql<boolean>`(request->>'gated')::boolean`)
+    .executeTakeFirstOrThrow();
+  return row.units;
+}
+
 export async function insertTicket(db: Conn, ticket: Insertable<IntakeTicketsTable>): Promise<TicketRow> {
   return db.insertInto('intake_tickets').values(ticket).returningAll().executeTakeFirstOrThrow();
 }

@@ -1,11 +1,12 @@
 import type { Db } from '../../platform/db/database.js';
 import type { ScheduledJob } from '../../platform/scheduler.js';
 import { toGateCampaign } from './campaign-views.js';
-import { listCustomerUnits, listLiveCampaigns } from './campaigns.repository.js';
+import { listCustomerUnits, listLiveCampaigns, sumGatedQueuedUnits } from './campaigns.repository.js';
 import type { FlashGate } from './flash-gate.js';
 
 /**
- * Keeps the Redis counters in line with the database, which is the truth (`campaigns.sold`).
+ * Keeps the Redis counters in line with the database, which is the truth: `campaigns.sold`, and the
+ * units that queued tickets took in the gate and whose orders are not placed yet.
  * - counters missing (Redis restarted, campaign created while it was away): primed from the database;
  * - Redis has MORE left than the database: lowered at once, it can only let through buyers the
  *   database would turn away;
@@ -27,7 +28,7 @@ export function gateReconciler(db: Db, gate: FlashGate): ScheduledJob {
           if (await gate.prime(c, await listCustomerUnits(db, c.id))) repaired++;
           continue;
         }
-        const expected = c.allotted - c.sold;
+        const expected = c.allotted - c.sold - (await sumGatedQueuedUnits(db, c.id));
         const before = suspect.get(c.id);
         suspect.delete(c.id);
         if (remaining > expected) {
