@@ -83,7 +83,7 @@ export function scheduledJobs(db: Db, redis: Redis | undefined, config: Config):
   return [
     ...scheduledOrderJobs(db, buildOrderHooks(), config.orderAutoCompleteDays),
     ...scheduledPaymentJobs(db, config.providers),
-    ...scheduledCampaignJobs(db, redis),
+    ...scheduledCampaignJobs(db, redis, config),
   ];
 }
 

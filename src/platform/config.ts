@@ -36,6 +36,8 @@ export interface Config {
   intake: 'memory' | 'amqp';
   /** The durable RabbitMQ queue of the `amqp` intake. */
   intakeAmqpQueue: string;
+  /** A ticket still queued after this long is failed (its message was lost) and its gate unit given back. */
+  intakeTicketTimeoutSeconds: number;
   /** The relay, its transports (AMQP_URL, NATS_URL) and the command consumer (sync-config.ts). */
   sync: SyncConfig;
 }
@@ -95,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     intakeQueueBound: int('INTAKE_QUEUE_BOUND', 10_000, 1, 10_000_000),
     intake,
     intakeAmqpQueue,
+    intakeTicketTimeoutSeconds: duration('INTAKE_TICKET_TIMEOUT', 15 * 60),
     sync: loadSyncConfig(env, problems),
   };
   if (config.apiProcesses > 1 && !databaseUrl) {

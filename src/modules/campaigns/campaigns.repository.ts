@@ -132,6 +132,35 @@ export async function finishTicket(
   return r.numUpdatedRows > 0n;
 }
 
+/**
+ * Fails tickets queued since before `before`, oldest first, and returns them: each one's row is
+ * claimed with SKIP LOCKED, so processes running the same job fail each ticket once.
+ */
+export async function failStaleTickets(
+  db: Conn,
+  before: Date,
+  problem: unknown,
+  limit: number,
+): Promise<TicketRow[]> {
+  return db
+    .updateTable('intake_tickets')
+    .set({ status: 'failed', problem: JSON.stringify(problem), updated_at: new Date() })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('intake_tickets')
+        .select('id')
+        .where('status', '=', 'queued')
+        .where('created_at', '<', before)
+        .orderBy('created_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .where('status', '=', 'queued')
+    .returningAll()
+    .execute();
+}
+
 /** Tickets still queued, for a restarted process to pick up (oldest first). */
 export async function listQueuedTickets(db: Conn, limit: number): Promise<TicketRow[]> {
   return db

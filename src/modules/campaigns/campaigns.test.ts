@@ -10,6 +10,7 @@ import { toGateCampaign } from './campaign-views.js';
 import { insertTicket } from './campaigns.repository.js';
 import { FlashGate } from './flash-gate.js';
 import { gateReconciler } from './gate-reconciler.js';
+import { staleTicketSweeper } from './stale-tickets.js';
 
 async function sell(t: TestApp, buyers: number, units: number, stock: number) {
   const s = await stockedSku(t, stock);
@@ -198,6 +199,32 @@ describe('flash sales behind a Redis gate', async () => {
     await job.run(new Date());
     await job.run(new Date());
     expect(await gate.remaining(c.id)).toBe(8);
+  });
+  it('fails a ticket lost on its way to the intake, once, and gives its unit back', async () => {
+    const { c, gate, terms } = await gatedCampaign();
+    const ticket = async (n: string, created_at: Date) => {
+      expect(await gate.take(terms, `buyer${n}@example.com`, 1, new Date())).toBe('ok');
+      return insertTicket(t().db, {
+        id: newId(),
+        campaign_id: c.id,
+        request: JSON.stringify({ input: buyBody(n), gated: true }),
+        created_at,
+      });
+    };
+    // Queued two minutes ago and never placed; another queued just now is left to the intake.
+    const lost = await ticket('lost', new Date(Date.now() - 120_000));
+    const fresh = await ticket('fresh', new Date());
+    const sweeper = staleTicketSweeper(t().db, gate, 60);
+    await sweeper.run(new Date());
+    await sweeper.run(new Date());
+    const status = async (id: string) =>
+      (await t().request({ method: 'GET', url: `/v1/tickets/${id}` })).json();
+    expect(await status(lost.id)).toMatchObject({
+      status: 'failed',
+      problem: { code: 'service_unavailable' },
+    });
+    expect((await status(fresh.id)).status).toBe('queued');
+    expect(await gate.remaining(c.id)).toBe(9);
   });
 });
 

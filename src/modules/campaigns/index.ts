@@ -1,16 +1,22 @@
 import type { Redis } from 'ioredis';
+import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import type { ScheduledJob } from '../../platform/scheduler.js';
 import { FlashGate } from './flash-gate.js';
 import { FlashSales } from './flash-sales.js';
 import { gateReconciler } from './gate-reconciler.js';
 import { type IntakeDeps, openIntake } from './open-intake.js';
+import { staleTicketSweeper } from './stale-tickets.js';
 
 export { campaignRoutes } from './campaigns.routes.js';
 
-/** The campaign jobs a scheduler runs: keeping Redis counters honest, when there is a Redis. */
-export function scheduledCampaignJobs(db: Db, redis: Redis | undefined): ScheduledJob[] {
-  return redis ? [gateReconciler(db, new FlashGate(redis))] : [];
+/** The campaign jobs a scheduler runs: failing lost tickets, and keeping Redis counters honest. */
+export function scheduledCampaignJobs(db: Db, redis: Redis | undefined, config: Config): ScheduledJob[] {
+  const gate = redis ? new FlashGate(redis) : undefined;
+  return [
+    staleTicketSweeper(db, gate, config.intakeTicketTimeoutSeconds),
+    ...(gate ? [gateReconciler(db, gate)] : []),
+  ];
 }
 
 /**
