@@ -20,6 +20,12 @@ export const ordersPlaced = new Counter({
   registers: [registry],
 });
 
+export const campaignOrdersMerged = new Counter({
+  name: 'ordersync_campaign_orders_merged_total',
+  help: 'Flash-sale orders placed in a merged batch (several orders of one campaign in one transaction)',
+  registers: [registry],
+});
+
 export const stockConflicts = new Counter({
   name: 'ordersync_stock_conflicts_total',
   help: 'Orders refused because a line could not be reserved',

@@ -80,13 +80,19 @@ export function campaignOrderWrites(
   };
 }
 
-/** Per-customer counts, to prime a fresh Redis. */
-export async function listCustomerUnits(db: Conn, campaignId: string) {
-  return db
+/** Per-customer counts: all of a campaign's (to prime a fresh Redis), or the given customers'. */
+export async function listCustomerUnits(db: Conn, campaignId: string, customers?: readonly string[]) {
+  let q = db
     .selectFrom('campaign_purchases')
     .select(['customer', 'quantity'])
-    .where('campaign_id', '=', campaignId)
-    .execute();
+    .where('campaign_id', '=', campaignId);
+  if (customers) q = q.where('customer', 'in', customers.length ? customers : ['']);
+  return q.execute();
+}
+
+/** The campaign's row, locked until the transaction ends: a merged batch's first step. */
+export async function lockCampaign(db: Conn, id: string): Promise<CampaignRow> {
+  return db.selectFrom('campaigns').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
 }
 
 /**

@@ -28,7 +28,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
         settle,
         deps.config.sync.relayInProcess,
       ),
-    deps.skus.resolve,
+    { skus: deps.skus.resolve, mergeOrders: deps.dbKind === 'postgres' },
   );
   app.addHook('onClose', () => sales.intake.close());
   // A memory intake's queue lived in a process that is gone: its tickets come back here at start.

@@ -1,10 +1,16 @@
 import type { Config } from '../../platform/config.js';
-import type { Db } from '../../platform/db/database.js';
+import type { Db, Trx } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { toProblem } from '../../platform/http/problem.js';
 import { newId } from '../../platform/ids.js';
 import { resolveSkus, type SkuLookup } from '../catalog/index.js';
-import { type Order, placeOrder } from '../orders/index.js';
+import {
+  type Order,
+  type PlaceOrderContext,
+  type PlaceOrderInput,
+  placeOrder,
+  placeOrderInTransaction,
+} from '../orders/index.js';
 import { toCampaign, toGateCampaign, toTicket } from './campaign-views.js';
 import {
   type CampaignRefusal,
@@ -20,15 +26,10 @@ import {
   type TicketRow,
 } from './campaigns.repository.js';
 import type { BuyInput, CreateCampaignInput } from './campaigns.schemas.js';
-import type { FlashGate, GateOutcome } from './flash-gate.js';
+import type { FlashGate } from './flash-gate.js';
 import { type Intake, queueFull, type SettleTicket } from './intake.js';
-
-const REFUSALS: Partial<Record<GateOutcome, () => AppError>> = {
-  sold_out: () => new AppError('sold_out', 'This campaign is sold out'),
-  limit_reached: () => new AppError('limit_reached', 'You have bought as many as this campaign allows'),
-  not_started: () => new AppError('campaign_closed', 'This campaign has not started yet'),
-  ended: () => new AppError('campaign_closed', 'This campaign has ended'),
-};
+import { type CampaignOrderRequest, MergedPlacement } from './merged-placement.js';
+import { outOfStock, REFUSALS } from './refusals.js';
 
 /**
  * How long a process answers sold_out by itself after the gate said none are left. Most of a sale's
@@ -58,6 +59,8 @@ export class FlashSales {
   // without asking Redis. Units can come back (a winner's order failed), so this only lasts briefly.
   readonly #gateEmptyAt = new Map<string, number>();
   readonly intake: Intake;
+  readonly #merged: MergedPlacement | undefined;
+  readonly #skus: SkuLookup;
 
   /** `intake` makes the queued intake, given how to settle a ticket (what its workers do). */
   constructor(
@@ -65,10 +68,25 @@ export class FlashSales {
     private readonly config: Config,
     private readonly gate: FlashGate | undefined,
     intake: (settle: SettleTicket) => Intake,
-    /** Where SKU prices come from on the order path: the app's cache of the catalog. */
-    private readonly skus: SkuLookup = resolveSkus,
+    options: {
+      /** Where SKU prices come from on the order path: the app's cache of the catalog. */
+      skus?: SkuLookup;
+      /**
+       * Merge concurrent orders of a campaign (MergedPlacement). It pays on PostgreSQL, where each
+       * order held the hot rows through its own commit; PGlite runs one statement at a time anyway,
+       * and there a batch's transaction only holds the others up.
+       */
+      mergeOrders: boolean;
+    },
   ) {
+    this.#skus = options.skus ?? resolveSkus;
     this.intake = intake((ticketId) => this.settleTicket(ticketId));
+    this.#merged = options.mergeOrders
+      ? new MergedPlacement(db, {
+          alone: (c, request) => this.#placeAlone(c, request),
+          within: (trx, c, request, now) => this.#placeWithin(trx, c, request, now),
+        })
+      : undefined;
   }
 
   async create(input: CreateCampaignInput) {
@@ -250,42 +268,64 @@ export class FlashSales {
     return failed;
   }
 
-  /**
-   * The database decides, in one transaction: the buyer's limit, the order (stock reserved at the
-   * campaign price) and, last, the campaign's own count, so its hot row is locked only for the commit.
-   */
+  /** Places a campaign order, merged with others of the same campaign when they come together. */
   async #place(c: CampaignRow, input: BuyInput, actor: string, ticketId?: string): Promise<Order> {
+    try {
+      const request = { input, actor, ticketId };
+      return await (this.#merged ? this.#merged.place(c, request) : this.#placeAlone(c, request));
+    } catch (error) {
+      // Refused one unit: none are left, for good (units sold are never given back to a campaign).
+      if (error instanceof AppError && error.code === 'sold_out' && (input.quantity ?? 1) === 1) {
+        this.#soldOut.add(c.id);
+      }
+      throw error;
+    }
+  }
+
+  /** One order by its own statement, which checks the campaign's count and the buyer's beside the stock. */
+  async #placeAlone(c: CampaignRow, request: CampaignOrderRequest): Promise<Order> {
+    const now = new Date();
+    try {
+      return await placeOrder(this.db, ...this.#order(c, request, now));
+    } catch (caught) {
+      const error = refusalOf(caught, c, now, request.ticketId) ?? caught;
+      if (error instanceof AppError && error.code === 'insufficient_stock') throw outOfStock();
+      throw error;
+    }
+  }
+
+  /** One order inside a merged batch (see MergedPlacement): stock read with its level locked. */
+  async #placeWithin(trx: Trx, c: CampaignRow, request: CampaignOrderRequest, now: Date): Promise<Order> {
+    const [input, ctx] = this.#order(c, request, now);
+    try {
+      return await placeOrderInTransaction(trx, input, { ...ctx, lockStock: true });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'insufficient_stock') throw outOfStock();
+      throw error;
+    }
+  }
+
+  /** The order of a campaign request and how to place it: the campaign price and its own writes. */
+  #order(c: CampaignRow, { input, actor, ticketId }: CampaignOrderRequest, now: Date) {
     const customer = input.customer.email.toLowerCase();
     const quantity = input.quantity ?? 1;
     const [shipTo] = Object.keys(input.addresses);
-    const now = new Date();
-    try {
-      return await placeOrder(
-        this.db,
-        {
-          customer: input.customer,
-          addresses: input.addresses,
-          lines: [{ sku: c.sku, quantity, shipTo }],
-          paymentMethod: input.paymentMethod,
-          channel: input.channel ?? 'flash-sale',
-        },
-        {
-          actor,
-          paymentTimeoutSeconds: this.config.orderPaymentTimeoutSeconds,
-          priceOverrides: new Map([[c.sku, c.price]]),
-          skus: this.skus,
-          alongside: campaignOrderWrites(c, customer, quantity, now, ticketId),
-        },
-      );
-    } catch (caught) {
-      const error = refusalOf(caught, c, now, ticketId) ?? caught;
-      if (error instanceof AppError && error.code === 'insufficient_stock') {
-        throw new AppError('sold_out', 'This campaign is sold out: no stock is left', { outOfStock: true });
-      }
-      // Refused one unit: none are left, for good (units sold are never given back to a campaign).
-      if (error instanceof AppError && error.code === 'sold_out' && quantity === 1) this.#soldOut.add(c.id);
-      throw error;
-    }
+    return [
+      {
+        customer: input.customer,
+        addresses: input.addresses,
+        lines: [{ sku: c.sku, quantity, shipTo }],
+        paymentMethod: input.paymentMethod,
+        channel: input.channel ?? 'flash-sale',
+      },
+      {
+        actor,
+        paymentTimeoutSeconds: this.config.orderPaymentTimeoutSeconds,
+        priceOverrides: new Map([[c.sku, c.price]]),
+        skus: this.#skus,
+        alongside: campaignOrderWrites(c, customer, quantity, now, ticketId),
+      },
+    ] as const satisfies readonly [PlaceOrderInput, PlaceOrderContext];
   }
 }
 

@@ -28,7 +28,9 @@ export function startCampaignIntake(
 ): { stop(): Promise<void> } | undefined {
   if (deps.config.intake !== 'amqp') return undefined;
   const gate = deps.redis ? new FlashGate(deps.redis) : undefined;
-  const sales = new FlashSales(deps.db, deps.config, gate, (settle) => openIntake(deps, settle, true));
+  const sales = new FlashSales(deps.db, deps.config, gate, (settle) => openIntake(deps, settle, true), {
+    mergeOrders: deps.config.databaseUrl !== undefined,
+  });
   deps.log.info({ queue: deps.config.intakeAmqpQueue }, 'campaign intake consumer started');
   return { stop: () => sales.intake.close() };
 }

@@ -32,7 +32,7 @@ export {
   PlaceOrderBody,
   type PlaceOrderInput,
 } from './orders.schemas.js';
-export { placeOrder, placeOrderInTransaction } from './place-order.js';
+export { type PlaceOrderContext, placeOrder, placeOrderInTransaction } from './place-order.js';
 
 export function scheduledOrderJobs(db: Db, hooks: OrderHooks, autoCompleteDays = 10): ScheduledJob[] {
   return [
