@@ -8,7 +8,10 @@
  *   rush  new distinct customers arriving at RUSH_RATE per second for RUSH_SECONDS (open loop: the
  *         arrival schedule does not wait for answers), which is what "attempts per second" means.
  *
- * Each prints sold, oversold, attempts/s (answers per second from the first arrival to the last
+ * First, a baseline: the same load generator at the rush rate against a bare Fastify route answering a
+ * fixed 409, i.e. what it reaches against a server that does no work, to read the rest against.
+ *
+ * Each set-up prints sold, oversold, attempts/s (answers per second from the first arrival to the last
  * answer), p50/p99 latency counted from each buyer's scheduled arrival (so a slow server cannot hide
  * queueing by slowing the arrivals), the stock check afterwards (reserved = sold = UNITS), and the p99
  * of GET /v1/products read by a browsing shopper meanwhile.
@@ -22,6 +25,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Pool } from 'undici';
 import { ADMIN_KEY, type Answer, apiCaller, freshDatabase, percentile } from './lib/api.js';
+import { startBareServer } from './lib/bare-server.js';
 import { fmt } from './lib/load.js';
 import { startServer } from './lib/server.js';
 
@@ -29,6 +33,7 @@ const BUYERS = Number(process.env.BENCH_BUYERS ?? 2000);
 const UNITS = Number(process.env.BENCH_UNITS ?? 500);
 const ARRIVAL_MS = Number(process.env.BENCH_ARRIVAL_MS ?? 1000);
 const RUSH_SECONDS = Number(process.env.BENCH_RUSH_SECONDS ?? 3);
+const REDIS_RUSH_RATE = Number(process.env.BENCH_RUSH_RATE ?? 10_000);
 const SETUPS = (process.env.BENCH_SETUPS ?? 'redis+postgres+queued,redis+postgres,postgres,pglite').split(
   ',',
 );
@@ -74,7 +79,7 @@ async function openLoop(rate: number, total: number, fire: (i: number) => Promis
 async function runSetup(setup: string): Promise<boolean> {
   const queued = setup.includes('queued');
   const onPostgres = setup.includes('postgres');
-  const rushRate = Number(process.env.BENCH_RUSH_RATE ?? (setup.includes('redis') ? 10_000 : 1000));
+  const rushRate = setup.includes('redis') ? REDIS_RUSH_RATE : Number(process.env.BENCH_RUSH_RATE ?? 1000);
   let cleanup = () => {};
   const env: Record<string, string> = {
     ORDERSYNC_ADMIN_KEY: ADMIN_KEY,
@@ -192,6 +197,35 @@ console.log(
   `bench:flash — ${UNITS} units of one SKU per phase; sale: ${BUYERS} buyers within ${ARRIVAL_MS} ms; ` +
     `rush: ${RUSH_SECONDS} s of arrivals; node ${process.version}`,
 );
+/** The load generator against a server that does nothing but answer 409 (see startBareServer). */
+async function baseline() {
+  const server = await startBareServer(3942);
+  const pool = new Pool(server.url, { connections: 256, pipelining: 1 });
+  const call = apiCaller(pool);
+  try {
+    const body = (i: number) => ({
+      customer: { email: `baseline-buyer${i}@example.com` },
+      addresses: { home: address },
+      paymentMethod: 'sandbox',
+    });
+    await openLoop(REDIS_RUSH_RATE, REDIS_RUSH_RATE, (i) => call('POST', '/sold-out', body(i)));
+    const total = Math.round(REDIS_RUSH_RATE * RUSH_SECONDS);
+    const { answers, seconds } = await openLoop(REDIS_RUSH_RATE, total, (i) =>
+      call('POST', '/sold-out', body(i)),
+    );
+    const latencies = answers.map((o) => o.ms).sort((a, b) => a - b);
+    console.log(
+      `${'baseline: bare Fastify'.padEnd(22)} 409  ${String(total).padStart(6)} buyers at ${String(REDIS_RUSH_RATE).padStart(5)}/s  ` +
+        `${fmt(total / seconds, 0).padStart(6)} attempts/s  p50 ${fmt(percentile(latencies, 0.5)).padStart(6)} ms  ` +
+        `p99 ${fmt(percentile(latencies, 0.99)).padStart(6)} ms`,
+    );
+  } finally {
+    await pool.close();
+    await server.stop();
+  }
+}
+
+await baseline();
 let ok = true;
 for (const setup of SETUPS) ok = (await runSetup(setup)) && ok;
 if (!ok) process.exitCode = 1;
