@@ -4,6 +4,7 @@
  *
  *   BENCH_SECONDS (default 15)  BENCH_CONNECTIONS (default 32)  BENCH_BACKENDS (default postgres,pglite)
  *   BENCH_API_PROCESSES (default 1; API_PROCESSES for the PostgreSQL server)
+ *   BENCH_PHASES (default orders,guest; e.g. `orders` alone while profiling the server)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres,pglite').split(',');
 const SKUS = Number(process.env.BENCH_SKUS ?? 200);
+const PHASES = (process.env.BENCH_PHASES ?? 'orders,guest').split(',');
 
 function api(pool: Pool) {
   const request = apiCaller(pool);
@@ -87,7 +89,12 @@ function randomLines(skus: string[]) {
   return [...chosen].map((sku) => ({ sku, quantity: 1 + Math.floor(Math.random() * 2) }));
 }
 
-async function benchBackend(backend: string): Promise<{ orders: LoadResult; checkouts: LoadResult }> {
+interface Results {
+  orders?: LoadResult;
+  checkouts?: LoadResult;
+}
+
+async function benchBackend(backend: string): Promise<Results> {
   let env: Record<string, string>;
   let cleanup = () => {};
   if (backend === 'postgres') {
@@ -109,33 +116,39 @@ async function benchBackend(backend: string): Promise<{ orders: LoadResult; chec
   const call = api(pool);
   try {
     const skus = await prepareCatalog(call);
-    const orders = await runLoad({
-      concurrency: CONNECTIONS,
-      durationMs: SECONDS * 1000,
-      task: async () => {
-        await call('POST', '/v1/orders', {
-          customer: { email: `bench${Math.floor(Math.random() * 1e6)}@example.com` },
-          lines: randomLines(skus),
-          addresses: { home: address },
-          paymentMethod: 'sandbox',
-        });
-      },
-    });
-    const checkouts = await runLoad({
-      concurrency: CONNECTIONS,
-      durationMs: SECONDS * 1000,
-      task: async () => {
-        const cart = await call('POST', '/v1/carts', {});
-        for (const line of randomLines(skus)) await call('POST', `/v1/carts/${cart.id}/items`, line);
-        const order = await call('POST', `/v1/carts/${cart.id}/checkout`, {
-          customer: { email: 'guest@example.com' },
-          addresses: { home: address },
-          paymentMethod: 'sandbox',
-        });
-        const payment = await call('POST', `/v1/orders/${order.id}/payments`, { provider: 'sandbox' });
-        await call('POST', `/v1/payments/${payment.id}/pay`);
-      },
-    });
+    const phase = (name: string, run: () => Promise<LoadResult>) =>
+      PHASES.includes(name) ? run() : Promise.resolve(undefined);
+    const orders = await phase('orders', () =>
+      runLoad({
+        concurrency: CONNECTIONS,
+        durationMs: SECONDS * 1000,
+        task: async () => {
+          await call('POST', '/v1/orders', {
+            customer: { email: `bench${Math.floor(Math.random() * 1e6)}@example.com` },
+            lines: randomLines(skus),
+            addresses: { home: address },
+            paymentMethod: 'sandbox',
+          });
+        },
+      }),
+    );
+    const checkouts = await phase('guest', () =>
+      runLoad({
+        concurrency: CONNECTIONS,
+        durationMs: SECONDS * 1000,
+        task: async () => {
+          const cart = await call('POST', '/v1/carts', {});
+          for (const line of randomLines(skus)) await call('POST', `/v1/carts/${cart.id}/items`, line);
+          const order = await call('POST', `/v1/carts/${cart.id}/checkout`, {
+            customer: { email: 'guest@example.com' },
+            addresses: { home: address },
+            paymentMethod: 'sandbox',
+          });
+          const payment = await call('POST', `/v1/orders/${order.id}/payments`, { provider: 'sandbox' });
+          await call('POST', `/v1/payments/${payment.id}/pay`);
+        },
+      }),
+    );
     return { orders, checkouts };
   } finally {
     await pool.close();
@@ -168,17 +181,19 @@ const line = (label: string, r: LoadResult, unit: string) =>
 console.log(
   `bench:orders — ${SECONDS} s per phase, ${CONNECTIONS} connections, ${SKUS} SKUs, node ${process.version}`,
 );
-const results: Record<string, { orders: LoadResult; checkouts: LoadResult }> = {};
+const results: Record<string, Results> = {};
 for (const backend of BACKENDS) {
-  results[backend] = await benchBackend(backend);
-  console.log(line(`${backend} orders`, results[backend].orders, 'orders'));
-  console.log(line(`${backend} guest flow`, results[backend].checkouts, 'checkouts'));
-  for (const [message, n] of [...results[backend].orders.failures, ...results[backend].checkouts.failures]) {
+  const r = await benchBackend(backend);
+  results[backend] = r;
+  if (r.orders) console.log(line(`${backend} orders`, r.orders, 'orders'));
+  if (r.checkouts) console.log(line(`${backend} guest flow`, r.checkouts, 'checkouts'));
+  for (const [message, n] of [...(r.orders?.failures ?? []), ...(r.checkouts?.failures ?? [])]) {
     console.log(`   failure ×${n}: ${message}`);
   }
 }
-if (results.postgres) {
+const postgresOrders = results.postgres?.orders;
+if (postgresOrders) {
   const tps = await pgbenchTps();
   console.log(`pgbench TPC-B-like      ${fmt(tps)} tps (scale 10, ${CONNECTIONS} clients, same PostgreSQL)`);
-  console.log(`ratio orders/s ÷ pgbench tps: ${fmt(results.postgres.orders.perSecond / tps, 2)}`);
+  console.log(`ratio orders/s ÷ pgbench tps: ${fmt(postgresOrders.perSecond / tps, 2)}`);
 }
