@@ -42,10 +42,13 @@ class ConnectionTurns {
   #transaction = false;
   #waiters: Array<{ exclusive: boolean; enter: () => void }> = [];
 
-  /** Resolves when a single statement may be sent. */
-  async statement(): Promise<void> {
-    if (!this.#transaction && this.#waiters.length === 0) return;
-    await new Promise<void>((enter) => this.#waiters.push({ exclusive: false, enter }));
+  /**
+   * Undefined when a single statement may be sent now (the caller sends it without yielding, so no
+   * BEGIN can slip in between); otherwise resolves when it may.
+   */
+  statement(): Promise<void> | undefined {
+    if (!this.#transaction && this.#waiters.length === 0) return undefined;
+    return new Promise<void>((enter) => this.#waiters.push({ exclusive: false, enter }));
   }
 
   /** Resolves when a transaction may begin; statements sent before it run first (arrival order). */
@@ -74,7 +77,8 @@ class PGliteConnection implements DatabaseConnection {
     private readonly turns: ConnectionTurns,
   ) {}
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (!this.inTransaction) await this.turns.statement();
+    const turn = this.inTransaction ? undefined : this.turns.statement();
+    if (turn) await turn;
     const result = await this.pglite.query<R>(query.sql, query.parameters);
     return {
       rows: result.rows,
