@@ -208,6 +208,7 @@ async function baseline() {
       addresses: { home: address },
       paymentMethod: 'sandbox',
     });
+    // Warm-up (not reported), as in each set-up: 1 s at the rush rate.
     await openLoop(REDIS_RUSH_RATE, REDIS_RUSH_RATE, (i) => call('POST', '/sold-out', body(i)));
     const total = Math.round(REDIS_RUSH_RATE * RUSH_SECONDS);
     const { answers, seconds } = await openLoop(REDIS_RUSH_RATE, total, (i) =>
