@@ -1,5 +1,5 @@
 import type { CampaignRow, TicketRow } from './campaigns.repository.js';
-import type { Campaign } from './campaigns.schemas.js';
+import type { BuyInput, Campaign } from './campaigns.schemas.js';
 import type { GateCampaign } from './flash-gate.js';
 
 export const toCampaign = (c: CampaignRow): Campaign => ({
@@ -15,6 +15,15 @@ export const toCampaign = (c: CampaignRow): Campaign => ({
   price: c.price,
   createdAt: c.created_at.toISOString(),
 });
+
+/** Who a campaign counts a buyer as (the e-mail, lower-cased) and how many units they ask for. */
+export const buyerOf = (input: BuyInput) => ({
+  customer: input.customer.email.toLowerCase(),
+  quantity: input.quantity ?? 1,
+});
+
+/** A queued ticket's request as it was accepted, and whether the Redis gate took its units. */
+export const ticketRequest = (t: TicketRow) => t.request as { input: BuyInput; gated: boolean };
 
 export const toGateCampaign = (c: CampaignRow): GateCampaign => ({
   id: c.id,

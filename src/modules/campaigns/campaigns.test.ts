@@ -7,7 +7,7 @@ import { buildApp } from '../../app.js';
 import { newId } from '../../platform/ids.js';
 import { connectRedis } from '../../platform/redis.js';
 import { toGateCampaign } from './campaign-views.js';
-import { insertTicket } from './campaigns.repository.js';
+import { findCampaign, insertTicket } from './campaigns.repository.js';
 import { FlashGate } from './flash-gate.js';
 import { gateReconciler } from './gate-reconciler.js';
 import { staleTicketSweeper } from './stale-tickets.js';
@@ -158,12 +158,23 @@ describe('flash sales behind a Redis gate', async () => {
   async function gatedCampaign() {
     const s = await stockedSku(t(), 10);
     const c = await campaign(t(), s.sku, 10);
-    const row = await t()
-      .db.selectFrom('campaigns')
-      .selectAll()
-      .where('id', '=', c.id)
-      .executeTakeFirstOrThrow();
-    return { c, gate: new FlashGate(redis), terms: toGateCampaign(row) };
+    const row = (await findCampaign(t().db, c.id))!;
+    const gate = new FlashGate(redis);
+    const terms = toGateCampaign(row);
+    /** A buyer the gate let in whose ticket is queued in the intake, since `createdAt`. */
+    const gatedTicket = async (
+      input: ReturnType<typeof buyBody> & { quantity?: number },
+      createdAt = new Date(),
+    ) => {
+      expect(await gate.take(terms, input.customer.email, 1, new Date())).toBe('ok');
+      return insertTicket(t().db, {
+        id: newId(),
+        campaign_id: c.id,
+        request: JSON.stringify({ input, gated: true }),
+        created_at: createdAt,
+      });
+    };
+    return { c, gate, terms, gatedTicket };
   }
 
   it('repairs drift between Redis and the database', async () => {
@@ -182,38 +193,20 @@ describe('flash sales behind a Redis gate', async () => {
   });
 
   it('does not take units held by queued tickets for drift', async () => {
-    const { c, gate, terms } = await gatedCampaign();
+    const { c, gate, gatedTicket } = await gatedCampaign();
     // Buyers admitted by the gate whose tickets wait in the intake (its worker is slow, say).
-    for (const [n, input] of [
-      ['waiting1', buyBody('waiting1')],
-      ['waiting2', { ...buyBody('waiting2'), quantity: 1 }],
-    ] as const) {
-      expect(await gate.take(terms, `buyer${n}@example.com`, 1, new Date())).toBe('ok');
-      await insertTicket(t().db, {
-        id: newId(),
-        campaign_id: c.id,
-        request: JSON.stringify({ input, gated: true }),
-      });
-    }
+    await gatedTicket(buyBody('waiting1'));
+    await gatedTicket({ ...buyBody('waiting2'), quantity: 1 });
     const job = gateReconciler(t().db, gate);
     await job.run(new Date());
     await job.run(new Date());
     expect(await gate.remaining(c.id)).toBe(8);
   });
   it('fails a ticket lost on its way to the intake, once, and gives its unit back', async () => {
-    const { c, gate, terms } = await gatedCampaign();
-    const ticket = async (n: string, created_at: Date) => {
-      expect(await gate.take(terms, `buyer${n}@example.com`, 1, new Date())).toBe('ok');
-      return insertTicket(t().db, {
-        id: newId(),
-        campaign_id: c.id,
-        request: JSON.stringify({ input: buyBody(n), gated: true }),
-        created_at,
-      });
-    };
+    const { c, gate, gatedTicket } = await gatedCampaign();
     // Queued two minutes ago and never placed; another queued just now is left to the intake.
-    const lost = await ticket('lost', new Date(Date.now() - 120_000));
-    const fresh = await ticket('fresh', new Date());
+    const lost = await gatedTicket(buyBody('lost'), new Date(Date.now() - 120_000));
+    const fresh = await gatedTicket(buyBody('fresh'));
     const sweeper = staleTicketSweeper(t().db, gate, 60);
     await sweeper.run(new Date());
     await sweeper.run(new Date());

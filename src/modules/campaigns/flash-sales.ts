@@ -11,7 +11,7 @@ import {
   placeOrder,
   placeOrderInTransaction,
 } from '../orders/index.js';
-import { toCampaign, toGateCampaign, toTicket } from './campaign-views.js';
+import { buyerOf, ticketRequest, toCampaign, toGateCampaign, toTicket } from './campaign-views.js';
 import {
   type CampaignRefusal,
   type CampaignRow,
@@ -166,8 +166,7 @@ export class FlashSales {
   /** POST /v1/campaigns/{id}/orders: the order, or a fast refusal. */
   async buy(campaignId: string, input: BuyInput, actor: string): Promise<Order> {
     const c = await this.#termsOf(campaignId);
-    const customer = input.customer.email.toLowerCase();
-    const quantity = input.quantity ?? 1;
+    const { customer, quantity } = buyerOf(input);
     const gated = await this.#admit(c, customer, quantity);
     try {
       return await this.#place(c, input, actor);
@@ -180,8 +179,7 @@ export class FlashSales {
   /** POST /v1/campaigns/{id}/orders?queued=true: admitted buyers get a ticket; a worker places the order. */
   async enqueue(campaignId: string, input: BuyInput) {
     const c = await this.#termsOf(campaignId);
-    const customer = input.customer.email.toLowerCase();
-    const quantity = input.quantity ?? 1;
+    const { customer, quantity } = buyerOf(input);
     // The place is taken before any await, so a burst cannot all see room that is not there.
     if (!this.intake.reserve()) throw queueFull();
     let ticket: TicketRow;
@@ -239,7 +237,7 @@ export class FlashSales {
   async settleTicket(ticketId: string): Promise<void> {
     const t = await findTicket(this.db, ticketId);
     if (t?.status !== 'queued') return;
-    const { input, gated } = t.request as { input: BuyInput; gated: boolean };
+    const { input, gated } = ticketRequest(t);
     try {
       await this.#place(await this.#termsOf(t.campaign_id), input, 'intake', ticketId);
     } catch (error) {
@@ -263,7 +261,8 @@ export class FlashSales {
       problem: toProblem(error as Error),
     });
     if (failed && gated && shouldGiveBack(error)) {
-      await this.gate?.giveBack(campaignId, input.customer.email.toLowerCase(), input.quantity ?? 1);
+      const { customer, quantity } = buyerOf(input);
+      await this.gate?.giveBack(campaignId, customer, quantity);
     }
     return failed;
   }
@@ -275,7 +274,7 @@ export class FlashSales {
       return await (this.#merged ? this.#merged.place(c, request) : this.#placeAlone(c, request));
     } catch (error) {
       // Refused one unit: none are left, for good (units sold are never given back to a campaign).
-      if (error instanceof AppError && error.code === 'sold_out' && (input.quantity ?? 1) === 1) {
+      if (error instanceof AppError && error.code === 'sold_out' && buyerOf(input).quantity === 1) {
         this.#soldOut.add(c.id);
       }
       throw error;
@@ -307,8 +306,7 @@ export class FlashSales {
 
   /** The order of a campaign request and how to place it: the campaign price and its own writes. */
   #order(c: CampaignRow, { input, actor, ticketId }: CampaignOrderRequest, now: Date) {
-    const customer = input.customer.email.toLowerCase();
-    const quantity = input.quantity ?? 1;
+    const { customer, quantity } = buyerOf(input);
     const [shipTo] = Object.keys(input.addresses);
     return [
       {

@@ -3,6 +3,7 @@ import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/errors.js';
 import { campaignOrdersMerged } from '../../platform/metrics.js';
 import type { Order } from '../orders/index.js';
+import { buyerOf } from './campaign-views.js';
 import { type CampaignRow, listCustomerUnits, lockCampaign } from './campaigns.repository.js';
 import type { BuyInput } from './campaigns.schemas.js';
 import { REFUSALS } from './refusals.js';
@@ -103,15 +104,15 @@ export class MergedPlacement {
       const refusal = now < campaign.starts_at ? REFUSALS.not_started! : REFUSALS.ended!;
       return batch.map(() => ({ error: refusal() }));
     }
-    const customers = [...new Set(batch.map((w) => w.input.customer.email.toLowerCase()))];
+    const buyers = batch.map((w) => buyerOf(w.input));
+    const customers = [...new Set(buyers.map((b) => b.customer))];
     const bought = new Map(
       (await listCustomerUnits(trx, c.id, customers)).map((r) => [r.customer, r.quantity]),
     );
     let sold = campaign.sold;
     const outcomes: Outcome[] = [];
-    for (const w of batch) {
-      const customer = w.input.customer.email.toLowerCase();
-      const quantity = w.input.quantity ?? 1;
+    for (const [i, w] of batch.entries()) {
+      const { customer, quantity } = buyers[i]!;
       const already = bought.get(customer) ?? 0;
       if (already + quantity > campaign.per_customer_limit) {
         outcomes.push({ error: REFUSALS.limit_reached!() });

@@ -2,8 +2,8 @@ import type { Db } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
 import { toProblem } from '../../platform/http/problem.js';
 import type { ScheduledJob } from '../../platform/scheduler.js';
+import { buyerOf, ticketRequest } from './campaign-views.js';
 import { failStaleTickets } from './campaigns.repository.js';
-import type { BuyInput } from './campaigns.schemas.js';
 import type { FlashGate } from './flash-gate.js';
 
 const BATCH = 500;
@@ -32,9 +32,9 @@ export function staleTicketSweeper(
         BATCH,
       );
       for (const t of failed) {
-        const { input, gated } = t.request as { input: BuyInput; gated: boolean };
-        if (gated)
-          await gate?.giveBack(t.campaign_id, input.customer.email.toLowerCase(), input.quantity ?? 1);
+        const { input, gated } = ticketRequest(t);
+        const { customer, quantity } = buyerOf(input);
+        if (gated) await gate?.giveBack(t.campaign_id, customer, quantity);
       }
       return failed.length;
     },
