@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './database.js';
+import { pgTypes, preparingQuery } from './pg-client-policy.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { PGliteThread } from './pglite-thread.js';
 
@@ -27,32 +27,13 @@ export interface ConnectOptions {
   schema?: string;
 }
 
-// int8 (counts, money) as JS numbers: amounts stay far below 2^53 minor units.
-const INT8_OID = 20;
-
-const MAX_PREPARED_PER_CONNECTION = 1000;
-
-/**
- * Runs every parameterized query as a named prepared statement, so PostgreSQL parses and plans each
- * distinct statement once per connection instead of on every execution (planning the order CTEs
- * costs more than running them). The name is a hash of the SQL text; past a bound per connection,
- * new texts run unprepared so odd query shapes cannot grow server memory without end.
- */
+/** Every parameterized query as a named prepared statement (see preparingQuery). */
 function preparedStatements(client: pg.PoolClient): pg.PoolClient {
-  const marked = client as pg.PoolClient & { prepared?: Set<string> };
+  const marked = client as pg.PoolClient & { prepared?: true };
   if (marked.prepared) return client;
-  const prepared = new Set<string>();
-  marked.prepared = prepared;
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  (client as { query: unknown }).query = (text: unknown, values?: unknown[]) => {
-    if (typeof text !== 'string' || !values?.length) return query(text, values);
-    const name = `k${createHash('sha1').update(text).digest('base64url')}`;
-    if (!prepared.has(name)) {
-      if (prepared.size >= MAX_PREPARED_PER_CONNECTION) return query(text, values);
-      prepared.add(name);
-    }
-    return query({ name, text, values });
-  };
+  marked.prepared = true;
+  const query = client.query.bind(client) as (text: unknown, values?: unknown[]) => unknown;
+  (client as { query: unknown }).query = preparingQuery(query);
   return client;
 }
 
@@ -62,10 +43,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 20,
       options: options.schema ? `-c search_path=${options.schema}` : undefined,
-      types: {
-        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-          oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as never,
-      },
+      types: pgTypes,
     });
     // An idle client that loses its server must not take the process down.
     pool.on('error', () => {});
