@@ -51,7 +51,7 @@ describe.skipIf(onPglite)('API_PROCESSES (PostgreSQL only: PGlite lives in one p
     expect(childrenOf(primary)).toHaveLength(2);
     const [first] = childrenOf(primary);
 
-    for (let i = 0; i < 20; i++) expect(await healthOnNewConnection(api.url)).toBe(200);
+    for (let i = 0; i < 20; i++) expect(await healthOnNewConnection(api.url!)).toBe(200);
 
     process.kill(first!, 'SIGKILL');
     await waitFor(
@@ -61,7 +61,7 @@ describe.skipIf(onPglite)('API_PROCESSES (PostgreSQL only: PGlite lives in one p
       },
       { message: 'a replacement API process' },
     );
-    for (let i = 0; i < 20; i++) expect(await healthOnNewConnection(api.url)).toBe(200);
+    for (let i = 0; i < 20; i++) expect(await healthOnNewConnection(api.url!)).toBe(200);
 
     await api.stop();
     expect(api.running).toBe(false);
