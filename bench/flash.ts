@@ -76,6 +76,19 @@ async function openLoop(rate: number, total: number, fire: (i: number) => Promis
   return { answers, seconds: (performance.now() - start) / 1000 };
 }
 
+/** One `serve` process for catalog reads only: no relay, no scheduled jobs' share of the sale. */
+async function startStorefront(env: Record<string, string>) {
+  const server = await startServer({ ...env, API_PROCESSES: '1', RELAY_IN_PROCESS: 'false' }, 3943, 'serve');
+  const pool = new Pool(server.url, { connections: 4, pipelining: 1 });
+  return {
+    call: apiCaller(pool),
+    stop: async () => {
+      await pool.close();
+      await server.stop();
+    },
+  };
+}
+
 async function runSetup(setup: string): Promise<boolean> {
   const queued = setup.includes('queued');
   const onPostgres = setup.includes('postgres');
@@ -99,6 +112,8 @@ async function runSetup(setup: string): Promise<boolean> {
   const server = await startServer(env, 3941);
   const pool = new Pool(server.url, { connections: 256, pipelining: 1 });
   const call = apiCaller(pool);
+  // PostgreSQL lets the storefront's catalog reads have a process of their own (PGlite is one process).
+  const storefront = onPostgres ? await startStorefront(env) : undefined;
   let ok = true;
   try {
     const category = (await call('POST', '/v1/categories', { name: 'Flash', slug: 'flash', attributes: [] }))
@@ -131,15 +146,21 @@ async function runSetup(setup: string): Promise<boolean> {
         })
       ).json;
 
-      // A shopper browses the catalog while the sale runs.
+      // A shopper browses the catalog while the sale runs: through the processes taking the sale, and
+      // (on PostgreSQL) through a storefront process of its own.
       let browsing = true;
-      const browse: number[] = [];
-      const browser = (async () => {
+      const browseLoop = async (caller: typeof call, into: number[]) => {
         while (browsing) {
-          browse.push((await call('GET', '/v1/products?limit=20')).ms);
+          into.push((await caller('GET', '/v1/products?limit=20')).ms);
           await new Promise((r) => setTimeout(r, 10));
         }
-      })();
+      };
+      const browse: number[] = [];
+      const browseStorefront: number[] = [];
+      const browsers = Promise.all([
+        browseLoop(call, browse),
+        storefront ? browseLoop(storefront.call, browseStorefront) : undefined,
+      ]);
       const { answers, seconds } = await openLoop(rate, total, (i) =>
         call('POST', `/v1/campaigns/${campaign.id}/orders${queued ? '?queued=true' : ''}`, {
           customer: { email: `${name}-buyer${i}@example.com` },
@@ -148,7 +169,7 @@ async function runSetup(setup: string): Promise<boolean> {
         }),
       );
       browsing = false;
-      await browser;
+      await browsers;
 
       // Queued winners hold tickets: wait for the intake to place every order.
       let sold = answers.filter((o) => o.status === 201).length;
@@ -163,6 +184,7 @@ async function runSetup(setup: string): Promise<boolean> {
       const other = answers.filter((o) => ![201, 202, 409].includes(o.status));
       const latencies = answers.map((o) => o.ms).sort((a, b) => a - b);
       browse.sort((a, b) => a - b);
+      browseStorefront.sort((a, b) => a - b);
       const stock = (await call('GET', `/v1/inventory?sku=${sku}`)).json;
       const reserved = stock.data.reduce((s: number, r: { reserved: number }) => s + r.reserved, 0);
       const campaignSold = (await call('GET', `/v1/campaigns/${campaign.id}`)).json.sold;
@@ -174,6 +196,9 @@ async function runSetup(setup: string): Promise<boolean> {
           `p50 ${fmt(percentile(latencies, 0.5)).padStart(6)} ms  p99 ${fmt(percentile(latencies, 0.99)).padStart(6)} ms  ` +
           `reserved = sold = ${UNITS}: ${exact ? 'yes' : 'NO'}  ` +
           `GET /v1/products p99 ${fmt(percentile(browse, 0.99))} ms (${browse.length} reads)` +
+          (storefront
+            ? `, storefront process ${fmt(percentile(browseStorefront, 0.99))} ms (${browseStorefront.length} reads)`
+            : '') +
           (other.length
             ? `  unexpected answers: ${other.length} (${[...new Set(other.map((o) => o.status))].join(', ')})`
             : ''),
@@ -189,6 +214,7 @@ async function runSetup(setup: string): Promise<boolean> {
   } finally {
     await pool.close();
     await server.stop();
+    await storefront?.stop();
     cleanup();
   }
 }
