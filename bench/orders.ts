@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Pool } from 'undici';
 import { ADMIN_KEY, apiCaller, freshDatabase } from './lib/api.js';
+import { cpuPer, cpuSnapshot } from './lib/cpu.js';
 import { fmt, type LoadResult, runLoad } from './lib/load.js';
 import { startServer } from './lib/server.js';
 
@@ -89,9 +90,12 @@ function randomLines(skus: string[]) {
   return [...chosen].map((sku) => ({ sku, quantity: 1 + Math.floor(Math.random() * 2) }));
 }
 
+/** A phase's load, and where the CPU went meanwhile (server, PostgreSQL, load generator). */
+type Measured = LoadResult & { cpu: string };
+
 interface Results {
-  orders?: LoadResult;
-  checkouts?: LoadResult;
+  orders?: Measured;
+  checkouts?: Measured;
 }
 
 async function benchBackend(backend: string): Promise<Results> {
@@ -116,8 +120,13 @@ async function benchBackend(backend: string): Promise<Results> {
   const call = api(pool);
   try {
     const skus = await prepareCatalog(call);
-    const phase = (name: string, run: () => Promise<LoadResult>) =>
-      PHASES.includes(name) ? run() : Promise.resolve(undefined);
+    const phase = async (name: string, run: () => Promise<LoadResult>): Promise<Measured | undefined> => {
+      if (!PHASES.includes(name)) return undefined;
+      const before = cpuSnapshot(server.pid);
+      const result = await run();
+      const unit = name === 'orders' ? 'order' : 'checkout';
+      return { ...result, cpu: cpuPer(unit, before, cpuSnapshot(server.pid), result.completed) };
+    };
     const orders = await phase('orders', () =>
       runLoad({
         concurrency: CONNECTIONS,
@@ -185,8 +194,9 @@ const results: Record<string, Results> = {};
 for (const backend of BACKENDS) {
   const r = await benchBackend(backend);
   results[backend] = r;
-  if (r.orders) console.log(line(`${backend} orders`, r.orders, 'orders'));
-  if (r.checkouts) console.log(line(`${backend} guest flow`, r.checkouts, 'checkouts'));
+  if (r.orders) console.log(`${line(`${backend} orders`, r.orders, 'orders')}\n   ${r.orders.cpu}`);
+  if (r.checkouts)
+    console.log(`${line(`${backend} guest flow`, r.checkouts, 'checkouts')}\n   ${r.checkouts.cpu}`);
   for (const [message, n] of [...(r.orders?.failures ?? []), ...(r.checkouts?.failures ?? [])]) {
     console.log(`   failure ×${n}: ${message}`);
   }

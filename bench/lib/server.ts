@@ -5,6 +5,7 @@ const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
 export interface BenchServer {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -46,6 +47,7 @@ export async function startServer(
   }
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

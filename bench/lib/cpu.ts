@@ -1,0 +1,78 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+
+/** Linux reports process times in clock ticks of 1/100 s (USER_HZ). */
+const TICK_MS = 10;
+
+interface ProcessTimes {
+  pid: number;
+  ppid: number;
+  command: string;
+  cpuMs: number;
+}
+
+function readProcess(pid: number): ProcessTimes | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command may hold spaces and parentheses: fields are counted from the last ')'.
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' ');
+    return {
+      pid,
+      ppid: Number(fields[1]),
+      command: stat.slice(stat.indexOf('(') + 1, close),
+      cpuMs: (Number(fields[11]) + Number(fields[12])) * TICK_MS, // utime + stime, all threads
+    };
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
+const processes = () =>
+  readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map((name) => readProcess(Number(name)))
+    .filter((p): p is ProcessTimes => p !== undefined);
+
+function treeOf(root: number, all: ProcessTimes[]): ProcessTimes[] {
+  const tree = all.filter((p) => p.pid === root);
+  for (let i = 0; i < tree.length; i++) tree.push(...all.filter((p) => p.ppid === tree[i]!.pid));
+  return tree;
+}
+
+const sum = (ps: ProcessTimes[]) => ps.reduce((s, p) => s + p.cpuMs, 0);
+
+/** CPU time so far of the server's processes, PostgreSQL's, this load generator's, and the machine's. */
+export interface CpuSnapshot {
+  server: number;
+  postgres: number;
+  generator: number;
+  machineBusy: number;
+  machineTotal: number;
+}
+
+export function cpuSnapshot(serverPid: number): CpuSnapshot {
+  const all = processes();
+  const usage = process.cpuUsage();
+  // /proc/stat's first line: user nice system idle iowait irq softirq steal …, in ticks.
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1, 9).map(Number);
+  const idle = ticks[3]! + ticks[4]!;
+  const total = ticks.reduce((s, t) => s + t, 0);
+  return {
+    server: sum(treeOf(serverPid, all)),
+    postgres: sum(all.filter((p) => p.command === 'postgres')),
+    generator: (usage.user + usage.system) / 1000,
+    machineBusy: (total - idle) * TICK_MS,
+    machineTotal: total * TICK_MS,
+  };
+}
+
+/** "CPU per order: server 2.7 ms, PostgreSQL 2.2 ms, load generator 0.6 ms; machine 91% busy (2 cores)". */
+export function cpuPer(unit: string, before: CpuSnapshot, after: CpuSnapshot, count: number): string {
+  const per = (key: 'server' | 'postgres' | 'generator') => ((after[key] - before[key]) / count).toFixed(2);
+  const busy = (after.machineBusy - before.machineBusy) / (after.machineTotal - before.machineTotal);
+  return (
+    `CPU per ${unit}: server ${per('server')} ms, PostgreSQL ${per('postgres')} ms, ` +
+    `load generator ${per('generator')} ms; machine ${(busy * 100).toFixed(0)}% busy (${cpus().length} cores)`
+  );
+}
