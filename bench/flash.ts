@@ -26,6 +26,7 @@ import path from 'node:path';
 import { Pool } from 'undici';
 import { ADMIN_KEY, type Answer, apiCaller, freshDatabase, percentile } from './lib/api.js';
 import { startBareServer } from './lib/bare-server.js';
+import { cpuPer, cpuSnapshot } from './lib/cpu.js';
 import { fmt } from './lib/load.js';
 import { startServer } from './lib/server.js';
 
@@ -161,6 +162,7 @@ async function runSetup(setup: string): Promise<boolean> {
         browseLoop(call, browse),
         storefront ? browseLoop(storefront.call, browseStorefront) : undefined,
       ]);
+      const cpuBefore = cpuSnapshot(server.pid);
       const { answers, seconds } = await openLoop(rate, total, (i) =>
         call('POST', `/v1/campaigns/${campaign.id}/orders${queued ? '?queued=true' : ''}`, {
           customer: { email: `${name}-buyer${i}@example.com` },
@@ -168,6 +170,7 @@ async function runSetup(setup: string): Promise<boolean> {
           paymentMethod: 'sandbox',
         }),
       );
+      const cpu = cpuPer('attempt', cpuBefore, cpuSnapshot(server.pid), total);
       browsing = false;
       await browsers;
 
@@ -201,7 +204,8 @@ async function runSetup(setup: string): Promise<boolean> {
             : '') +
           (other.length
             ? `  unexpected answers: ${other.length} (${[...new Set(other.map((o) => o.status))].join(', ')})`
-            : ''),
+            : '') +
+          `\n${''.padEnd(28)}${cpu}`,
       );
       ok &&= exact && other.length === 0;
     };
@@ -237,14 +241,16 @@ async function baseline() {
     // Warm-up (not reported), as in each set-up: 1 s at the rush rate.
     await openLoop(REDIS_RUSH_RATE, REDIS_RUSH_RATE, (i) => call('POST', '/sold-out', body(i)));
     const total = Math.round(REDIS_RUSH_RATE * RUSH_SECONDS);
+    const cpuBefore = cpuSnapshot(server.pid);
     const { answers, seconds } = await openLoop(REDIS_RUSH_RATE, total, (i) =>
       call('POST', '/sold-out', body(i)),
     );
+    const cpu = cpuPer('attempt', cpuBefore, cpuSnapshot(server.pid), total);
     const latencies = answers.map((o) => o.ms).sort((a, b) => a - b);
     console.log(
       `${'baseline: bare Fastify'.padEnd(22)} 409  ${String(total).padStart(6)} buyers at ${String(REDIS_RUSH_RATE).padStart(5)}/s  ` +
         `${fmt(total / seconds, 0).padStart(6)} attempts/s  p50 ${fmt(percentile(latencies, 0.5)).padStart(6)} ms  ` +
-        `p99 ${fmt(percentile(latencies, 0.99)).padStart(6)} ms`,
+        `p99 ${fmt(percentile(latencies, 0.99)).padStart(6)} ms\n${''.padEnd(28)}${cpu}`,
     );
   } finally {
     await pool.close();
