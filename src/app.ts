@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { aftersalesOrderHooks, aftersalesRoutes } from './modules/aftersales/index.js';
 import { campaignRoutes } from './modules/campaigns/index.js';
 import { cartRoutes } from './modules/cart/index.js';
-import { catalogRoutes, SkuDirectory } from './modules/catalog/index.js';
+import { catalogRoutes, ProductListCache, SkuDirectory } from './modules/catalog/index.js';
 import {
   carrierCallbackRoutes,
   fulfillmentOrderHooks,
@@ -38,6 +38,8 @@ export interface AppDeps {
   apiKeys: ApiKeyResolver;
   /** SKU prices and status for the order and cart paths, briefly cached (CATALOG_CACHE_MS). */
   skus: SkuDirectory;
+  /** Product-list pages, briefly cached the same way (CATALOG_CACHE_MS). */
+  productLists: ProductListCache;
   orderHooks: OrderHooks;
   /** Flash-sale gate and shared rate limits; absent in the embedded default. */
   redis: Redis | undefined;
@@ -92,6 +94,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     config: options.config,
     apiKeys: new ApiKeyResolver(options.db),
     skus: new SkuDirectory(options.config.catalogCacheMs),
+    productLists: new ProductListCache(options.config.catalogCacheMs),
     orderHooks: buildOrderHooks(),
     redis: options.redis,
     brokers: options.brokers ?? new Brokers(options.config.sync, app.log),

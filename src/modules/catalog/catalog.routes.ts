@@ -29,9 +29,13 @@ const readers = { roles: ['storefront', 'support', 'channel', 'warehouse', 'fina
 const tags = ['catalog'];
 
 export const catalogRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
-  // A catalog write shows in this process's orders at once: the SKU cache is cleared before the answer.
+  // A catalog write shows in this process's orders and lists at once: the caches are cleared before
+  // the answer.
   app.addHook('onSend', async (request, _reply, payload) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') deps.skus.forget();
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      deps.skus.forget();
+      deps.productLists.forget();
+    }
     return payload;
   });
   app.get(
@@ -68,7 +72,13 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
         response: { 200: ProductPage },
       },
     },
-    async (request) => findProducts(deps.db, request.query, attributeParams(request.query)),
+    async (request, reply) => {
+      const json = await deps.productLists.page(request.url, async () =>
+        String(reply.serialize(await findProducts(deps.db, request.query, attributeParams(request.query)))),
+      );
+      // Serialized already, by this route's own response schema (reply.serialize): sent as it is.
+      return reply.type('application/json; charset=utf-8').send(json as never);
+    },
   );
 
   app.post(

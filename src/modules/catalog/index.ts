@@ -5,7 +5,7 @@ import { loadDemoCatalog } from './demo-catalog.js';
 
 export { catalogRoutes } from './catalog.routes.js';
 export type { Category, Product, ProductStatus, ProductSummary, Variant } from './catalog.schemas.js';
-
+export { ProductListCache } from './product-list-cache.js';
 export { resolveSkus, SkuDirectory, type SkuInfo, type SkuLookup } from './skus.js';
 
 export async function isCatalogEmpty(db: Conn): Promise<boolean> {

@@ -27,6 +27,11 @@ const tags = ['inventory'];
 
 export const inventoryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const { db } = deps;
+  // Stock set here shows in this process's product lists (in_stock) at once.
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') deps.productLists.forget();
+    return payload;
+  });
 
   app.get(
     '/warehouses',
