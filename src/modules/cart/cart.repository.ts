@@ -40,20 +40,26 @@ export async function findCartItems(db: Conn, cartId: string): Promise<CartItemR
  *   on conflict (cart_id, sku) do update set quantity = cart_items.quantity + excluded.quantity
  *   returning id
  */
+/**
+ * Adds (or adds to) a line of an open cart whose currency matches, in one statement; the cart as it
+ * is now, or undefined when the cart did not take it (not found, not open, another currency).
+ */
 export async function addToOpenCart(
   db: Conn,
   item: { id: string; cart_id: string; sku: string; quantity: number },
   currency: string,
-): Promise<{ id: string } | undefined> {
-  const { rows } = await sql<{ id: string }>`
+): Promise<CartRow | undefined> {
+  const { rows } = await sql<CartRow>`
     with c as (
       update carts set updated_at = now(), currency = coalesce(currency, ${currency})
       where id = ${item.cart_id} and status = 'open' and coalesce(currency, ${currency}) = ${currency}
+      returning *
+    ), added as (
+      insert into cart_items (id, cart_id, sku, quantity) select ${item.id}, c.id, ${item.sku}, ${item.quantity} from c
+      on conflict (cart_id, sku) do update set quantity = cart_items.quantity + excluded.quantity
       returning id
     )
-    insert into cart_items (id, cart_id, sku, quantity) select ${item.id}, c.id, ${item.sku}, ${item.quantity} from c
-    on conflict (cart_id, sku) do update set quantity = cart_items.quantity + excluded.quantity
-    returning id
+    select c.* from c join added on true
   `.execute(db);
   return rows[0];
 }

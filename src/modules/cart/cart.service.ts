@@ -7,6 +7,7 @@ import { availableBySku } from '../inventory/index.js';
 import { type Order, placeOrderInTransaction } from '../orders/index.js';
 import {
   addToOpenCart,
+  type CartItemRow,
   type CartRow,
   deleteCartItem,
   findCart,
@@ -28,7 +29,7 @@ export interface CartDeps {
 
 export async function createCart({ db, skus }: CartDeps, input: { currency?: string }): Promise<Cart> {
   const cart = await insertCart(db, { id: newId(), currency: input.currency ?? null });
-  return toCart(db, skus, cart);
+  return toCart(db, skus, cart, []);
 }
 
 export async function getCart({ db, skus }: CartDeps, id: string): Promise<Cart> {
@@ -38,8 +39,8 @@ export async function getCart({ db, skus }: CartDeps, id: string): Promise<Cart>
 }
 
 /** The cart with today's prices and stock: nothing about a line is frozen until checkout. */
-async function toCart(db: Db, lookup: SkuLookup, cart: CartRow): Promise<Cart> {
-  const items = await findCartItems(db, cart.id);
+async function toCart(db: Db, lookup: SkuLookup, cart: CartRow, known?: CartItemRow[]): Promise<Cart> {
+  const items = known ?? (await findCartItems(db, cart.id));
   const skus = items.map((i) => i.sku);
   const [catalog, stock] = await Promise.all([lookup(db, skus), availableBySku(db, skus)]);
   let subtotal = 0;
@@ -118,7 +119,7 @@ export async function addCartItem(
       throw new AppError('conflict', `The cart is ${cart.status}`, { currentStatus: cart.status });
     throw field(`SKU ${input.sku} is priced in ${info.currency}, the cart in ${cart.currency}`);
   }
-  return getCart(deps, cartId);
+  return toCart(deps.db, deps.skus, added);
 }
 
 export async function changeCartItem(
