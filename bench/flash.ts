@@ -150,17 +150,18 @@ async function runSetup(setup: string): Promise<boolean> {
       // A shopper browses the catalog while the sale runs: through the processes taking the sale, and
       // (on PostgreSQL) through a storefront process of its own.
       let browsing = true;
-      const browseLoop = async (caller: typeof call, into: number[]) => {
+      const browseLoop = async (caller: typeof call, into: number[], pauseMs: number) => {
         while (browsing) {
           into.push((await caller('GET', '/v1/products?limit=20')).ms);
-          await new Promise((r) => setTimeout(r, 10));
+          await new Promise((r) => setTimeout(r, pauseMs));
         }
       };
       const browse: number[] = [];
       const browseStorefront: number[] = [];
       const browsers = Promise.all([
-        browseLoop(call, browse),
-        storefront ? browseLoop(storefront.call, browseStorefront) : undefined,
+        browseLoop(call, browse, 10),
+        // Answered in milliseconds, so paced like a (very busy) shopper: it should not be load itself.
+        storefront ? browseLoop(storefront.call, browseStorefront, 50) : undefined,
       ]);
       const cpuBefore = cpuSnapshot(server.pid);
       const { answers, seconds } = await openLoop(rate, total, (i) =>
