@@ -13,8 +13,9 @@
  *
  * Each set-up prints sold, oversold, attempts/s (answers per second from the first arrival to the last
  * answer), p50/p99 latency counted from each buyer's scheduled arrival (so a slow server cannot hide
- * queueing by slowing the arrivals), the stock check afterwards (reserved = sold = UNITS), and the p99
- * of GET /v1/products read by a browsing shopper meanwhile.
+ * queueing by slowing the arrivals), the stock check afterwards (reserved = sold = UNITS), the p99
+ * of GET /v1/products read meanwhile by a shopper in a process of their own, through the sale's
+ * processes and (on PostgreSQL) through a storefront `serve` process, and the CPU spent per attempt.
  *
  *   BENCH_BUYERS (2000)  BENCH_UNITS (500)  BENCH_ARRIVAL_MS (1000)  BENCH_RUSH_SECONDS (3)
  *   BENCH_RUSH_RATE (10000 with Redis, 1000 without)  BENCH_API_PROCESSES (2 on PostgreSQL)
@@ -29,6 +30,7 @@ import { startBareServer } from './lib/bare-server.js';
 import { cpuPer, cpuSnapshot } from './lib/cpu.js';
 import { fmt } from './lib/load.js';
 import { startServer } from './lib/server.js';
+import { startShopper } from './lib/shopper.js';
 
 const BUYERS = Number(process.env.BENCH_BUYERS ?? 2000);
 const UNITS = Number(process.env.BENCH_UNITS ?? 500);
@@ -77,19 +79,6 @@ async function openLoop(rate: number, total: number, fire: (i: number) => Promis
   return { answers, seconds: (performance.now() - start) / 1000 };
 }
 
-/** One `serve` process for catalog reads only: no relay, no scheduled jobs' share of the sale. */
-async function startStorefront(env: Record<string, string>) {
-  const server = await startServer({ ...env, API_PROCESSES: '1', RELAY_IN_PROCESS: 'false' }, 3943, 'serve');
-  const pool = new Pool(server.url, { connections: 4, pipelining: 1 });
-  return {
-    call: apiCaller(pool),
-    stop: async () => {
-      await pool.close();
-      await server.stop();
-    },
-  };
-}
-
 async function runSetup(setup: string): Promise<boolean> {
   const queued = setup.includes('queued');
   const onPostgres = setup.includes('postgres');
@@ -114,7 +103,9 @@ async function runSetup(setup: string): Promise<boolean> {
   const pool = new Pool(server.url, { connections: 256, pipelining: 1 });
   const call = apiCaller(pool);
   // PostgreSQL lets the storefront's catalog reads have a process of their own (PGlite is one process).
-  const storefront = onPostgres ? await startStorefront(env) : undefined;
+  const storefront = onPostgres
+    ? await startServer({ ...env, API_PROCESSES: '1', RELAY_IN_PROCESS: 'false' }, 3943, 'serve')
+    : undefined;
   let ok = true;
   try {
     const category = (await call('POST', '/v1/categories', { name: 'Flash', slug: 'flash', attributes: [] }))
@@ -149,19 +140,10 @@ async function runSetup(setup: string): Promise<boolean> {
 
       // A shopper browses the catalog while the sale runs: through the processes taking the sale, and
       // (on PostgreSQL) through a storefront process of its own.
-      let browsing = true;
-      const browseLoop = async (caller: typeof call, into: number[], pauseMs: number) => {
-        while (browsing) {
-          into.push((await caller('GET', '/v1/products?limit=20')).ms);
-          await new Promise((r) => setTimeout(r, pauseMs));
-        }
-      };
-      const browse: number[] = [];
-      const browseStorefront: number[] = [];
-      const browsers = Promise.all([
-        browseLoop(call, browse, 10),
+      const shoppers = await Promise.all([
+        startShopper(server.url, ADMIN_KEY, 10),
         // Answered in milliseconds, so paced like a (very busy) shopper: it should not be load itself.
-        storefront ? browseLoop(storefront.call, browseStorefront, 50) : undefined,
+        storefront ? startShopper(storefront.url, ADMIN_KEY, 50) : undefined,
       ]);
       const cpuBefore = cpuSnapshot(server.pid);
       const { answers, seconds } = await openLoop(rate, total, (i) =>
@@ -172,8 +154,9 @@ async function runSetup(setup: string): Promise<boolean> {
         }),
       );
       const cpu = cpuPer('attempt', cpuBefore, cpuSnapshot(server.pid), total);
-      browsing = false;
-      await browsers;
+      const [browse = [], browseStorefront = []] = await Promise.all(
+        shoppers.map((shopper) => shopper?.stop() ?? []),
+      );
 
       // Queued winners hold tickets: wait for the intake to place every order.
       let sold = answers.filter((o) => o.status === 201).length;
