@@ -4,6 +4,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { toProblem } from '../../platform/http/problem.js';
 import { newId } from '../../platform/ids.js';
 import { resolveSkus, type SkuLookup } from '../catalog/index.js';
+import type { LockedStock } from '../inventory/index.js';
 import {
   type Order,
   type PlaceOrderContext,
@@ -84,7 +85,7 @@ export class FlashSales {
     this.#merged = options.mergeOrders
       ? new MergedPlacement(db, {
           alone: (c, request) => this.#placeAlone(c, request),
-          within: (trx, c, request, now) => this.#placeWithin(trx, c, request, now),
+          within: (trx, c, request, now, stock) => this.#placeWithin(trx, c, request, now, stock),
         })
       : undefined;
   }
@@ -293,11 +294,17 @@ export class FlashSales {
     }
   }
 
-  /** One order inside a merged batch (see MergedPlacement): stock read with its level locked. */
-  async #placeWithin(trx: Trx, c: CampaignRow, request: CampaignOrderRequest, now: Date): Promise<Order> {
+  /** One order inside a merged batch (see MergedPlacement), planned from the batch's locked stock. */
+  async #placeWithin(
+    trx: Trx,
+    c: CampaignRow,
+    request: CampaignOrderRequest,
+    now: Date,
+    stock: LockedStock,
+  ): Promise<Order> {
     const [input, ctx] = this.#order(c, request, now);
     try {
-      return await placeOrderInTransaction(trx, input, { ...ctx, lockStock: true });
+      return await placeOrderInTransaction(trx, input, { ...ctx, lockStock: stock });
     } catch (error) {
       if (error instanceof AppError && error.code === 'insufficient_stock') throw outOfStock();
       throw error;

@@ -2,6 +2,7 @@ import type { Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/errors.js';
 import { campaignOrdersMerged } from '../../platform/metrics.js';
+import { LockedStock } from '../inventory/index.js';
 import type { Order } from '../orders/index.js';
 import { buyerOf } from './campaign-views.js';
 import { type CampaignRow, listCustomerUnits, lockCampaign } from './campaigns.repository.js';
@@ -20,10 +21,17 @@ export interface PlaceOne {
   /** Its own statement decides every rule (the campaign's count, the buyer's, the stock). */
   alone(c: CampaignRow, request: CampaignOrderRequest): Promise<Order>;
   /**
-   * Inside a batch's transaction, the campaign row locked. An AppError means refused before anything
-   * was written (out of stock); any other error leaves the transaction unusable.
+   * Inside a batch's transaction, the campaign row locked, planning from the batch's stock. An
+   * AppError means refused before anything was written (out of stock); any other error leaves the
+   * transaction unusable.
    */
-  within(trx: Trx, c: CampaignRow, request: CampaignOrderRequest, now: Date): Promise<Order>;
+  within(
+    trx: Trx,
+    c: CampaignRow,
+    request: CampaignOrderRequest,
+    now: Date,
+    stock: LockedStock,
+  ): Promise<Order>;
 }
 
 type Outcome = { order: Order } | { error: AppError };
@@ -40,7 +48,8 @@ const MAX_BATCH = 64;
  * and the campaign's count); placed one by one, each order holds them until its commit and the
  * others queue behind it, so a hot SKU sold at the rate of commits. Here an order that finds none of
  * its campaign's in the database goes alone, as before; the ones arriving meanwhile wait and then go
- * in together: the campaign row locked once, each order's statement, one commit.
+ * in together: the campaign row and the SKU's stock read and locked once, each order's statement, one
+ * commit.
  *
  * The batch turns away what it can see from the locked row and the buyers' counts (sold out, over the
  * limit) without writing; each order's statement still checks every rule. If any statement fails,
@@ -110,6 +119,8 @@ export class MergedPlacement {
       (await listCustomerUnits(trx, c.id, customers)).map((r) => [r.customer, r.quantity]),
     );
     let sold = campaign.sold;
+    // The SKU's stock is read (and locked) by the first order and then followed in memory.
+    const stock = new LockedStock();
     const outcomes: Outcome[] = [];
     for (const [i, w] of batch.entries()) {
       const { customer, quantity } = buyers[i]!;
@@ -120,7 +131,7 @@ export class MergedPlacement {
         outcomes.push({ error: REFUSALS.sold_out!() });
       } else {
         try {
-          outcomes.push({ order: await this.one.within(trx, c, w, now) });
+          outcomes.push({ order: await this.one.within(trx, c, w, now, stock) });
           sold += quantity;
           bought.set(customer, already + quantity);
         } catch (error) {

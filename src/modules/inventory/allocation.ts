@@ -127,15 +127,61 @@ export function planAllocation(
 
 const MAX_ROUNDS = 5;
 
-/** Checks the lines, reads sellable stock (locked when asked) and plans: reservation rows, or shortages. */
-async function planFromStock(conn: Conn, orderId: string, lines: ReservationRequest[], lock: boolean) {
+type StockRow = Awaited<ReturnType<typeof readAllocatableStock>>[number];
+
+/**
+ * Sellable stock read once with its levels locked, for one transaction placing several orders (a
+ * merged flash-sale batch): each later order plans from what the earlier ones left instead of reading
+ * again. Exact, because the levels stay locked until the transaction ends and every order taken here
+ * is told to `took`; the orders' own statements still take their stock conditionally.
+ */
+export class LockedStock {
+  readonly #bySku = new Map<string, StockRow[]>();
+
+  async read(trx: Trx, skus: readonly string[]): Promise<StockRow[]> {
+    const unread = skus.filter((sku) => !this.#bySku.has(sku));
+    if (unread.length > 0) {
+      const rows = await readAllocatableStock(trx, unread, true);
+      for (const sku of unread)
+        this.#bySku.set(
+          sku,
+          rows.filter((r) => r.sku === sku),
+        );
+    }
+    return skus.flatMap((sku) => this.#bySku.get(sku)!);
+  }
+
+  /** An order placed in this transaction took these. */
+  took(reservations: readonly Pick<ReservationView, 'sku' | 'warehouseId' | 'quantity'>[]): void {
+    for (const r of reservations) {
+      const level = this.#bySku.get(r.sku)?.find((l) => l.warehouse_id === r.warehouseId);
+      if (level) level.sellable -= r.quantity;
+    }
+  }
+}
+
+/**
+ * Checks the lines, reads sellable stock (locked when asked, or from a batch's LockedStock) and plans:
+ * reservation rows, or shortages.
+ */
+async function planFromStock(
+  conn: Conn,
+  orderId: string,
+  lines: ReservationRequest[],
+  lock: boolean | LockedStock,
+) {
   lines.forEach((line, i) => {
     if (!Number.isInteger(line.quantity) || line.quantity <= 0) {
       throw invalid([{ field: `lines[${i}].quantity`, message: 'must be a positive integer' }]);
     }
   });
   const skus = [...new Set(lines.map((l) => l.sku))];
-  const stock = skus.length ? await readAllocatableStock(conn, skus, lock) : [];
+  const stock =
+    skus.length === 0
+      ? []
+      : lock instanceof LockedStock
+        ? await lock.read(conn as Trx, skus)
+        : await readAllocatableStock(conn, skus, lock);
   const plan = planAllocation(
     lines,
     stock.map((s) => ({ ...s, warehouseId: s.warehouse_id, warehouseCode: s.warehouse_code })),
@@ -200,13 +246,13 @@ export type PlannedReservations =
  * Plans an order's reservations from one read, for a caller that writes them inside its own
  * statement (placing an order). The writes are conditional, so a plan overtaken between the read and
  * the write fails that statement rather than overselling; `lock` (inside a transaction) reads with the
- * levels locked, so the plan cannot be overtaken at all.
+ * levels locked, so the plan cannot be overtaken at all, or plans from a batch's LockedStock.
  */
 export async function planReservations(
   conn: Conn,
   orderId: string,
   lines: ReservationRequest[],
-  options: { lock?: boolean } = {},
+  options: { lock?: boolean | LockedStock } = {},
 ): Promise<PlannedReservations> {
   const plan = await planFromStock(conn, orderId, lines, options.lock ?? false);
   if (!plan.ok) return plan;

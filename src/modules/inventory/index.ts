@@ -1,5 +1,5 @@
 // The only file other modules import from inventory.
-export { type PlannedReservations, planReservations, reserveForOrder } from './allocation.js';
+export { LockedStock, type PlannedReservations, planReservations, reserveForOrder } from './allocation.js';
 export { availableBySku, inStockSkus } from './availability.js';
 export { seedDemoInventory } from './demo-inventory.js';
 export { inventoryRoutes } from './inventory.routes.js';

@@ -4,7 +4,7 @@ import { AppError, type FieldError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { ordersPlaced, stockConflicts } from '../../platform/metrics.js';
 import { resolveSkus, type SkuLookup } from '../catalog/index.js';
-import { planReservations } from '../inventory/index.js';
+import { LockedStock, planReservations } from '../inventory/index.js';
 import { priceOrder } from './order-pricing.js';
 import { toOrder } from './order-views.js';
 import { insertPlacedOrder, type StatementWrites } from './orders.repository.js';
@@ -24,8 +24,11 @@ export interface PlaceOrderContext {
    * statement with a refusal (ordersync_refuse_unless), evaluated before the stock check.
    */
   alongside?: StatementWrites;
-  /** Read stock with its levels locked (inside a transaction), so the plan cannot be overtaken. */
-  lockStock?: boolean;
+  /**
+   * Read stock with its levels locked (inside a transaction), so the plan cannot be overtaken; or
+   * plan from the LockedStock of a transaction placing several orders, and tell it what was taken.
+   */
+  lockStock?: boolean | LockedStock;
 }
 
 /**
@@ -216,6 +219,7 @@ export async function placeOrderInTransaction(
       },
     },
   );
+  if (ctx.lockStock instanceof LockedStock) ctx.lockStock.took(reserved.reservations);
   // Counted before commit: a commit failure after this point is rare enough not to matter for a rate.
   ordersPlaced.inc({ channel });
   return toOrder(order, lines, addresses);
