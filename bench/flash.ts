@@ -14,8 +14,8 @@
  * Each set-up prints sold, oversold, attempts/s (answers per second from the first arrival to the last
  * answer), p50/p99 latency counted from each buyer's scheduled arrival (so a slow server cannot hide
  * queueing by slowing the arrivals), the stock check afterwards (reserved = sold = UNITS), the p99
- * of GET /v1/products read meanwhile by a shopper in a process of their own, through the sale's
- * processes and (on PostgreSQL) through a storefront `serve` process, and the CPU spent per attempt.
+ * of GET /v1/products read meanwhile by a shopper in a process of their own, and the CPU spent per
+ * attempt.
  *
  *   BENCH_BUYERS (2000)  BENCH_UNITS (500)  BENCH_ARRIVAL_MS (1000)  BENCH_RUSH_SECONDS (3)
  *   BENCH_RUSH_RATE (10000 with Redis, 1000 without)  BENCH_API_PROCESSES (2 on PostgreSQL)
@@ -102,10 +102,6 @@ async function runSetup(setup: string): Promise<boolean> {
   const server = await startServer(env, 3941);
   const pool = new Pool(server.url, { connections: 256, pipelining: 1 });
   const call = apiCaller(pool);
-  // PostgreSQL lets the storefront's catalog reads have a process of their own (PGlite is one process).
-  const storefront = onPostgres
-    ? await startServer({ ...env, API_PROCESSES: '1', RELAY_IN_PROCESS: 'false' }, 3943, 'serve')
-    : undefined;
   let ok = true;
   try {
     const category = (await call('POST', '/v1/categories', { name: 'Flash', slug: 'flash', attributes: [] }))
@@ -138,13 +134,8 @@ async function runSetup(setup: string): Promise<boolean> {
         })
       ).json;
 
-      // A shopper browses the catalog while the sale runs: through the processes taking the sale, and
-      // (on PostgreSQL) through a storefront process of its own.
-      const shoppers = await Promise.all([
-        startShopper(server.url, ADMIN_KEY, 10),
-        // Answered in milliseconds, so paced like a (very busy) shopper: it should not be load itself.
-        storefront ? startShopper(storefront.url, ADMIN_KEY, 50) : undefined,
-      ]);
+      // A shopper browses the catalog while the sale runs.
+      const shopper = await startShopper(server.url, ADMIN_KEY, 10);
       const cpuBefore = cpuSnapshot(server.pid);
       const { answers, seconds } = await openLoop(rate, total, (i) =>
         call('POST', `/v1/campaigns/${campaign.id}/orders${queued ? '?queued=true' : ''}`, {
@@ -154,9 +145,7 @@ async function runSetup(setup: string): Promise<boolean> {
         }),
       );
       const cpu = cpuPer('attempt', cpuBefore, cpuSnapshot(server.pid), total);
-      const [browse = [], browseStorefront = []] = await Promise.all(
-        shoppers.map((shopper) => shopper?.stop() ?? []),
-      );
+      const browse = await shopper.stop();
 
       // Queued winners hold tickets: wait for the intake to place every order.
       let sold = answers.filter((o) => o.status === 201).length;
@@ -171,7 +160,6 @@ async function runSetup(setup: string): Promise<boolean> {
       const other = answers.filter((o) => ![201, 202, 409].includes(o.status));
       const latencies = answers.map((o) => o.ms).sort((a, b) => a - b);
       browse.sort((a, b) => a - b);
-      browseStorefront.sort((a, b) => a - b);
       const stock = (await call('GET', `/v1/inventory?sku=${sku}`)).json;
       const reserved = stock.data.reduce((s: number, r: { reserved: number }) => s + r.reserved, 0);
       const campaignSold = (await call('GET', `/v1/campaigns/${campaign.id}`)).json.sold;
@@ -183,9 +171,6 @@ async function runSetup(setup: string): Promise<boolean> {
           `p50 ${fmt(percentile(latencies, 0.5)).padStart(6)} ms  p99 ${fmt(percentile(latencies, 0.99)).padStart(6)} ms  ` +
           `reserved = sold = ${UNITS}: ${exact ? 'yes' : 'NO'}  ` +
           `GET /v1/products p99 ${fmt(percentile(browse, 0.99))} ms (${browse.length} reads)` +
-          (storefront
-            ? `, storefront process ${fmt(percentile(browseStorefront, 0.99))} ms (${browseStorefront.length} reads)`
-            : '') +
           (other.length
             ? `  unexpected answers: ${other.length} (${[...new Set(other.map((o) => o.status))].join(', ')})`
             : '') +
@@ -202,7 +187,6 @@ async function runSetup(setup: string): Promise<boolean> {
   } finally {
     await pool.close();
     await server.stop();
-    await storefront?.stop();
     cleanup();
   }
 }

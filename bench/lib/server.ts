@@ -9,15 +9,8 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/**
- * Starts `ordersync start` (or `serve`) in its own process, so the load generator does not share its
- * event loop.
- */
-export async function startServer(
-  env: Record<string, string>,
-  port: number,
-  command: 'start' | 'serve' = 'start',
-): Promise<BenchServer> {
+/** Starts `ordersync start` in its own process, so the load generator does not share its event loop. */
+export async function startServer(env: Record<string, string>, port: number): Promise<BenchServer> {
   const child: ChildProcess = spawn(
     process.execPath,
     // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load.
@@ -26,7 +19,7 @@ export async function startServer(
       '--import',
       import.meta.resolve('tsx'),
       cli,
-      command,
+      'start',
     ],
     {
       env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
