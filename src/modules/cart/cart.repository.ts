@@ -31,18 +31,8 @@ export async function findCartItems(db: Conn, cartId: string): Promise<CartItemR
  * Adds to a line of an open cart, or creates it, in ONE statement. The cart row is updated first:
  * its lock keeps a checkout from running beside the add, and only an open cart priced in the item's
  * currency (or in none yet, which it then takes) gets the item. The sum is capped by the table's
- * check (1..999), which the service turns into a clear error. Undefined when the cart did not qualify.
- *
- *   with c as (update carts set updated_at = now(), currency = coalesce(currency, $currency)
- *              where id = $cart and status = 'open' and coalesce(currency, $currency) = $currency
- *              returning id)
- *   insert into cart_items (id, cart_id, sku, quantity) select $id, c.id, $sku, $quantity from c
- *   on conflict (cart_id, sku) do update set quantity = cart_items.quantity + excluded.quantity
- *   returning id
- */
-/**
- * Adds (or adds to) a line of an open cart whose currency matches, in one statement; the cart as it
- * is now, or undefined when the cart did not take it (not found, not open, another currency).
+ * check (1..999), which the service turns into a clear error. Returns the cart as it is now, or
+ * undefined when the cart did not qualify.
  */
 export async function addToOpenCart(
   db: Conn,

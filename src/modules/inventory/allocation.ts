@@ -138,15 +138,16 @@ type StockRow = Awaited<ReturnType<typeof readAllocatableStock>>[number];
 export class LockedStock {
   readonly #bySku = new Map<string, StockRow[]>();
 
-  async read(trx: Trx, skus: readonly string[]): Promise<StockRow[]> {
+  async read(conn: Conn, skus: readonly string[]): Promise<StockRow[]> {
     const unread = skus.filter((sku) => !this.#bySku.has(sku));
     if (unread.length > 0) {
-      const rows = await readAllocatableStock(trx, unread, true);
-      for (const sku of unread)
+      const rows = await readAllocatableStock(conn, unread, true);
+      for (const sku of unread) {
         this.#bySku.set(
           sku,
           rows.filter((r) => r.sku === sku),
         );
+      }
     }
     return skus.flatMap((sku) => this.#bySku.get(sku)!);
   }
@@ -180,7 +181,7 @@ async function planFromStock(
     skus.length === 0
       ? []
       : lock instanceof LockedStock
-        ? await lock.read(conn as Trx, skus)
+        ? await lock.read(conn, skus)
         : await readAllocatableStock(conn, skus, lock);
   const plan = planAllocation(
     lines,
