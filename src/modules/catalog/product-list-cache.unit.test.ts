@@ -1,11 +1,19 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ProductListCache } from './product-list-cache.js';
 
-/** A load whose answers the test releases one at a time. */
-function controlledLoad() {
+/**
+ * A cache of 1 s holding 'page 1' for /v1/products, under fake timers, and a load whose answers the
+ * test releases one at a time.
+ */
+async function cacheWithPage() {
+  vi.useFakeTimers();
+  const cache = new ProductListCache(1000);
   const pending: Array<{ resolve(json: string): void; reject(error: Error): void }> = [];
   const load = () => new Promise<string>((resolve, reject) => pending.push({ resolve, reject }));
-  return { load, pending };
+  const first = cache.page('/v1/products', load);
+  pending.shift()!.resolve('page 1');
+  expect(await first).toBe('page 1');
+  return { cache, load, pending };
 }
 
 describe('ProductListCache', () => {
@@ -25,12 +33,7 @@ describe('ProductListCache', () => {
   });
 
   it('answers an expired page while its successor loads, and waits for a fresh one when far too old', async () => {
-    vi.useFakeTimers();
-    const cache = new ProductListCache(1000);
-    const { load, pending } = controlledLoad();
-    const first = cache.page('/v1/products', load);
-    pending.shift()!.resolve('page 1');
-    expect(await first).toBe('page 1');
+    const { cache, load, pending } = await cacheWithPage();
 
     vi.advanceTimersByTime(1500); // past its time, within one more
     expect(await cache.page('/v1/products', load)).toBe('page 1');
@@ -48,12 +51,7 @@ describe('ProductListCache', () => {
   });
 
   it('keeps an expired page when its refresh fails, and a refresh that finishes after forget is dropped', async () => {
-    vi.useFakeTimers();
-    const cache = new ProductListCache(1000);
-    const { load, pending } = controlledLoad();
-    const first = cache.page('/v1/products', load);
-    pending.shift()!.resolve('page 1');
-    await first;
+    const { cache, load, pending } = await cacheWithPage();
     vi.advanceTimersByTime(1500);
     expect(await cache.page('/v1/products', load)).toBe('page 1');
     pending.shift()!.reject(new Error('db away'));
