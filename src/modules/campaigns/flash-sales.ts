@@ -273,7 +273,9 @@ export class FlashSales {
     try {
       const request = { input, actor, ticketId };
       return await (this.#merged ? this.#merged.place(c, request) : this.#placeAlone(c, request));
-    } catch (error) {
+    } catch (caught) {
+      const error =
+        caught instanceof AppError && caught.code === 'insufficient_stock' ? outOfStock() : caught;
       // Refused one unit: none are left, for good (units sold are never given back to a campaign).
       if (error instanceof AppError && error.code === 'sold_out' && buyerOf(input).quantity === 1) {
         this.#soldOut.add(c.id);
@@ -288,9 +290,7 @@ export class FlashSales {
     try {
       return await placeOrder(this.db, ...this.#order(c, request, now));
     } catch (caught) {
-      const error = refusalOf(caught, c, now, request.ticketId) ?? caught;
-      if (error instanceof AppError && error.code === 'insufficient_stock') throw outOfStock();
-      throw error;
+      throw refusalOf(caught, c, now, request.ticketId) ?? caught;
     }
   }
 
@@ -303,12 +303,7 @@ export class FlashSales {
     stock: LockedStock,
   ): Promise<Order> {
     const [input, ctx] = this.#order(c, request, now);
-    try {
-      return await placeOrderInTransaction(trx, input, { ...ctx, lockStock: stock });
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'insufficient_stock') throw outOfStock();
-      throw error;
-    }
+    return placeOrderInTransaction(trx, input, { ...ctx, lockStock: stock });
   }
 
   /** The order of a campaign request and how to place it: the campaign price and its own writes. */
