@@ -221,9 +221,16 @@ describe('webhook delivery', () => {
     let secret: string | undefined;
     const rx = await startReceiver({ secret: () => secret });
     cleanups.push(rx.close);
+    // Events earlier tests left waiting (the last one's resume, say) go out first, to their own
+    // subscriptions: a new subscription takes every event still waiting, and this one must see only its own.
+    relay();
+    await waitFor(
+      async () =>
+        (await t().db.selectFrom('outbox_pending').select('position').limit(1).execute()).length === 0,
+      { message: 'earlier events fanned out' },
+    );
     const sub = await subscribe(rx.url);
     secret = sub.secret!;
-    relay();
     const subject = newId();
 
     await t().request({ method: 'POST', url: `/v1/subscriptions/${sub.id}/pause` });
