@@ -25,6 +25,7 @@ import type { Db } from './platform/db/database.js';
 import { healthRoutes } from './platform/http/health.routes.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
 import { registerProblemHandlers } from './platform/http/problem.js';
+import { RateCounter } from './platform/http/rate-counter.js';
 import { registerRateLimits } from './platform/http/rate-limit.js';
 import { validatorCompiler } from './platform/http/validation.js';
 import { newId } from './platform/ids.js';
@@ -114,15 +115,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
   registerProblemHandlers(app);
-  registerAuth(app, deps.apiKeys);
+  const counter = new RateCounter(deps.redis);
   registerRateLimits(
     app,
     {
       perKeyPerMinute: options.config.rateLimitPerKeyPerMinute,
       perAddressPerMinute: options.config.rateLimitPerAddressPerMinute,
     },
-    deps.redis,
+    counter,
   );
+  registerAuth(app, deps.apiKeys, { perMinute: options.config.authFailuresPerAddressPerMinute, counter });
   registerIdempotency(app, deps.db);
   registerMetrics(app);
 

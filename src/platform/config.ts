@@ -30,6 +30,8 @@ export interface Config {
   /** Requests per minute per API key and per client address; 0 turns that limit off. */
   rateLimitPerKeyPerMinute: number;
   rateLimitPerAddressPerMinute: number;
+  /** Wrong API keys an address may present per minute before it gets 429s; 0 turns that limit off. */
+  authFailuresPerAddressPerMinute: number;
   /** Campaign orders waiting in the queued intake before new ones get a 429. */
   intakeQueueBound: number;
   /** Where queued campaign orders wait: in this process (`memory`) or in a RabbitMQ queue (`amqp`). */
@@ -94,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl,
     rateLimitPerKeyPerMinute: int('RATE_LIMIT_PER_KEY', 60_000, 0, 100_000_000),
     rateLimitPerAddressPerMinute: int('RATE_LIMIT_PER_ADDRESS', 60_000, 0, 100_000_000),
+    authFailuresPerAddressPerMinute: int('AUTH_FAILURES_PER_ADDRESS', 20, 0, 1_000_000),
     intakeQueueBound: int('INTAKE_QUEUE_BOUND', 10_000, 1, 10_000_000),
     intake,
     intakeAmqpQueue,

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/database.js';
 import { newId } from '../ids.js';
 import type { Principal, Role } from './roles.js';
@@ -51,19 +52,26 @@ export async function countApiKeys(db: Db): Promise<number> {
 }
 
 /**
- * Resolves a presented key to its principal. A short-lived cache keeps the hot path off the
- * database; a revoked key stops working within CACHE_MS.
+ * Resolves a presented key to its principal. A short-lived cache keeps the hot path off the database:
+ * least recently used keys leave it first, so a flood of unknown keys cannot push every known key out
+ * at once. A key revoked through this process stops working here at once; other processes keep it for
+ * up to CACHE_MS.
  */
 export class ApiKeyResolver {
   static readonly CACHE_MS = 10_000;
-  readonly #cache = new Map<string, { principal: Principal | null; until: number }>();
-  constructor(private readonly db: Db) {}
+  // Unknown keys are cached too (as null), so repeating one does not reach the database.
+  readonly #cache: LRUCache<string, { principal: Principal | null }>;
+  constructor(
+    private readonly db: Db,
+    cacheSize = 10_000,
+  ) {
+    this.#cache = new LRUCache({ max: cacheSize, ttl: ApiKeyResolver.CACHE_MS });
+  }
 
   async resolve(key: string): Promise<Principal | null> {
     const hash = hashKey(key);
-    const now = Date.now();
     const hit = this.#cache.get(hash);
-    if (hit && hit.until > now) return hit.principal;
+    if (hit) return hit.principal;
     const row = await this.db
       .selectFrom('api_keys')
       .select(['id', 'name', 'role'])
@@ -71,9 +79,13 @@ export class ApiKeyResolver {
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     const principal = row ? { keyId: row.id, name: row.name, role: row.role as Role } : null;
-    if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(hash, { principal, until: now + ApiKeyResolver.CACHE_MS });
+    this.#cache.set(hash, { principal });
     return principal;
+  }
+
+  /** Keys held in the cache now. */
+  get cached(): number {
+    return this.#cache.size;
   }
 
   forget(): void {
