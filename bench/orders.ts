@@ -106,6 +106,9 @@ async function benchBackend(backend: string): Promise<Results> {
     env = {
       DATABASE_URL: await freshDatabase('ordersync_bench'),
       API_PROCESSES: process.env.BENCH_API_PROCESSES ?? '1',
+      // the guest checkout pays through the sandbox, which DATABASE_URL turns off unless asked for
+      PAYMENT_SANDBOX: 'true',
+      SANDBOX_PAYMENT_SECRET: 'bench-sandbox-secret',
     };
   } else {
     const dir = mkdtempSync(path.join(tmpdir(), 'ordersync-bench-'));

@@ -3,6 +3,7 @@ import { superviseApiProcesses } from './cluster.js';
 import { ensureAdminKey, openDatabase, prepare, serve, start, startBanner, worker } from './main.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { migrateToLatest } from './platform/db/migrate.js';
+import { ensureSandboxSecret } from './platform/provider-config.js';
 import { seedDemoData } from './seed.js';
 
 const USAGE = `usage: ordersync <command>
@@ -13,7 +14,8 @@ const USAGE = `usage: ordersync <command>
   seed      load the demo catalog, warehouses and stock`;
 
 async function main(command: string | undefined): Promise<void> {
-  const config = loadConfig();
+  // the embedded demo's sandbox secret lives in its data directory, made on the first start
+  const config = ensureSandboxSecret(loadConfig());
   switch (command) {
     case 'start':
     case 'serve': {

@@ -99,6 +99,8 @@ describe.skipIf(onPglite)(
         SCHEDULER_INTERVAL_MS: '250',
         RATE_LIMIT_PER_KEY: '0',
         RATE_LIMIT_PER_ADDRESS: '0',
+        PAYMENT_SANDBOX: 'true',
+        SANDBOX_PAYMENT_SECRET: 'scale-out-sandbox-secret',
         PORT: '0',
       };
       const apis = [new WorkerProcess(env, 'serve'), new WorkerProcess(env, 'serve')];

@@ -1,5 +1,6 @@
-import { X509Certificate } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 
 /** Alipay open platform, RSA2 keys in "public key" mode (not certificate mode). */
 export interface AlipayConfig {
@@ -32,8 +33,16 @@ export interface WechatPayConfig {
 export interface ProviderConfig {
   /** Where providers and carriers reach this service (notify_url, callbacks). */
   publicUrl: string;
-  /** Signs the sandbox provider's simulated callbacks. */
-  sandboxSecret: string;
+  /**
+   * The sandbox provider (PAYMENT_SANDBOX): anyone who may call its pay action can mark an order
+   * paid, so it is on only in the embedded demo unless asked for.
+   */
+  sandbox: boolean;
+  /**
+   * Signs the sandbox's simulated callbacks: SANDBOX_PAYMENT_SECRET, or, in the embedded demo, one
+   * generated for the data directory at start (ensureSandboxSecret). Never a default anyone knows.
+   */
+  sandboxSecret: string | undefined;
   alipay: AlipayConfig | undefined;
   wechatpay: WechatPayConfig | undefined;
   /** Kuaidi100 push `salt`: sign = MD5(param + salt). */
@@ -109,12 +118,56 @@ export function loadProviderConfig(env: NodeJS.ProcessEnv, problems: string[]): 
           apiBase: env.WECHATPAY_API_BASE || 'https://api.mch.weixin.qq.com',
         }
       : undefined;
+  const sandboxFlag = env.PAYMENT_SANDBOX || (env.DATABASE_URL ? 'false' : 'true');
+  if (!['true', 'false'].includes(sandboxFlag)) problems.push('PAYMENT_SANDBOX: expected true or false');
+  const sandbox = sandboxFlag === 'true';
+  const sandboxSecret = env.SANDBOX_PAYMENT_SECRET || undefined;
+  if (sandboxSecret !== undefined && sandboxSecret.length < 16) {
+    problems.push('SANDBOX_PAYMENT_SECRET: must be at least 16 characters');
+  }
+  if (sandbox && env.DATABASE_URL && !sandboxSecret) {
+    // every process must sign and verify with the same secret, and they share no data directory
+    problems.push(
+      'PAYMENT_SANDBOX=true with DATABASE_URL: set SANDBOX_PAYMENT_SECRET (at least 16 characters)',
+    );
+  }
   return {
     publicUrl: (env.PUBLIC_URL || `http://127.0.0.1:${env.PORT || 3000}`).replace(/\/$/, ''),
-    sandboxSecret: env.SANDBOX_PAYMENT_SECRET || 'ordersync-sandbox-secret',
+    sandbox,
+    sandboxSecret,
     alipay,
     wechatpay,
     kuaidi100Salt: env.KUAIDI100_SALT || undefined,
     carrierSecret: env.CARRIER_PUSH_SECRET || undefined,
   };
+}
+
+/** The payment methods an order may name here: known at start, so placing an order checks a set. */
+export function configuredPaymentMethods(config: ProviderConfig): ReadonlySet<string> {
+  return new Set([
+    ...(config.sandbox ? ['sandbox'] : []),
+    'cod',
+    ...(config.alipay ? ['alipay'] : []),
+    ...(config.wechatpay ? ['wechatpay'] : []),
+  ]);
+}
+
+/**
+ * The embedded demo's sandbox secret when SANDBOX_PAYMENT_SECRET is not set: made once per data
+ * directory (random, readable by its owner only) and read on later starts, so callbacks signed
+ * before a restart still verify and nobody outside this machine can know it.
+ */
+export function ensureSandboxSecret<C extends { dataDir: string; providers: ProviderConfig }>(config: C): C {
+  if (!config.providers.sandbox || config.providers.sandboxSecret) return config;
+  const file = path.join(config.dataDir, 'sandbox-payment-secret');
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  try {
+    // wx: never overwrite one another process wrote first
+    fs.writeFileSync(file, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const secret = fs.readFileSync(file, 'utf8').trim();
+  if (secret.length < 16) throw new Error(`${file}: expected a secret of at least 16 characters`);
+  return { ...config, providers: { ...config.providers, sandboxSecret: secret } };
 }

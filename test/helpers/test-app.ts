@@ -21,8 +21,12 @@ export interface TestApp {
   request(options: InjectOptions & { key?: string | null }): Promise<LightMyRequestResponse>;
 }
 
+/** The embedded defaults (the payment sandbox on), with a sandbox secret of the tests' own. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: 'silent' }), ...overrides };
+  return {
+    ...loadConfig({ LOG_LEVEL: 'silent', SANDBOX_PAYMENT_SECRET: 'test-sandbox-secret' }),
+    ...overrides,
+  };
 }
 
 export interface TestAppOptions {

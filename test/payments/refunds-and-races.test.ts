@@ -7,7 +7,7 @@ import { expectProblem, useTestApp } from '../helpers/test-app.js';
 
 describe('refunds, capture and late payments', () => {
   const t = useTestApp({ providers: providerConfig() });
-  const sandboxCallback = (event: object, secret = t().config.providers.sandboxSecret) => {
+  const sandboxCallback = (event: object, secret = t().config.providers.sandboxSecret!) => {
     const body = JSON.stringify(event);
     return t().request({
       method: 'POST',

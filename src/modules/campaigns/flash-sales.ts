@@ -3,6 +3,7 @@ import type { Db, Trx } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { toProblem } from '../../platform/http/problem.js';
 import { newId } from '../../platform/ids.js';
+import { configuredPaymentMethods } from '../../platform/provider-config.js';
 import { resolveSkus, type SkuLookup } from '../catalog/index.js';
 import type { LockedStock } from '../inventory/index.js';
 import {
@@ -62,6 +63,7 @@ export class FlashSales {
   readonly intake: Intake;
   readonly #merged: MergedPlacement | undefined;
   readonly #skus: SkuLookup;
+  readonly #paymentMethods: ReadonlySet<string>;
 
   /** `intake` makes the queued intake, given how to settle a ticket (what its workers do). */
   constructor(
@@ -81,6 +83,7 @@ export class FlashSales {
     },
   ) {
     this.#skus = options.skus ?? resolveSkus;
+    this.#paymentMethods = configuredPaymentMethods(config.providers);
     this.intake = intake((ticketId) => this.settleTicket(ticketId));
     this.#merged = options.mergeOrders
       ? new MergedPlacement(db, {
@@ -321,6 +324,7 @@ export class FlashSales {
       {
         actor,
         paymentTimeoutSeconds: this.config.orderPaymentTimeoutSeconds,
+        paymentMethods: this.#paymentMethods,
         priceOverrides: new Map([[c.sku, c.price]]),
         skus: this.#skus,
         alongside: campaignOrderWrites(c, customer, quantity, now, ticketId),

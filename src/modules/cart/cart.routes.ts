@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../app.js';
+import { configuredPaymentMethods } from '../../platform/provider-config.js';
 import { Order } from '../orders/index.js';
 import {
   AddItemBody,
@@ -22,6 +23,7 @@ import {
 export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const config = { roles: ['storefront', 'support', 'channel'] as const };
   const carts = { db: deps.db, skus: deps.skus.resolve };
+  const paymentMethods = configuredPaymentMethods(deps.config.providers);
   const tags = ['cart'];
 
   app.post(
@@ -97,6 +99,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
       const order = await checkoutCart(carts, request.params.id, request.body, {
         actor: request.principal?.name ?? 'guest',
         paymentTimeoutSeconds: deps.config.orderPaymentTimeoutSeconds,
+        paymentMethods,
       });
       return reply.status(201).send(order);
     },

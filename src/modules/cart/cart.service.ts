@@ -150,7 +150,7 @@ export function checkoutCart(
   { db, skus }: CartDeps,
   cartId: string,
   input: CheckoutInput,
-  ctx: { actor: string; paymentTimeoutSeconds: number },
+  ctx: { actor: string; paymentTimeoutSeconds: number; paymentMethods: ReadonlySet<string> },
 ): Promise<Order> {
   return inTransaction(db, async (trx) => {
     await lockOpenCart(trx, cartId);

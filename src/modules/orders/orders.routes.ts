@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { AppDeps } from '../../app.js';
 import { invalid } from '../../platform/errors.js';
 import { Page } from '../../platform/http/pagination.js';
+import { configuredPaymentMethods } from '../../platform/provider-config.js';
 import { cancelOrder } from './order-commands.js';
 import { confirmReceipt } from './order-fulfilment.js';
 import { findOrders, getOrderDetail } from './order-queries.js';
@@ -36,6 +37,7 @@ export function expectedVersion(request: FastifyRequest, fromBody: number | unde
 
 export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const readers = ['support', 'finance', 'warehouse', 'channel'] as const;
+  const paymentMethods = configuredPaymentMethods(deps.config.providers);
 
   app.post(
     '/orders',
@@ -52,6 +54,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (
       const order = await placeOrder(deps.db, request.body, {
         actor: actorOf(request),
         paymentTimeoutSeconds: deps.config.orderPaymentTimeoutSeconds,
+        paymentMethods,
         skus: deps.skus.resolve,
       });
       return reply.status(201).header('etag', `"${order.version}"`).send(order);

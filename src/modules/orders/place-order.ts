@@ -14,6 +14,8 @@ import type { OrderLinesTable } from './orders.tables.js';
 export interface PlaceOrderContext {
   actor: string;
   paymentTimeoutSeconds: number;
+  /** The payment methods configured here (configuredPaymentMethods, computed at start). */
+  paymentMethods: ReadonlySet<string>;
   /** Unit prices that replace the catalog's for this order (a flash-sale price), by SKU. */
   priceOverrides?: ReadonlyMap<string, number>;
   /** Where SKU prices and status come from (a cache of the catalog's); the catalog itself if not given. */
@@ -78,6 +80,18 @@ export async function placeOrderInTransaction(
   input: PlaceOrderInput,
   ctx: PlaceOrderContext,
 ): Promise<Order> {
+  // An order nobody can pay would hold its stock until the timeout.
+  if (!ctx.paymentMethods.has(input.paymentMethod)) {
+    const configured = [...ctx.paymentMethods].sort().join(', ');
+    throw new AppError(
+      'unprocessable',
+      `The payment method ${input.paymentMethod} is not configured here; configured: ${configured}`,
+      {
+        errors: [{ field: 'body.paymentMethod', message: `must be one of ${configured}` }],
+        configuredPaymentMethods: [...ctx.paymentMethods].sort(),
+      },
+    );
+  }
   const shipTo = assignAddresses(input);
   // Prices and titles come from the catalog, never from the client.
   const catalog = await (ctx.skus ?? resolveSkus)(trx, [...new Set(input.lines.map((l) => l.sku))]);

@@ -58,13 +58,15 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
     async (request) => getPayment(deps.db, request.params.id),
   );
 
+  // Admin only: it marks money received without any provider having seen money.
   app.post(
     '/payments/:id/pay',
     {
-      config: { roles: payers },
       schema: {
         tags: ['payments'],
-        summary: 'Sandbox only: the buyer pays (a signed simulated callback)',
+        summary: 'Sandbox only: the buyer pays (a signed simulated callback); admin only',
+        description:
+          'Only where the sandbox is on (PAYMENT_SANDBOX: the embedded demo by default, off with DATABASE_URL).',
         params: PaymentIdParams,
         response: { 200: Payment },
       },
@@ -73,13 +75,13 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
       paySandboxPayment(deps.db, providers, deps.config.providers.sandboxSecret, request.params.id),
   );
 
+  // Admin only, like pay: only the sandbox's authorizations are captured here (providers capture their own).
   app.post(
     '/payments/:id/capture',
     {
-      config: { roles: ['finance', 'support'] },
       schema: {
         tags: ['payments'],
-        summary: 'Capture an authorized payment',
+        summary: 'Capture an authorized sandbox payment; admin only',
         params: PaymentIdParams,
         response: { 200: Payment },
       },

@@ -5,10 +5,15 @@ import { codProvider } from './cod.js';
 import { sandboxProvider } from './sandbox.js';
 import { wechatPayProvider } from './wechatpay.js';
 
-/** The providers this process can use: sandbox and COD always, Alipay and WeChat Pay when configured. */
+/** The providers this process can use: COD always; the sandbox, Alipay and WeChat Pay when configured. */
 export function buildPaymentProviders(config: ProviderConfig): PaymentProviders {
   const notify = (name: string) => `${config.publicUrl}/v1/callbacks/payments/${name}`;
-  const providers: PaymentProvider[] = [sandboxProvider(config.sandboxSecret, config.publicUrl), codProvider];
+  const providers: PaymentProvider[] = [codProvider];
+  if (config.sandbox) {
+    // start fills it in (ensureSandboxSecret); a sandbox that anyone could sign for is not started
+    if (!config.sandboxSecret) throw new Error('The payment sandbox is on without a secret');
+    providers.push(sandboxProvider(config.sandboxSecret, config.publicUrl));
+  }
   if (config.alipay) providers.push(alipayProvider(config.alipay, notify('alipay')));
   if (config.wechatpay) providers.push(wechatPayProvider(config.wechatpay, notify('wechatpay')));
   return new Map(providers.map((p) => [p.name, p]));
