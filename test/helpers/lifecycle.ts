@@ -49,6 +49,17 @@ export async function paySandbox(t: TestApp, orderId: string) {
   return paid.json();
 }
 
+/** Prepares one shipment (not yet handed to a carrier); returns it. */
+export async function prepareShipment(t: TestApp, orderId: string, warehouse: string) {
+  const created = await t.request({
+    method: 'POST',
+    url: `/v1/orders/${orderId}/shipments`,
+    payload: { warehouse },
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  return created.json();
+}
+
 /** Prepares and ships one shipment; returns it as shipped. */
 export async function ship(
   t: TestApp,
@@ -73,14 +84,20 @@ export async function ship(
   return shipped.json();
 }
 
-/** A Kuaidi100 subscription push as Kuaidi100 sends it: form fields param and sign. */
+/**
+ * A Kuaidi100 subscription push as Kuaidi100 sends it: form fields param and sign. `resultv2: false`
+ * sends what a subscription without resultv2 gets: events without `status`, the parcel's state only
+ * in lastResult.state and ischeck.
+ */
 export function kuaidi100Push(
   t: TestApp,
   com: string,
   nu: string,
-  data: { time: string; context: string; status: string }[],
+  data: { time: string; context: string; status?: string }[],
   salt = t.config.providers.kuaidi100Salt!,
+  parcel: { resultv2?: boolean; state?: string; ischeck?: string } = {},
 ) {
+  const events = parcel.resultv2 === false ? data.map(({ status: _, ...d }) => d) : data;
   const param = JSON.stringify({
     status: 'polling',
     billstatus: 'got',
@@ -90,13 +107,13 @@ export function kuaidi100Push(
     comNew: '',
     lastResult: {
       message: 'ok',
-      state: '0',
+      state: parcel.state ?? '0',
       status: '200',
       condition: 'F00',
-      ischeck: '0',
+      ischeck: parcel.ischeck ?? '0',
       com,
       nu,
-      data: [...data].reverse(),
+      data: [...events].reverse(),
     },
     destResult: null,
   });

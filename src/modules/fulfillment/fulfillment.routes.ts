@@ -3,18 +3,19 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppDeps } from '../../app.js';
 import { keepRawBodies } from '../../platform/http/raw-body.js';
-import { CARRIERS } from './carriers.js';
+import { CARRIERS, carrierView } from './carriers.js';
 import {
   Carrier,
   CarrierParams,
   CreateShipmentBody,
+  DeliverBody,
   OrderIdParams,
   ShipBody,
   Shipment,
   ShipmentIdParams,
 } from './fulfillment.schemas.js';
 import { createShipment, getShipment, shipShipment } from './shipments.service.js';
-import { applyTrackingPush } from './tracking.service.js';
+import { applyTrackingPush, markShipmentDelivered } from './tracking.service.js';
 import { parseGenericPush, parseKuaidi100Push } from './tracking-formats.js';
 
 const actorOf = (request: FastifyRequest) => request.principal?.name ?? 'anonymous';
@@ -26,11 +27,11 @@ export const fulfillmentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = a
       config: { roles: ['warehouse', 'support'] },
       schema: {
         tags: ['fulfillment'],
-        summary: 'Carriers a shipment can leave with',
+        summary: 'Carriers a shipment can leave with, and the tracking-number format of each',
         response: { 200: Type.Array(Carrier) },
       },
     },
-    async () => CARRIERS.map((c) => ({ code: c.code, name: c.name, kuaidi100: c.kuaidi100 ?? null })),
+    async () => CARRIERS.map(carrierView),
   );
 
   app.post(
@@ -74,6 +75,24 @@ export const fulfillmentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = a
     },
     async (request) =>
       shipShipment(deps.db, deps.orderHooks, request.params.id, request.body, actorOf(request)),
+  );
+
+  app.post(
+    '/shipments/:id/deliver',
+    {
+      config: { roles: ['warehouse'] },
+      schema: {
+        tags: ['fulfillment'],
+        summary: 'Mark a shipment delivered by hand, with a reason, when no carrier push will',
+        description:
+          'For installs without carrier pushes, or a push that never came. The reason is kept in the shipment’s tracking and the order timeline; the order moves on as on a carrier’s "delivered".',
+        params: ShipmentIdParams,
+        body: DeliverBody,
+        response: { 200: Shipment },
+      },
+    },
+    async (request) =>
+      markShipmentDelivered(deps.db, deps.orderHooks, request.params.id, request.body, actorOf(request)),
   );
 };
 

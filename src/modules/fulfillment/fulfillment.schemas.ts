@@ -65,7 +65,34 @@ export const Carrier = Type.Object({
   code: Type.String(),
   name: Type.String(),
   kuaidi100: Nullable(Type.String()),
+  trackingNumber: Type.Object(
+    {
+      format: Type.String({ description: 'The format in words' }),
+      pattern: Type.String({ description: 'The regular expression a number must match' }),
+      ignoreCase: Type.Boolean({ description: 'Whether letters match in either case' }),
+      example: Type.String(),
+    },
+    { description: 'What POST /v1/shipments/{id}/ship accepts as this carrier’s tracking number' },
+  ),
 });
+
+export const DeliverBody = Type.Object(
+  {
+    reason: Type.String({
+      minLength: 1,
+      maxLength: 500,
+      description: 'Why the shipment is marked delivered by hand (kept in the order timeline)',
+    }),
+    deliveredAt: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description: 'When it was delivered (not in the future); default now',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type DeliverBody = Static<typeof DeliverBody>;
 
 export const ShipmentIdParams = Type.Object({ id: Uuid() });
 export const OrderIdParams = Type.Object({ id: Uuid() });

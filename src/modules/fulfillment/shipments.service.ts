@@ -16,7 +16,7 @@ import {
   toOrderSnapshot,
 } from '../orders/index.js';
 import { enqueue } from '../sync/index.js';
-import { findCarrier } from './carriers.js';
+import { findCarrier, trackingFormatHint } from './carriers.js';
 import type { CreateShipmentBody, ShipBody, Shipment } from './fulfillment.schemas.js';
 import { advanceOrder, orderLineProgress } from './order-progress.js';
 import { assertShipmentTransition } from './shipment-state.js';
@@ -219,9 +219,14 @@ export function shipShipment(
     if (!carrier.trackingPattern.test(input.trackingNumber)) {
       throw new AppError(
         'unprocessable',
-        `${input.trackingNumber} is not a ${carrier.name} tracking number`,
+        `${input.trackingNumber} is not a ${carrier.name} tracking number: ${trackingFormatHint(carrier)}`,
         {
-          errors: [{ field: 'body.trackingNumber', message: `does not look like a ${carrier.name} number` }],
+          errors: [
+            {
+              field: 'body.trackingNumber',
+              message: `must be ${carrier.trackingFormat} (e.g. ${carrier.trackingExample})`,
+            },
+          ],
         },
       );
     }

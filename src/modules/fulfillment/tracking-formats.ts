@@ -20,11 +20,22 @@ export interface TrackingPush {
   events: TrackingEventInput[];
 }
 
+/**
+ * A receiver without its secret can verify nothing, so it accepts nothing; the answer names the
+ * setting, and the operator's way to deliver meanwhile.
+ */
+const notConfigured = (setting: string, what: string) =>
+  new AppError(
+    'unauthorized',
+    `This server cannot verify ${what}: ${setting} is not set. Set it to the secret agreed with the carrier, or mark shipments delivered with POST /v1/shipments/{id}/deliver.`,
+    { setting },
+  );
+
 const sameBytes = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
 const keyOf = (...parts: string[]) =>
   createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
 
-// Kuaidi100's per-event status words (and the state codes of lastResult.state).
+// Kuaidi100's per-event status words, sent only to subscriptions with `resultv2`.
 const KUAIDI100_STATUS: Record<string, TrackingStatus> = {
   揽收: 'info',
   在途: 'in_transit',
@@ -38,6 +49,33 @@ const KUAIDI100_STATUS: Record<string, TrackingStatus> = {
   清关: 'in_transit',
 };
 
+// Kuaidi100's state codes (lastResult.state, and each event's statusCode with resultv2=4): 0 in
+// transit, 1 picked up, 2 problem, 3 signed for, 4 refused and returned, 5 out for delivery, 6 sent
+// back, 7 forwarded, 8 and 10-12 customs, 13 customs problem, 14 refused.
+const KUAIDI100_STATE: Record<number, TrackingStatus> = {
+  0: 'in_transit',
+  1: 'info',
+  2: 'exception',
+  3: 'delivered',
+  4: 'returned_to_sender',
+  5: 'out_for_delivery',
+  6: 'returned_to_sender',
+  7: 'in_transit',
+  8: 'in_transit',
+  10: 'in_transit',
+  11: 'in_transit',
+  12: 'in_transit',
+  13: 'exception',
+  14: 'exception',
+};
+
+/** A state code; resultv2's finer codes keep their class in the hundreds (301 = signed by the buyer). */
+function kuaidi100State(code: unknown): TrackingStatus | undefined {
+  const n = Number(code);
+  if (code === undefined || code === null || code === '' || !Number.isInteger(n) || n < 0) return undefined;
+  return KUAIDI100_STATE[n >= 100 ? Math.floor(n / 100) : n];
+}
+
 /** Kuaidi100 times are China Standard Time without a zone: "2012-08-28 16:33:19". */
 function chinaTime(text: string): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
@@ -45,14 +83,34 @@ function chinaTime(text: string): Date {
   return new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+08:00`);
 }
 
+interface Kuaidi100Event {
+  time: string;
+  ftime?: string;
+  context: string;
+  status?: string;
+  statusCode?: string;
+  areaName?: string;
+}
+
 interface Kuaidi100LastResult {
   nu: string;
   com: string;
   state?: string;
-  data: { time: string; ftime?: string; context: string; status?: string; areaName?: string }[];
+  /** "1" once the parcel is signed for (tracking is over). */
+  ischeck?: string;
+  data: Kuaidi100Event[];
 }
 
-/** The `lastResult` of a Kuaidi100 push as tracking events (its data lists the newest first). */
+/** What one event says: its own status word or code (resultv2), else nothing more than history. */
+const eventStatus = (d: Kuaidi100Event): TrackingStatus | undefined =>
+  KUAIDI100_STATUS[d.status ?? ''] ?? kuaidi100State(d.statusCode);
+
+/**
+ * The `lastResult` of a Kuaidi100 push as tracking events (its data lists the newest first). Without
+ * `resultv2` the events carry no status: the parcel's state is then `lastResult.state` (and
+ * `ischeck` = "1", signed for), which describes the newest event. Each event's dedupe key is its time
+ * and text only, so the same event pushed with and without a status is stored once.
+ */
 export function parseKuaidi100LastResult(last: Kuaidi100LastResult): TrackingPush {
   if (!last || typeof last.nu !== 'string' || !Array.isArray(last.data)) {
     throw new AppError('validation_failed', 'The push has no lastResult with nu and data');
@@ -62,14 +120,20 @@ export function parseKuaidi100LastResult(last: Kuaidi100LastResult): TrackingPus
       throw new AppError('validation_failed', `lastResult.data[${i}] needs time and context`);
     }
   });
-  const events = last.data.map((d) => ({
-    time: chinaTime(d.ftime ?? d.time),
-    status: KUAIDI100_STATUS[d.status ?? ''] ?? 'info',
-    carrierStatus: d.status ?? null,
-    description: d.context.trim(),
-    location: typeof d.areaName === 'string' ? d.areaName : null,
-    dedupeKey: keyOf(d.ftime ?? d.time, d.context.trim()),
-  }));
+  const parcel = last.ischeck === '1' ? 'delivered' : kuaidi100State(last.state);
+  const events = last.data.map((d, i) => {
+    const own = eventStatus(d);
+    // The parcel's state wins for the newest event when it says signed for: a resultv2 word may lag.
+    const status = i === 0 && parcel && (!own || parcel === 'delivered') ? parcel : (own ?? 'info');
+    return {
+      time: chinaTime(d.ftime ?? d.time),
+      status,
+      carrierStatus: d.status ?? d.statusCode ?? (i === 0 && last.state ? `state:${last.state}` : null),
+      description: d.context.trim(),
+      location: typeof d.areaName === 'string' ? d.areaName : null,
+      dedupeKey: keyOf(d.ftime ?? d.time, d.context.trim()),
+    };
+  });
   return { carrier: carrierByKuaidi100(last.com)?.code, trackingNumber: last.nu, events: events.reverse() };
 }
 
@@ -81,7 +145,8 @@ export function parseKuaidi100Push(body: string, salt: string | undefined): Trac
   const form = new URLSearchParams(body);
   const param = form.get('param');
   const sign = (form.get('sign') ?? '').toUpperCase();
-  if (!salt || !param) throw new AppError('unauthorized', 'The push is not signed for this receiver');
+  if (!salt) throw notConfigured('KUAIDI100_SALT', 'Kuaidi100 pushes');
+  if (!param) throw new AppError('unauthorized', 'The push is not signed for this receiver');
   const expected = createHash('md5')
     .update(param + salt, 'utf8')
     .digest('hex')
@@ -128,8 +193,8 @@ export function parseGenericPush(
       .map((p) => p.split('=', 2) as [string, string]),
   );
   const t = Number(parts.get('t'));
-  if (!secret || !Number.isFinite(t))
-    throw new AppError('unauthorized', 'Send X-Carrier-Signature: t=…,v1=…');
+  if (!secret) throw notConfigured('CARRIER_PUSH_SECRET', 'signed carrier pushes');
+  if (!Number.isFinite(t)) throw new AppError('unauthorized', 'Send X-Carrier-Signature: t=…,v1=…');
   const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest();
   if (!sameBytes(Buffer.from(parts.get('v1') ?? '', 'hex'), expected)) {
     throw new AppError('unauthorized', 'X-Carrier-Signature does not match the body');
