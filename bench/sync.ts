@@ -15,6 +15,7 @@
 import pg from 'pg';
 import { enqueue } from '../src/modules/sync/outbox.js';
 import { createSubscription, setSubscriptionStatus } from '../src/modules/sync/subscriptions.service.js';
+import { modules } from '../src/modules.js';
 import { loadConfig } from '../src/platform/config.js';
 import { connectDatabase } from '../src/platform/db/connect.js';
 import type { Db } from '../src/platform/db/database.js';
@@ -98,7 +99,7 @@ async function benchTransport(transport: 'webhook' | 'amqp' | 'nats') {
     LOG_LEVEL: 'warn',
   });
   const handle = await connectDatabase({ databaseUrl, poolSize: 16 });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle.db, modules);
   const rx: Receiver & { url?: string | undefined } = await receiverFor(transport, config.sync.natsStream);
   const sub = await createSubscription(handle.db, config.sync, {
     name: `bench ${transport}`,

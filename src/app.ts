@@ -3,21 +3,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { aftersalesOrderHooks, aftersalesRoutes } from './modules/aftersales/index.js';
-import { campaignRoutes } from './modules/campaigns/index.js';
-import { cartRoutes } from './modules/cart/index.js';
-import { catalogRoutes, ProductListCache, SkuDirectory } from './modules/catalog/index.js';
-import {
-  carrierCallbackRoutes,
-  fulfillmentOrderHooks,
-  fulfillmentRoutes,
-} from './modules/fulfillment/index.js';
-import { inventoryRoutes } from './modules/inventory/index.js';
-import { type OrderHooks, orderRoutes } from './modules/orders/index.js';
-import { paymentCallbackRoutes, paymentOrderHooks, paymentRoutes } from './modules/payments/index.js';
-import { Brokers, syncRoutes } from './modules/sync/index.js';
-import { ApiKeyResolver } from './platform/auth/api-keys.js';
-import { apiKeyRoutes } from './platform/auth/api-keys.routes.js';
+import { type AppServices, buildServices } from './app-services.js';
+import { Brokers } from './modules/sync/index.js';
+import { type AppModule, modules as allModules, orderHooksOf } from './modules.js';
 import { registerAuth } from './platform/auth/auth-plugin.js';
 import type { Config } from './platform/config.js';
 import type { DatabaseKind } from './platform/db/connect.js';
@@ -31,33 +19,6 @@ import { validatorCompiler } from './platform/http/validation.js';
 import { newId } from './platform/ids.js';
 import { registerMetrics } from './platform/metrics.js';
 
-/** What route plugins and services are given: nothing global, everything passed. */
-export interface AppDeps {
-  db: Db;
-  dbKind: DatabaseKind;
-  config: Config;
-  apiKeys: ApiKeyResolver;
-  /** SKU prices and status for the order and cart paths, briefly cached (CATALOG_CACHE_MS). */
-  skus: SkuDirectory;
-  /** Product-list pages, briefly cached the same way (CATALOG_CACHE_MS). */
-  productLists: ProductListCache;
-  orderHooks: OrderHooks;
-  /** Flash-sale gate and shared rate limits; absent in the embedded default. */
-  redis: Redis | undefined;
-  /** Links to the configured brokers (AMQP_URL, NATS_URL), shared with the relay; `/readyz` checks them. */
-  brokers: Brokers;
-}
-
-/** The modules that build on orders, plugged into its life cycle. */
-export function buildOrderHooks(): OrderHooks {
-  const parts = [paymentOrderHooks, fulfillmentOrderHooks, aftersalesOrderHooks];
-  return {
-    onCancelled: parts.flatMap((p) => p.onCancelled ?? []),
-    onDelivered: parts.flatMap((p) => p.onDelivered ?? []),
-    detailSections: parts.flatMap((p) => p.detailSections ?? []),
-  };
-}
-
 export interface BuildAppOptions {
   db: Db;
   dbKind: DatabaseKind;
@@ -67,6 +28,8 @@ export interface BuildAppOptions {
   redis?: Redis;
   /** Brokers shared with an in-process relay; made (and closed with the app) when not given. */
   brokers?: Brokers;
+  /** The modules to plug in; all of OrderSync's (src/modules.ts) unless given (tests add their own). */
+  modules?: readonly AppModule[];
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -89,17 +52,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return payload;
   });
 
-  const deps: AppDeps = {
+  const modules = options.modules ?? allModules;
+  const deps: AppServices = buildServices({
     db: options.db,
     dbKind: options.dbKind,
     config: options.config,
-    apiKeys: new ApiKeyResolver(options.db),
-    skus: new SkuDirectory(options.config.catalogCacheMs),
-    productLists: new ProductListCache(options.config.catalogCacheMs),
-    orderHooks: buildOrderHooks(),
+    log: app.log,
+    orderHooks: orderHooksOf(modules),
     redis: options.redis,
     brokers: options.brokers ?? new Brokers(options.config.sync, app.log),
-  };
+  });
   if (!options.brokers) app.addHook('onClose', () => deps.brokers.close());
 
   await app.register(swagger, {
@@ -130,21 +92,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes, { deps });
-  for (const routes of [
-    apiKeyRoutes,
-    catalogRoutes,
-    inventoryRoutes,
-    cartRoutes,
-    orderRoutes,
-    paymentRoutes,
-    paymentCallbackRoutes,
-    fulfillmentRoutes,
-    carrierCallbackRoutes,
-    aftersalesRoutes,
-    syncRoutes,
-    campaignRoutes,
-  ]) {
-    await app.register(routes, { prefix: '/v1', deps });
+  for (const module of modules) {
+    for (const routes of module.routes ?? []) await app.register(routes, { prefix: '/v1', deps });
   }
   return app;
 }

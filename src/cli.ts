@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { superviseApiProcesses } from './cluster.js';
 import { ensureAdminKey, openDatabase, prepare, serve, start, startBanner, worker } from './main.js';
+import { modules } from './modules.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { ensureSandboxSecret } from './platform/provider-config.js';
@@ -53,7 +54,7 @@ async function main(command: string | undefined): Promise<void> {
     }
     case 'migrate': {
       const handle = await openDatabase(config);
-      const result = await migrateToLatest(handle.db);
+      const result = await migrateToLatest(handle.db, modules);
       for (const r of result.results ?? []) console.log(`${r.status}: ${r.migrationName}`);
       const key = await ensureAdminKey(handle.db, config);
       if (key) console.log(`Admin key: ${key}   (shown once; keep it)`);
@@ -62,7 +63,7 @@ async function main(command: string | undefined): Promise<void> {
     }
     case 'seed': {
       const handle = await openDatabase(config);
-      await migrateToLatest(handle.db);
+      await migrateToLatest(handle.db, modules);
       console.log(await seedDemoData(handle.db));
       await handle.close();
       return;

@@ -1,11 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
-import { buildApp, buildOrderHooks } from './app.js';
-import { scheduledCampaignJobs, startCampaignIntake } from './modules/campaigns/index.js';
-import { scheduledOrderJobs } from './modules/orders/index.js';
-import { scheduledPaymentJobs } from './modules/payments/index.js';
+import { buildApp } from './app.js';
+import { type AppServices, buildServices } from './app-services.js';
 import { Brokers, startSyncWorkers } from './modules/sync/index.js';
+import { type AppModule, modules as allModules, commandHandlersOf, orderHooksOf } from './modules.js';
 import { countApiKeys, createApiKey, hashKey } from './platform/auth/api-keys.js';
 import type { Config } from './platform/config.js';
 import { connectDatabase, type DatabaseHandle } from './platform/db/connect.js';
@@ -53,16 +52,19 @@ export async function serve(config: Config, handle: DatabaseHandle): Promise<Run
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const brokers = new Brokers(config.sync, pino({ level: config.logLevel }));
   const app = await buildApp({ db: handle.db, dbKind: handle.kind, config, redis, brokers });
-  const scheduler = new Scheduler(
-    scheduledJobs(handle.db, redis, config),
-    config.schedulerIntervalMs,
-    app.log,
-  );
+  const services = processServices(handle, config, app.log, redis, brokers);
+  const scheduler = new Scheduler(scheduledJobs(services), config.schedulerIntervalMs, app.log);
   const url = await app.listen({ port: config.port, host: config.host });
   scheduler.start();
   // The relay in-process: the embedded default (PGlite is one process); optional beside `ordersync worker`.
   const sync = config.sync.relayInProcess
-    ? await startSyncWorkers({ handle, config, brokers, log: app.log })
+    ? await startSyncWorkers({
+        handle,
+        config,
+        brokers,
+        log: app.log,
+        commandHandlers: commandHandlersOf(allModules),
+      })
     : undefined;
   return {
     app,
@@ -78,13 +80,25 @@ export async function serve(config: Config, handle: DatabaseHandle): Promise<Run
   };
 }
 
-/** Every scheduled job; `serve` and `worker` run the same ones (each is safe in several processes). */
-export function scheduledJobs(db: Db, redis: Redis | undefined, config: Config): ScheduledJob[] {
-  return [
-    ...scheduledOrderJobs(db, buildOrderHooks(), config.orderAutoCompleteDays),
-    ...scheduledPaymentJobs(db, config.providers),
-    ...scheduledCampaignJobs(db, redis, config),
-  ];
+/** The services the modules' jobs and workers get, in a process that is not (only) the HTTP app. */
+function processServices(
+  handle: DatabaseHandle,
+  config: Config,
+  log: FastifyBaseLogger,
+  redis: Redis | undefined,
+  brokers: Brokers,
+  modules: readonly AppModule[] = allModules,
+): AppServices {
+  const orderHooks = orderHooksOf(modules);
+  return buildServices({ db: handle.db, dbKind: handle.kind, config, log, redis, brokers, orderHooks });
+}
+
+/** Every module's scheduled jobs; `serve` and `worker` run the same ones (each is safe in several processes). */
+export function scheduledJobs(
+  services: AppServices,
+  modules: readonly AppModule[] = allModules,
+): ScheduledJob[] {
+  return modules.flatMap((m) => m.jobs?.(services) ?? []);
 }
 
 /**
@@ -96,16 +110,23 @@ export async function worker(config: Config): Promise<{ relayId: string; stop():
   const log = pino({ level: config.logLevel });
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const brokers = new Brokers(config.sync, log);
-  const sync = await startSyncWorkers({ handle, config, brokers, log });
-  const intake = startCampaignIntake({ db: handle.db, config, brokers, redis, log });
-  const scheduler = new Scheduler(scheduledJobs(handle.db, redis, config), config.schedulerIntervalMs, log);
+  const services = processServices(handle, config, log, redis, brokers);
+  const sync = await startSyncWorkers({
+    handle,
+    config,
+    brokers,
+    log,
+    commandHandlers: commandHandlersOf(allModules),
+  });
+  const workers = allModules.flatMap((m) => m.worker?.(services) ?? []);
+  const scheduler = new Scheduler(scheduledJobs(services), config.schedulerIntervalMs, log);
   scheduler.start();
   log.info({ relay: sync.relay.id, database: handle.kind }, 'worker started');
   return {
     relayId: sync.relay.id,
     async stop() {
       await sync.stop();
-      await intake?.stop();
+      for (const w of workers) await w.stop();
       await scheduler.stop();
       await brokers.close();
       redis?.disconnect();
@@ -116,7 +137,7 @@ export async function worker(config: Config): Promise<{ relayId: string; stop():
 
 /** What `npm start` does before serving: migrate, load demo data into an empty database, make sure of an admin key. */
 export async function prepare(config: Config, handle: DatabaseHandle): Promise<Prepared> {
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle.db, allModules);
   const seeded = (await isCatalogEmpty(handle.db)) ? await seedDemoData(handle.db) : undefined;
   return { seeded, newKey: await ensureAdminKey(handle.db, config) };
 }

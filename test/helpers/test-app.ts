@@ -2,6 +2,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { type AppModule, modules as allModules } from '../../src/modules.js';
 import { createApiKey } from '../../src/platform/auth/api-keys.js';
 import type { Role } from '../../src/platform/auth/roles.js';
 import { type Config, loadConfig } from '../../src/platform/config.js';
@@ -32,6 +33,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 export interface TestAppOptions {
   /** A Redis for the flash-sale gate and rate limits. */
   redis?: Redis;
+  /** The modules to plug in (default: OrderSync's); a test adds its own module to the list. */
+  modules?: readonly AppModule[];
 }
 
 export async function createTestApp(
@@ -39,7 +42,8 @@ export async function createTestApp(
   options: TestAppOptions = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
-  await migrateToLatest(database.db, database.schema);
+  const modules = options.modules ?? allModules;
+  await migrateToLatest(database.db, modules, database.schema);
   const config = testConfig(overrides);
   const app = await buildApp({
     db: database.db,
@@ -47,6 +51,7 @@ export async function createTestApp(
     config,
     logger: false,
     redis: options.redis,
+    modules,
   });
   await app.ready();
   const adminKey = (await createApiKey(database.db, { name: 'test admin', role: 'admin' })).key;

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { AppDeps } from '../../app.js';
+import type { Config } from '../../platform/config.js';
+import type { Db } from '../../platform/db/database.js';
 import { decodeCursor, encodeCursor, Page } from '../../platform/http/pagination.js';
+import type { OrderHooks } from '../orders/index.js';
 import { buildPaymentProviders } from '../payments/index.js';
 import {
   CreateKbArticleBody,
@@ -30,7 +32,17 @@ import { findReturnLines, listReturns } from './returns.repository.js';
 
 const actorOf = (request: FastifyRequest) => request.principal?.name ?? 'anonymous';
 
-export const aftersalesRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+/** What these routes use. */
+export interface AftersalesDeps {
+  db: Db;
+  config: Pick<Config, 'providers'>;
+  orderHooks: OrderHooks;
+}
+
+export const aftersalesRoutes: FastifyPluginAsyncTypebox<{ deps: AftersalesDeps }> = async (
+  app,
+  { deps },
+) => {
   const providers = buildPaymentProviders(deps.config.providers);
   const tags = ['aftersales'];
 

@@ -1,7 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Redis } from 'ioredis';
 import { Type } from 'typebox';
-import type { AppDeps } from '../../app.js';
+import type { Config } from '../../platform/config.js';
+import type { DatabaseKind } from '../../platform/db/connect.js';
+import type { Db } from '../../platform/db/database.js';
 import { StringEnum } from '../../platform/schemas.js';
+import type { SkuDirectory } from '../catalog/index.js';
+import type { Brokers } from '../sync/index.js';
 import {
   BuyBody,
   BuyQuery,
@@ -16,7 +21,17 @@ import { FlashGate } from './flash-gate.js';
 import { FlashSales } from './flash-sales.js';
 import { openIntake } from './open-intake.js';
 
-export const campaignRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+/** What these routes use. */
+export interface CampaignDeps {
+  db: Db;
+  dbKind: DatabaseKind;
+  config: Config;
+  redis: Redis | undefined;
+  brokers: Brokers;
+  skus: Pick<SkuDirectory, 'resolve'>;
+}
+
+export const campaignRoutes: FastifyPluginAsyncTypebox<{ deps: CampaignDeps }> = async (app, { deps }) => {
   // An API process consumes an amqp intake only when it runs the workers in process (RELAY_IN_PROCESS).
   const sales = new FlashSales(
     deps.db,

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../../app.js';
+import type { Config } from '../../platform/config.js';
+import type { Db } from '../../platform/db/database.js';
 import { configuredPaymentMethods } from '../../platform/provider-config.js';
+import type { SkuDirectory } from '../catalog/index.js';
 import { Order } from '../orders/index.js';
 import {
   AddItemBody,
@@ -20,7 +22,14 @@ import {
   removeCartItem,
 } from './cart.service.js';
 
-export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+/** What these routes use. */
+export interface CartRouteDeps {
+  db: Db;
+  config: Pick<Config, 'orderPaymentTimeoutSeconds' | 'providers'>;
+  skus: Pick<SkuDirectory, 'resolve'>;
+}
+
+export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: CartRouteDeps }> = async (app, { deps }) => {
   const config = { roles: ['storefront', 'support', 'channel'] as const };
   const carts = { db: deps.db, skus: deps.skus.resolve };
   const paymentMethods = configuredPaymentMethods(deps.config.providers);

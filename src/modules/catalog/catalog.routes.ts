@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../../app.js';
 import type { Role } from '../../platform/auth/roles.js';
+import type { Db } from '../../platform/db/database.js';
 import {
   Category,
   CategoryList,
@@ -21,14 +21,23 @@ import {
   listCategoryTree,
   updateProduct,
 } from './catalog.service.js';
+import type { ProductListCache } from './product-list-cache.js';
 import { attributeParams } from './product-search.js';
 import { findProducts } from './product-search.service.js';
+import type { SkuDirectory } from './skus.js';
 
 // Catalog reads serve shops and every back office; writes are for admins only (no roles listed).
 const readers = { roles: ['storefront', 'support', 'channel', 'warehouse', 'finance'] satisfies Role[] };
 const tags = ['catalog'];
 
-export const catalogRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+/** What these routes use. */
+export interface CatalogDeps {
+  db: Db;
+  skus: SkuDirectory;
+  productLists: ProductListCache;
+}
+
+export const catalogRoutes: FastifyPluginAsyncTypebox<{ deps: CatalogDeps }> = async (app, { deps }) => {
   // A catalog write shows in this process's orders and lists at once: the caches are cleared before
   // the answer.
   app.addHook('onSend', async (request, _reply, payload) => {

@@ -1,9 +1,12 @@
 // CONTRACT: the only file other modules import from catalog.
 import type { Conn, Db } from '../../platform/db/database.js';
+import type { Module } from '../../platform/module.js';
 import { hasAnyCategory } from './catalog.repository.js';
+import { type CatalogDeps, catalogRoutes } from './catalog.routes.js';
 import { loadDemoCatalog } from './demo-catalog.js';
+import * as m1122_0200 from './migrations/20261122_0200_catalog.js';
 
-export { catalogRoutes } from './catalog.routes.js';
+export type { CatalogDeps } from './catalog.routes.js';
 export type { Category, Product, ProductStatus, ProductSummary, Variant } from './catalog.schemas.js';
 export { ProductListCache } from './product-list-cache.js';
 export { resolveSkus, SkuDirectory, type SkuInfo, type SkuLookup } from './skus.js';
@@ -16,3 +19,11 @@ export async function isCatalogEmpty(db: Conn): Promise<boolean> {
 export async function seedDemoCatalog(db: Db): Promise<{ products: number; skus: string[] }> {
   return loadDemoCatalog(db);
 }
+
+export const catalogModule = {
+  name: 'catalog',
+  migrations: {
+    '20261122_0200_catalog': m1122_0200,
+  },
+  routes: [catalogRoutes],
+} satisfies Module<CatalogDeps>;

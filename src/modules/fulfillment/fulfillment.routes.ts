@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { AppDeps } from '../../app.js';
+import type { Config } from '../../platform/config.js';
+import type { Db } from '../../platform/db/database.js';
 import { keepRawBodies } from '../../platform/http/raw-body.js';
+import type { OrderHooks } from '../orders/index.js';
 import { CARRIERS, carrierView } from './carriers.js';
 import {
   Carrier,
@@ -20,7 +22,17 @@ import { parseGenericPush, parseKuaidi100Push } from './tracking-formats.js';
 
 const actorOf = (request: FastifyRequest) => request.principal?.name ?? 'anonymous';
 
-export const fulfillmentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+/** What these routes use. */
+export interface FulfillmentDeps {
+  db: Db;
+  config: Pick<Config, 'providers'>;
+  orderHooks: OrderHooks;
+}
+
+export const fulfillmentRoutes: FastifyPluginAsyncTypebox<{ deps: FulfillmentDeps }> = async (
+  app,
+  { deps },
+) => {
   app.get(
     '/carriers',
     {
@@ -102,7 +114,10 @@ const KUAIDI100_OK = JSON.stringify({ result: true, returnCode: '200', message: 
  * POST /v1/callbacks/carriers/{carrier}: tracking pushes, public and signed. A form with `param`
  * and `sign` is a Kuaidi100 subscription push; JSON is the generic format with X-Carrier-Signature.
  */
-export const carrierCallbackRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+export const carrierCallbackRoutes: FastifyPluginAsyncTypebox<{ deps: FulfillmentDeps }> = async (
+  app,
+  { deps },
+) => {
   keepRawBodies(app);
   app.post(
     '/callbacks/carriers/:carrier',

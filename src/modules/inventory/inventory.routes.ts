@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../../app.js';
 import type { Role } from '../../platform/auth/roles.js';
+import type { Db } from '../../platform/db/database.js';
 import {
   AdjustmentBody,
   AdjustmentCreated,
@@ -25,7 +25,14 @@ const READ: readonly Role[] = ['warehouse', 'support', 'channel', 'storefront', 
 const WRITE: readonly Role[] = ['warehouse'];
 const tags = ['inventory'];
 
-export const inventoryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+/** What these routes use. */
+export interface InventoryDeps {
+  db: Db;
+  /** Product-list pages cached by catalog, forgotten when stock changes (in-stock filter). */
+  productLists: { forget(): void };
+}
+
+export const inventoryRoutes: FastifyPluginAsyncTypebox<{ deps: InventoryDeps }> = async (app, { deps }) => {
   const { db } = deps;
   // Stock set here shows in this process's product lists (in_stock) at once.
   app.addHook('onSend', async (request, _reply, payload) => {

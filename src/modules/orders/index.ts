@@ -1,8 +1,13 @@
+import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
+import type { Module } from '../../platform/module.js';
 import type { ScheduledJob } from '../../platform/scheduler.js';
+import * as m1122_0400 from './migrations/20261122_0400_orders.js';
+import * as m1123_0100 from './migrations/20261123_0100_order_lifecycle.js';
 import { cancelOverdueOrders } from './order-commands.js';
 import { completeDeliveredOrders } from './order-fulfilment.js';
 import type { OrderHooks } from './order-hooks.js';
+import { type OrderDeps, orderRoutes } from './orders.routes.js';
 
 export { assertTransition, lockOrder, recordOrderPayment, recordOrderRefund } from './order-commands.js';
 export {
@@ -23,7 +28,7 @@ export {
 export { toOrderSnapshot } from './order-views.js';
 export type { OrderRow } from './orders.repository.js';
 export { findOrderAddresses, type StatementWrites } from './orders.repository.js';
-export { expectedVersion, orderRoutes } from './orders.routes.js';
+export { expectedVersion, type OrderDeps } from './orders.routes.js';
 export {
   Address,
   Customer,
@@ -40,3 +45,13 @@ export function scheduledOrderJobs(db: Db, hooks: OrderHooks, autoCompleteDays =
     { name: 'complete delivered orders', run: (now) => completeDeliveredOrders(db, now, autoCompleteDays) },
   ];
 }
+
+export const ordersModule = {
+  name: 'orders',
+  migrations: {
+    '20261122_0400_orders': m1122_0400,
+    '20261123_0100_order_lifecycle': m1123_0100,
+  },
+  routes: [orderRoutes],
+  jobs: (deps) => scheduledOrderJobs(deps.db, deps.orderHooks, deps.config.orderAutoCompleteDays),
+} satisfies Module<OrderDeps & { config: Pick<Config, 'orderAutoCompleteDays'> }>;

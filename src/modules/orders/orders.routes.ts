@@ -1,12 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { AppDeps } from '../../app.js';
+import type { Config } from '../../platform/config.js';
+import type { Db } from '../../platform/db/database.js';
 import { invalid } from '../../platform/errors.js';
 import { Page } from '../../platform/http/pagination.js';
 import { configuredPaymentMethods } from '../../platform/provider-config.js';
+import type { SkuDirectory } from '../catalog/index.js';
 import { cancelOrder } from './order-commands.js';
 import { confirmReceipt } from './order-fulfilment.js';
+import type { OrderHooks } from './order-hooks.js';
 import { findOrders, getOrderDetail } from './order-queries.js';
 import {
   CancelOrderBody,
@@ -35,7 +38,15 @@ export function expectedVersion(request: FastifyRequest, fromBody: number | unde
   return v;
 }
 
-export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+/** What these routes use. */
+export interface OrderDeps {
+  db: Db;
+  config: Pick<Config, 'orderPaymentTimeoutSeconds' | 'providers'>;
+  skus: Pick<SkuDirectory, 'resolve'>;
+  orderHooks: OrderHooks;
+}
+
+export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: OrderDeps }> = async (app, { deps }) => {
   const readers = ['support', 'finance', 'warehouse', 'channel'] as const;
   const paymentMethods = configuredPaymentMethods(deps.config.providers);
 

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { AppDeps } from '../../app.js';
 import { keepRawBodies } from '../../platform/http/raw-body.js';
 import { handlePaymentCallback } from './payment-callbacks.js';
+import type { PaymentDeps } from './payments.routes.js';
 import { ProviderParams } from './payments.schemas.js';
 import { buildPaymentProviders } from './providers/registry.js';
 import { settleDueRefunds } from './refunds.js';
@@ -12,7 +12,10 @@ import { settleDueRefunds } from './refunds.js';
  * Alipay posts a form and wants the text `success`; WeChat Pay posts JSON and wants a 2xx; the
  * sandbox posts JSON signed with Sandbox-Signature.
  */
-export const paymentCallbackRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+export const paymentCallbackRoutes: FastifyPluginAsyncTypebox<{ deps: PaymentDeps }> = async (
+  app,
+  { deps },
+) => {
   keepRawBodies(app);
   const providers = buildPaymentProviders(deps.config.providers);
 

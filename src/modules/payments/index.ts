@@ -1,19 +1,23 @@
 import type { Db } from '../../platform/db/database.js';
+import type { Module } from '../../platform/module.js';
 import type { ProviderConfig } from '../../platform/provider-config.js';
 import type { ScheduledJob } from '../../platform/scheduler.js';
 import type { OrderHooks } from '../orders/index.js';
+import { paymentCallbackRoutes } from './callbacks.routes.js';
+import * as m1122_0420 from './migrations/20261122_0420_payments.js';
+import * as m1123_0200 from './migrations/20261123_0200_payment_providers.js';
 import { collectCashOnDelivery, paymentsSection, refundCancelledOrder } from './payment-hooks.js';
+import { type PaymentDeps, paymentRoutes } from './payments.routes.js';
 import { buildPaymentProviders } from './providers/registry.js';
 import { settleDueRefunds } from './refunds.js';
 
-export { paymentCallbackRoutes } from './callbacks.routes.js';
 export type { PaymentProviders } from './payment-provider.js';
-export { paymentRoutes } from './payments.routes.js';
+export type { PaymentDeps } from './payments.routes.js';
 export { buildPaymentProviders } from './providers/registry.js';
 export { refundOrderAmount, settleDueRefunds } from './refunds.js';
 
 /** What payments adds to the order life cycle (wired in app.ts). */
-export const paymentOrderHooks: Partial<OrderHooks> = {
+const paymentOrderHooks: Partial<OrderHooks> = {
   onCancelled: [refundCancelledOrder],
   onDelivered: [collectCashOnDelivery],
   detailSections: [paymentsSection],
@@ -23,3 +27,14 @@ export function scheduledPaymentJobs(db: Db, config: ProviderConfig): ScheduledJ
   const providers = buildPaymentProviders(config);
   return [{ name: 'settle pending refunds', run: (now) => settleDueRefunds(db, providers, now) }];
 }
+
+export const paymentsModule = {
+  name: 'payments',
+  migrations: {
+    '20261122_0420_payments': m1122_0420,
+    '20261123_0200_payment_providers': m1123_0200,
+  },
+  routes: [paymentRoutes, paymentCallbackRoutes],
+  orderHooks: paymentOrderHooks,
+  jobs: (deps) => scheduledPaymentJobs(deps.db, deps.config.providers),
+} satisfies Module<PaymentDeps, Partial<OrderHooks>>;

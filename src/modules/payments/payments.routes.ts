@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../app.js';
+import type { Config } from '../../platform/config.js';
+import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { notFound } from '../../platform/errors.js';
 import { lockOrder } from '../orders/index.js';
@@ -27,7 +28,13 @@ import { findRefundById } from './refunds.repository.js';
 
 const actorOf = (request: FastifyRequest) => request.principal?.name ?? 'anonymous';
 
-export const paymentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+/** What these routes use. */
+export interface PaymentDeps {
+  db: Db;
+  config: Pick<Config, 'providers'>;
+}
+
+export const paymentRoutes: FastifyPluginAsyncTypebox<{ deps: PaymentDeps }> = async (app, { deps }) => {
   const providers = buildPaymentProviders(deps.config.providers);
   const payers = ['storefront', 'support', 'finance'] as const;
 

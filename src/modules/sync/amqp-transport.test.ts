@@ -19,9 +19,9 @@ import {
   writeEvents,
 } from '../../../test/helpers/sync.js';
 import { useTestApp } from '../../../test/helpers/test-app.js';
+import { commandHandlersOf, modules } from '../../modules.js';
 import { newId } from '../../platform/ids.js';
 import { CommandConsumer } from './inbound/command-consumer.js';
-import { inboundCommandHandlers } from './inbound/command-handlers.js';
 import { Brokers } from './transports/brokers.js';
 
 // RabbitMQ on loopback, for real. Each file run gets its own exchange, command queue and connection
@@ -160,7 +160,7 @@ describe('RabbitMQ transport', () => {
       t().db,
       brokers.amqp!,
       sync.amqpCommandQueue,
-      inboundCommandHandlers(),
+      commandHandlersOf(modules),
       quietLog,
     );
     await consumerProcess.start();

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../../app.js';
 import { Delivery, DeliveryListQuery, DeliveryPage, DeliveryParams } from './deliveries.schemas.js';
 import { getDelivery, listDeliveryPage, retryDeliveryNow } from './deliveries.service.js';
+import type { SyncDeps } from './sync.routes.js';
 
 const tags = ['sync'];
 
-export const deliveryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+export const deliveryRoutes: FastifyPluginAsyncTypebox<{ deps: SyncDeps }> = async (app, { deps }) => {
   const { db } = deps;
 
   app.get(

@@ -1,16 +1,24 @@
+import type { Module } from '../../platform/module.js';
+import * as m1122_0500 from './migrations/20261122_0500_sync.js';
+import * as m1123_0500 from './migrations/20261123_0500_sync_relay.js';
+import * as m1124_0100 from './migrations/20261124_0100_event_feed.js';
+import { type SyncDeps, syncRoutes } from './sync.routes.js';
+
 export { EventCatalogue, type EventData, type EventType, OrderSnapshot } from './event-catalogue.js';
 export { applyCommand, type CommandResult } from './inbound/apply-command.js';
-export {
-  type CommandContext,
-  type CommandHandler,
-  type CommandHandlers,
-  commandHandler,
-  inboundCommandHandlers,
-} from './inbound/command-handlers.js';
 export { type InboundMessage, recordInbound, settleInbound } from './inbound/inbox.js';
 export { enqueue, outboxWrites, type PendingEvent } from './outbox.js';
 export { Relay } from './relay/relay.js';
-export { syncRoutes } from './sync.routes.js';
 export { type SyncWorkers, startSyncWorkers } from './sync-runtime.js';
 export { ackAfter, safely } from './transports/amqp-link.js';
 export { Brokers } from './transports/brokers.js';
+
+export const syncModule = {
+  name: 'sync',
+  migrations: {
+    '20261122_0500_sync': m1122_0500,
+    '20261123_0500_sync_relay': m1123_0500,
+    '20261124_0100_event_feed': m1124_0100,
+  },
+  routes: [syncRoutes],
+} satisfies Module<SyncDeps>;

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { AppDeps } from '../../app.js';
 import type { Role } from '../../platform/auth/roles.js';
 import {
   CreateSubscriptionBody,
@@ -22,12 +21,13 @@ import {
   rotateSecret,
   setSubscriptionStatus,
 } from './subscriptions.service.js';
+import type { SyncDeps } from './sync.routes.js';
 
 // Reading is for support too; changing where events go is for admins only.
 const READ: readonly Role[] = ['support'];
 const tags = ['sync'];
 
-export const subscriptionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+export const subscriptionRoutes: FastifyPluginAsyncTypebox<{ deps: SyncDeps }> = async (app, { deps }) => {
   const { db } = deps;
 
   app.post(

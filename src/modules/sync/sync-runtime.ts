@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../platform/config.js';
 import type { DatabaseHandle } from '../../platform/db/connect.js';
+import type { CommandHandlers } from '../../platform/module.js';
 import { CommandConsumer } from './inbound/command-consumer.js';
-import { type CommandHandlers, inboundCommandHandlers } from './inbound/command-handlers.js';
 import { Relay } from './relay/relay.js';
 import { listenForWakeups } from './relay/wakeup.js';
 import type { Brokers } from './transports/brokers.js';
@@ -22,7 +22,8 @@ export async function startSyncWorkers(options: {
   config: Config;
   brokers: Brokers;
   log: FastifyBaseLogger;
-  commandHandlers?: CommandHandlers;
+  /** The inbound commands the modules apply (src/modules.ts: commandHandlersOf). */
+  commandHandlers: CommandHandlers;
 }): Promise<SyncWorkers> {
   const { handle, config, brokers, log } = options;
   brokers.start();
@@ -35,13 +36,7 @@ export async function startSyncWorkers(options: {
       )
     : undefined;
   const consumer = brokers.amqp
-    ? new CommandConsumer(
-        handle.db,
-        brokers.amqp,
-        config.sync.amqpCommandQueue,
-        options.commandHandlers ?? inboundCommandHandlers(),
-        log,
-      )
+    ? new CommandConsumer(handle.db, brokers.amqp, config.sync.amqpCommandQueue, options.commandHandlers, log)
     : undefined;
   await consumer?.start();
   relay.start();

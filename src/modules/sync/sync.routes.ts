@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../../app.js';
+import type { Config } from '../../platform/config.js';
+import type { Db } from '../../platform/db/database.js';
 import { syncBacklogProbe } from '../../platform/metrics.js';
 import { readBacklog } from './deliveries.repository.js';
 import { deliveryRoutes } from './deliveries.routes.js';
@@ -7,7 +8,13 @@ import { EventFeed, EventFeedQuery } from './events.schemas.js';
 import { readEventFeed } from './events.service.js';
 import { subscriptionRoutes } from './subscriptions.routes.js';
 
-export const syncRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+/** What these routes use. */
+export interface SyncDeps {
+  db: Db;
+  config: Pick<Config, 'sync'>;
+}
+
+export const syncRoutes: FastifyPluginAsyncTypebox<{ deps: SyncDeps }> = async (app, { deps }) => {
   // /metrics reads the backlog of the database this app serves (the last one built, in tests).
   syncBacklogProbe.read = () => readBacklog(deps.db);
 

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { AppDeps } from '../../app.js';
+import type { Db } from '../db/database.js';
 import { notFound } from '../errors.js';
 import { UUID_PATTERN } from '../ids.js';
+import type { ApiKeyResolver } from './api-keys.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
 import { RoleSchema } from './roles.js';
 
@@ -15,7 +16,13 @@ const ApiKey = Type.Object({
   revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 
-export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+/** What these routes use. */
+export interface ApiKeyDeps {
+  db: Db;
+  apiKeys: Pick<ApiKeyResolver, 'forget'>;
+}
+
+export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ deps: ApiKeyDeps }> = async (app, { deps }) => {
   app.post(
     '/api-keys',
     {

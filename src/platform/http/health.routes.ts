@@ -1,11 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
-import type { AppDeps } from '../../app.js';
+import type { DatabaseKind } from '../db/connect.js';
+import type { Db } from '../db/database.js';
 
 const Check = Type.Object({ name: Type.String(), ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+/** What the health routes use; each configured broker answers for itself. */
+export interface HealthDeps {
+  db: Db;
+  dbKind: DatabaseKind;
+  brokers: { readiness(): Promise<Array<{ name: string; ok: boolean; detail?: string }>> };
+}
+
+export const healthRoutes: FastifyPluginAsyncTypebox<{ deps: HealthDeps }> = async (app, { deps }) => {
   app.get(
     '/healthz',
     {

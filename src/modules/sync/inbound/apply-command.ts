@@ -2,8 +2,8 @@ import { Value } from 'typebox/value';
 import type { Db } from '../../../platform/db/database.js';
 import { inTransaction } from '../../../platform/db/transaction.js';
 import { AppError } from '../../../platform/errors.js';
+import type { CommandHandlers } from '../../../platform/module.js';
 import { EVENT_TYPE_PREFIX } from '../event-catalogue.js';
-import type { CommandHandlers } from './command-handlers.js';
 import { type InboundMessage, recordInbound, settleInbound } from './inbox.js';
 
 export type CommandResult = { outcome: 'applied' | 'duplicate' } | { outcome: 'rejected'; reason: string };

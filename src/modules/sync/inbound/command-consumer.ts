@@ -1,9 +1,9 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../../platform/db/database.js';
+import type { CommandHandlers } from '../../../platform/module.js';
 import { type AmqpLink, ackAfter, safely } from '../transports/amqp-link.js';
 import { applyCommand } from './apply-command.js';
-import type { CommandHandlers } from './command-handlers.js';
 import type { InboundMessage } from './inbox.js';
 
 const RETRY_DELAY_MS = 1_000;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { runSql } from './run-sql.js';
+import { runSql } from '../../../platform/db/run-sql.js';
 
 // Orders learn about delivery, completion, closing and review; lines can be cancelled in part
 // (refund-only before shipment). Cancellations are rows of their own so the hot order insert, which

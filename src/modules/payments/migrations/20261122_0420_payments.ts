@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { runSql } from './run-sql.js';
+import { runSql } from '../../../platform/db/run-sql.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runSql(

@@ -1,0 +1,43 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+import { ProductListCache, SkuDirectory } from './modules/catalog/index.js';
+import type { OrderHooks } from './modules/orders/index.js';
+import type { Brokers } from './modules/sync/index.js';
+import { ApiKeyResolver } from './platform/auth/api-keys.js';
+import type { Config } from './platform/config.js';
+import type { DatabaseKind } from './platform/db/connect.js';
+import type { Db } from './platform/db/database.js';
+
+/**
+ * Everything the modules may ask for, made once per process. A module never sees this type: its
+ * routes and jobs declare the few members they use (`CatalogDeps`, `OrderDeps`, …), and the module
+ * list (src/modules.ts) checks that these services satisfy them.
+ */
+export interface AppServices {
+  db: Db;
+  dbKind: DatabaseKind;
+  config: Config;
+  log: FastifyBaseLogger;
+  apiKeys: ApiKeyResolver;
+  /** SKU prices and status for the order and cart paths, briefly cached (CATALOG_CACHE_MS). */
+  skus: SkuDirectory;
+  /** Product-list pages, briefly cached the same way (CATALOG_CACHE_MS). */
+  productLists: ProductListCache;
+  /** What the modules that build on orders plug into its life cycle. */
+  orderHooks: OrderHooks;
+  /** Flash-sale gate and shared rate limits; absent in the embedded default. */
+  redis: Redis | undefined;
+  /** Links to the configured brokers (AMQP_URL, NATS_URL), shared with the relay; `/readyz` checks them. */
+  brokers: Brokers;
+}
+
+export function buildServices(
+  given: Pick<AppServices, 'db' | 'dbKind' | 'config' | 'log' | 'redis' | 'brokers' | 'orderHooks'>,
+): AppServices {
+  return {
+    ...given,
+    apiKeys: new ApiKeyResolver(given.db),
+    skus: new SkuDirectory(given.config.catalogCacheMs),
+    productLists: new ProductListCache(given.config.catalogCacheMs),
+  };
+}

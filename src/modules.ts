@@ -1,0 +1,58 @@
+import type { AppServices } from './app-services.js';
+import { aftersalesModule } from './modules/aftersales/index.js';
+import { campaignsModule } from './modules/campaigns/index.js';
+import { cartModule } from './modules/cart/index.js';
+import { catalogModule } from './modules/catalog/index.js';
+import { fulfillmentModule } from './modules/fulfillment/index.js';
+import { inventoryModule } from './modules/inventory/index.js';
+import { type OrderHooks, ordersModule } from './modules/orders/index.js';
+import { paymentsModule } from './modules/payments/index.js';
+import { syncModule } from './modules/sync/index.js';
+import type { CommandHandlers, EventConsumer, Module } from './platform/module.js';
+import { platformModule } from './platform/platform-module.js';
+
+/** A module as the app takes it: its dependencies are a subset of the app's services. */
+export type AppModule = Module<AppServices, Partial<OrderHooks>>;
+
+/**
+ * Every module of OrderSync. Adding one = its folder under src/modules/ and a line here (docs/modules.md).
+ * The order is the order routes are registered, hooks are called and jobs run.
+ */
+export const modules: readonly AppModule[] = [
+  platformModule,
+  catalogModule,
+  inventoryModule,
+  cartModule,
+  ordersModule,
+  paymentsModule,
+  fulfillmentModule,
+  aftersalesModule,
+  syncModule,
+  campaignsModule,
+];
+
+/** The modules that build on orders, plugged into its life cycle, in list order. */
+export function orderHooksOf(list: readonly AppModule[]): OrderHooks {
+  const parts = list.flatMap((m) => (m.orderHooks ? [m.orderHooks] : []));
+  return {
+    onCancelled: parts.flatMap((p) => p.onCancelled ?? []),
+    onDelivered: parts.flatMap((p) => p.onDelivered ?? []),
+    detailSections: parts.flatMap((p) => p.detailSections ?? []),
+  };
+}
+
+/** Every module's inbound command handlers; a type claimed twice is a mistake, caught at start. */
+export function commandHandlersOf(list: readonly AppModule[]): CommandHandlers {
+  const all: Record<string, CommandHandlers[string]> = {};
+  for (const m of list) {
+    for (const [type, handler] of Object.entries(m.commands ?? {})) {
+      if (all[type]) throw new Error(`Command ${type} of module ${m.name} is handled by another module too`);
+      all[type] = handler;
+    }
+  }
+  return all;
+}
+
+/** Every module's in-process event consumers. */
+export const consumersOf = (list: readonly AppModule[]): EventConsumer[] =>
+  list.flatMap((m) => m.consumes ?? []);

@@ -1,0 +1,84 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Migration } from 'kysely';
+import type { Static, TSchema } from 'typebox';
+import type { Trx } from './db/database.js';
+import type { ScheduledJob } from './scheduler.js';
+
+/**
+ * A module is one object: everything it plugs into the app, listed in `src/modules.ts`. `app.ts` and
+ * `main.ts` loop over that list; nothing else needs to know a module exists. See docs/modules.md.
+ *
+ * `Deps` is what the module's routes, jobs and workers use, declared by the module itself (a narrow
+ * interface, as `CatalogDeps`); the list checks that the app's services satisfy it. `Hooks` is the
+ * shape of the order life-cycle hooks it fills (`Partial<OrderHooks>` from orders), kept a parameter
+ * so that this contract imports no module.
+ */
+export interface Module<Deps = unknown, Hooks = never> {
+  readonly name: string;
+  /** Kysely migrations by name; all modules' are run together, in name order (timestamp-named). */
+  readonly migrations?: Readonly<Record<string, Migration>>;
+  /** Fastify plugins registered under `/v1`, each given `{ deps }`. */
+  readonly routes?: ReadonlyArray<ModuleRoutes<Deps>>;
+  /** Calls into the order life cycle, inside its transactions (orders builds on none of its users). */
+  readonly orderHooks?: Hooks;
+  /** Jobs the scheduler runs in every `serve` and `worker` process; each must be safe in several. */
+  readonly jobs?: (deps: Deps) => ScheduledJob[];
+  /** Background work `ordersync worker` runs for this module, besides the relay (e.g. a queue consumer). */
+  readonly worker?: (deps: Deps) => Stoppable | undefined;
+  /** Inbound commands (the command queue) this module applies, by type without the `com.ordersync.` prefix. */
+  readonly commands?: CommandHandlers;
+  /** Event consumers inside the process, fed by the outbox and relay like external subscriptions. */
+  readonly consumes?: ReadonlyArray<EventConsumer>;
+}
+
+/** A route plugin: it declares the dependencies it uses, never the whole app. */
+export type ModuleRoutes<Deps> = FastifyPluginAsyncTypebox<{ deps: Deps }>;
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+export interface CommandContext {
+  source: string;
+  messageId: string;
+}
+
+/** How one command type is checked and applied, inside the transaction that records it in the inbox. */
+export interface CommandHandler<S extends TSchema = TSchema> {
+  schema: S;
+  apply(trx: Trx, data: Static<S>, context: CommandContext): Promise<unknown>;
+}
+
+export type CommandHandlers = Readonly<Record<string, CommandHandler>>;
+
+/** Keeps a handler's data type tied to its schema while storing it in a plain map. */
+export const commandHandler = <S extends TSchema>(handler: CommandHandler<S>): CommandHandler =>
+  handler as unknown as CommandHandler;
+
+/** An event as a consumer gets it: the CloudEvent, `data` parsed (validate it: rows outlive code). */
+export interface ConsumedEvent {
+  id: string;
+  source: string;
+  /** Without the `com.ordersync.` prefix, as in `eventTypes`: `order.placed`. */
+  type: string;
+  subject: string;
+  sequence: number;
+  time: Date;
+  data: unknown;
+}
+
+/**
+ * A consumer inside the process. It gets every matching event at least once, in `sequence` order per
+ * subject, and `handle` runs in a transaction that also records the event id in its inbox, so its own
+ * writes there are applied exactly once. A throw is a failed attempt: that subject waits, retried with
+ * backoff, a dead letter in the end (`GET /v1/deliveries`), while other subjects flow on.
+ */
+export interface EventConsumer {
+  /** Unique and stable: it names the consumer's subscription and inbox source. */
+  readonly name: string;
+  /** Patterns as subscriptions take them: `order.*`, `*.refunded`, `*`. */
+  readonly eventTypes: readonly string[];
+  /** Where a consumer seen for the first time starts: `now` (default) or `beginning` (backfill). */
+  readonly from?: 'now' | 'beginning';
+  handle(event: ConsumedEvent, trx: Trx): Promise<void>;
+}
