@@ -2,6 +2,7 @@ import type { Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { ownValue } from '../../platform/own-value.js';
 import type { SkuLookup } from '../catalog/index.js';
 import { availableBySku } from '../inventory/index.js';
 import { type Order, placeOrderInTransaction } from '../orders/index.js';
@@ -165,7 +166,7 @@ export function checkoutCart(
         channel: input.channel,
         note: input.note,
         lines: items.map((i) => {
-          const shipTo = input.shipTo?.[i.sku];
+          const shipTo = input.shipTo && ownValue(input.shipTo, i.sku);
           return shipTo ? { sku: i.sku, quantity: i.quantity, shipTo } : { sku: i.sku, quantity: i.quantity };
         }),
       },

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../platform/errors.js';
+import { ownValue } from '../../platform/own-value.js';
 import { carrierByKuaidi100 } from './carriers.js';
 import type { TrackingStatus } from './shipment-state.js';
 
@@ -103,7 +104,7 @@ interface Kuaidi100LastResult {
 
 /** What one event says: its own status word or code (resultv2), else nothing more than history. */
 const eventStatus = (d: Kuaidi100Event): TrackingStatus | undefined =>
-  KUAIDI100_STATUS[d.status ?? ''] ?? kuaidi100State(d.statusCode);
+  ownValue(KUAIDI100_STATUS, d.status ?? '') ?? kuaidi100State(d.statusCode);
 
 /**
  * The `lastResult` of a Kuaidi100 push as tracking events (its data lists the newest first). Without

@@ -112,6 +112,15 @@ describe('tracking push formats', () => {
       );
       expect(parsed).toMatchObject({ carrier: 'sf', trackingNumber: 'SF1234567890123' });
       expect(parsed.events.map((e) => e.status)).toEqual(['info', 'in_transit', 'out_for_delivery']);
+      // a status word that is a property every object inherits is no status
+      const odd = parseKuaidi100Push(
+        push({
+          ...base,
+          data: ['constructor', 'toString', '__proto__'].map((status) => ({ ...moving, status })),
+        }),
+        salt,
+      );
+      expect(odd.events.map((e) => e.status)).toEqual(['info', 'info', 'info']);
     });
   });
 

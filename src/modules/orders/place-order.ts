@@ -60,7 +60,8 @@ function assignAddresses(input: PlaceOrderInput): string[] {
         field: `body.lines[${i}].shipTo`,
         message: 'is required when the order has several addresses',
       });
-    else if (!(key in input.addresses))
+    // own keys only: `constructor` or `toString` name no address
+    else if (!Object.hasOwn(input.addresses, key))
       errors.push({
         field: `body.lines[${i}].shipTo`,
         message: `names no address (have ${keys.join(', ')})`,

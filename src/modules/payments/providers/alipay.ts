@@ -1,5 +1,6 @@
 import { AlipaySdk } from 'alipay-sdk';
 import { AppError } from '../../../platform/errors.js';
+import { ownValue } from '../../../platform/own-value.js';
 import type { AlipayConfig } from '../../../platform/provider-config.js';
 import { fromDecimal, toDecimal } from '../money-format.js';
 import type { CallbackInput, NoticeKind, PaymentProvider, ProviderNotice } from '../payment-provider.js';
@@ -32,7 +33,7 @@ export function parseAlipayNotification(sdk: AlipaySdk, appId: string, input: Ca
   const currency = params.trans_currency ?? 'CNY';
   return {
     messageId: params.notify_id,
-    kind: isRefund ? 'ignored' : (TRADE_KIND[params.trade_status ?? ''] ?? 'ignored'),
+    kind: isRefund ? 'ignored' : (ownValue(TRADE_KIND, params.trade_status ?? '') ?? 'ignored'),
     paymentId: params.out_trade_no,
     amount: fromDecimal(params.total_amount, currency),
     currency,
@@ -77,7 +78,7 @@ export function alipayProvider(config: AlipayConfig, notifyUrl: string): Payment
         { bizContent: { outTradeNo: payment.id } },
         { validateSign: true },
       );
-      const kind = r.code === '10000' ? TRADE_KIND[r.tradeStatus] : undefined;
+      const kind = r.code === '10000' ? ownValue(TRADE_KIND, String(r.tradeStatus)) : undefined;
       return {
         kind: kind === 'paid' ? 'paid' : kind === 'closed' ? 'closed' : 'pending',
         amount: fromDecimal(r.totalAmount, payment.currency),

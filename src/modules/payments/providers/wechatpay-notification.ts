@@ -1,4 +1,5 @@
 import { AppError } from '../../../platform/errors.js';
+import { ownValue } from '../../../platform/own-value.js';
 import type { WechatPayPlatformKey } from '../../../platform/provider-config.js';
 import type { CallbackInput, NoticeKind, ProviderNotice } from '../payment-provider.js';
 import { decryptWechatResource, type EncryptedResource, verifyWechatSignature } from './wechatpay-crypto.js';
@@ -77,7 +78,7 @@ export function parseWechatNotification(
       providerTradeNo: resource.transaction_id as string | undefined,
     };
   }
-  const refundKind = REFUND_KIND[envelope.event_type];
+  const refundKind = ownValue(REFUND_KIND, String(envelope.event_type));
   if (refundKind) return { ...base, kind: refundKind, refundId: restoreUuid(String(resource.out_refund_no)) };
   return { ...base, kind: 'ignored' };
 }

@@ -3,6 +3,7 @@ import type { Db } from '../../../platform/db/database.js';
 import { inTransaction } from '../../../platform/db/transaction.js';
 import { AppError } from '../../../platform/errors.js';
 import type { CommandHandlers } from '../../../platform/module.js';
+import { ownValue } from '../../../platform/own-value.js';
 import { EVENT_TYPE_PREFIX } from '../event-catalogue.js';
 import { type InboundMessage, recordInbound, settleInbound } from './inbox.js';
 
@@ -27,7 +28,7 @@ export async function applyCommand(
   try {
     return await inTransaction(db, async (trx) => {
       if (!(await recordInbound(trx, message))) return { outcome: 'duplicate' as const };
-      const handler = handlers[type];
+      const handler = ownValue(handlers, type);
       if (!handler) throw new AppError('unprocessable', `Unknown command type ${message.type}`);
       if (!Value.Check(handler.schema, message.payload)) {
         const problems = [...Value.Errors(handler.schema, message.payload)]
