@@ -7,6 +7,7 @@ import { type AppServices, buildServices } from './app-services.js';
 import { Brokers } from './modules/sync/index.js';
 import { type AppModule, modules as allModules, orderHooksOf } from './modules.js';
 import { registerAuth } from './platform/auth/auth-plugin.js';
+import { documentRoles } from './platform/auth/route-roles.js';
 import type { Config } from './platform/config.js';
 import type { DatabaseKind } from './platform/db/connect.js';
 import type { Db } from './platform/db/database.js';
@@ -73,6 +74,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       },
       security: [{ apiKey: [] }],
     },
+    transform: documentRoles,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 

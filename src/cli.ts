@@ -2,9 +2,10 @@ import cluster from 'node:cluster';
 import { superviseApiProcesses } from './cluster.js';
 import { ensureAdminKey, openDatabase, prepare, serve, start, startBanner, worker } from './main.js';
 import { modules } from './modules.js';
-import { ConfigError, loadConfig } from './platform/config.js';
+import { type Config, ConfigError, loadConfig } from './platform/config.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { ensureSandboxSecret } from './platform/provider-config.js';
+import { assertPortFree, explainStartupError } from './platform/startup-problem.js';
 import { seedDemoData } from './seed.js';
 
 const USAGE = `usage: ordersync <command>
@@ -12,21 +13,50 @@ const USAGE = `usage: ordersync <command>
   serve     serve the API on an already migrated database
   worker    run the relay, the command consumer and the scheduler only (no HTTP; production)
   migrate   bring the database schema up to date
-  seed      load the demo catalog, warehouses and stock`;
+  seed      load the demo catalog, warehouses and stock
+  help      print this (also --help, -h)
+
+Configuration comes from environment variables; README.md lists them.`;
+
+const COMMANDS = new Set(['start', 'serve', 'worker', 'migrate', 'seed']);
 
 async function main(command: string | undefined): Promise<void> {
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (!command || !COMMANDS.has(command)) {
+    console.error(command ? `ordersync: unknown command "${command}"\n\n${USAGE}` : USAGE);
+    process.exitCode = 2;
+    return;
+  }
   // the embedded demo's sandbox secret lives in its data directory, made on the first start
   const config = ensureSandboxSecret(loadConfig());
+  try {
+    await run(command, config);
+  } catch (error) {
+    const line = explainStartupError(error, config);
+    if (!line) throw error;
+    console.error(`ordersync ${command}: ${line}`);
+    process.exit(1);
+  }
+}
+
+async function run(command: string, config: Config): Promise<void> {
   switch (command) {
     case 'start':
     case 'serve': {
+      // Before the database is opened or a key made: a taken port stops the start here, in one line.
+      if (cluster.isPrimary) await assertPortFree(config);
       if (config.apiProcesses > 1 && cluster.isPrimary) {
         // Prepare once here, then fork the API processes; each of them runs this file as `serve`.
         const handle = await openDatabase(config);
-        const prepared = command === 'start' ? await prepare(config, handle) : undefined;
-        await handle.close();
+        const prepared = command === 'start' ? await prepare(handle) : undefined;
         const { url } = await superviseApiProcesses(config);
-        if (prepared) process.stdout.write(startBanner(config, url, prepared));
+        // The first admin key only once the API answers, printed at once (see start()).
+        const newKey = prepared ? await ensureAdminKey(handle.db, config) : undefined;
+        await handle.close();
+        if (prepared) process.stdout.write(startBanner(config, url, { ...prepared, newKey }));
         return;
       }
       const running =
@@ -68,9 +98,6 @@ async function main(command: string | undefined): Promise<void> {
       await handle.close();
       return;
     }
-    default:
-      console.error(USAGE);
-      process.exitCode = 2;
   }
 }
 

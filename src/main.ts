@@ -135,16 +135,20 @@ export async function worker(config: Config): Promise<{ relayId: string; stop():
   };
 }
 
-/** What `npm start` does before serving: migrate, load demo data into an empty database, make sure of an admin key. */
-export async function prepare(config: Config, handle: DatabaseHandle): Promise<Prepared> {
+/**
+ * What `npm start` does before serving: migrate and load demo data into an empty database. The admin
+ * key comes after the API listens (ensureAdminKey), so a start that fails creates none.
+ */
+export async function prepare(handle: DatabaseHandle): Promise<Prepared> {
   await migrateToLatest(handle.db, allModules);
   const seeded = (await isCatalogEmpty(handle.db)) ? await seedDemoData(handle.db) : undefined;
-  return { seeded, newKey: await ensureAdminKey(handle.db, config) };
+  return { seeded };
 }
 
 export interface Prepared {
   seeded: Awaited<ReturnType<typeof seedDemoData>> | undefined;
-  newKey: string | undefined;
+  /** The admin key made by this start, printed once in the banner. */
+  newKey?: string | undefined;
 }
 
 /** The lines `npm start` prints once the API answers. */
@@ -164,11 +168,14 @@ export function startBanner(config: Config, url: string, prepared: Prepared): st
   return `${lines.join('\n')}\n\n`;
 }
 
-/** `npm start` in one process: prepare, serve, print where. */
+/** `npm start` in one process: prepare, serve, make the first admin key if there is none, print both. */
 export async function start(config: Config): Promise<Running> {
   const handle = await openDatabase(config);
-  const prepared = await prepare(config, handle);
+  const prepared = await prepare(handle);
   const running = await serve(config, handle);
-  process.stdout.write(startBanner(config, running.url, prepared));
+  // Made only now that the API answers, and printed at once: a key no one was shown would lock the
+  // first user out for good, since a later start sees a key and makes none.
+  const newKey = await ensureAdminKey(handle.db, config);
+  process.stdout.write(startBanner(config, running.url, { ...prepared, newKey }));
   return running;
 }

@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import { type RateCounter, retryAfterSeconds } from '../http/rate-counter.js';
 import type { ApiKeyResolver } from './api-keys.js';
 import type { Principal, Role } from './roles.js';
+import { allowedRoles } from './route-roles.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -40,8 +41,8 @@ export function registerAuth(
   };
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
-    const config = request.routeOptions.config;
-    if (config.public || !request.routeOptions.url?.startsWith('/v1')) return;
+    const allowed = allowedRoles(request.routeOptions.url ?? '', request.routeOptions.config);
+    if (allowed === 'public') return;
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>"');
@@ -52,7 +53,7 @@ export function registerAuth(
       throw new AppError('unauthorized', 'The API key is not valid or has been revoked');
     }
     request.principal = principal;
-    if (principal.role !== 'admin' && !config.roles?.includes(principal.role)) {
+    if (!allowed.includes(principal.role)) {
       throw new AppError(
         'forbidden',
         `The role ${principal.role} may not call ${request.method} ${request.routeOptions.url}`,
