@@ -97,6 +97,8 @@ async function benchTransport(transport: 'webhook' | 'amqp' | 'nats') {
     NATS_URL,
     AMQP_EXCHANGE: EXCHANGE,
     LOG_LEVEL: 'warn',
+    // The receiver listens on loopback, which webhooks refuse unless named.
+    WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
   });
   const handle = await connectDatabase({ databaseUrl, poolSize: 16 });
   await migrateToLatest(handle.db, modules);
@@ -113,6 +115,7 @@ async function benchTransport(transport: 'webhook' | 'amqp' | 'nats') {
     NATS_URL,
     AMQP_EXCHANGE: EXCHANGE,
     SCHEDULER_INTERVAL_MS: '3600000',
+    WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
   };
 
   // Throughput: a backlog written with no relay running, 100 events per transaction.

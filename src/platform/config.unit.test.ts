@@ -28,3 +28,15 @@ describe('API processes', () => {
     );
   });
 });
+
+describe('WEBHOOK_ALLOWED_HOSTS', () => {
+  it('allows nothing but public addresses by default, and takes names, addresses and CIDR ranges', () => {
+    expect(loadConfig({}).sync.webhookAllowedHosts).toEqual([]);
+    expect(
+      loadConfig({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.0/8, ::1,hooks.internal' }).sync.webhookAllowedHosts,
+    ).toEqual(['127.0.0.0/8', '::1', 'hooks.internal']);
+    expect(() => loadConfig({ WEBHOOK_ALLOWED_HOSTS: '10.0.0.0/99,http://x' })).toThrow(
+      /WEBHOOK_ALLOWED_HOSTS: "10.0.0.0\/99", "http:\/\/x" is not/,
+    );
+  });
+});

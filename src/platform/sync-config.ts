@@ -1,3 +1,5 @@
+import net from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { envReader } from './env-reader.js';
 
 /** The relay and its transports. Every value has a default that suits one machine. */
@@ -28,7 +30,18 @@ export interface SyncConfig {
   webhookMaxConnections: number;
   /** A subscription whose deliveries have only failed for this long is disabled. */
   disableAfterSeconds: number;
+  /**
+   * Host names, addresses and CIDR ranges webhooks may go to besides public addresses (loopback and
+   * private receivers, tests): WEBHOOK_ALLOWED_HOSTS, comma-separated.
+   */
+  webhookAllowedHosts: string[];
 }
+
+/** One entry of WEBHOOK_ALLOWED_HOSTS: a host name, an address or a CIDR range. */
+const isAllowListEntry = (entry: string): boolean =>
+  ipaddr.isValidCIDR(entry) ||
+  net.isIP(entry) !== 0 ||
+  /^(?=.{1,253}$)[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(entry);
 
 /** Reads the sync settings; problems are added to the caller's list. */
 export function loadSyncConfig(env: NodeJS.ProcessEnv, problems: string[]): SyncConfig {
@@ -46,6 +59,16 @@ export function loadSyncConfig(env: NodeJS.ProcessEnv, problems: string[]): Sync
   const inProcess = env.RELAY_IN_PROCESS ?? 'true';
   if (!['true', 'false'].includes(inProcess)) problems.push('RELAY_IN_PROCESS: expected true or false');
   const disableAfterSeconds = duration('WEBHOOK_DISABLE_AFTER', 5 * 86400, '5d or 12h');
+  const webhookAllowedHosts = (env.WEBHOOK_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const notEntries = webhookAllowedHosts.filter((e) => !isAllowListEntry(e));
+  if (notEntries.length > 0) {
+    problems.push(
+      `WEBHOOK_ALLOWED_HOSTS: ${notEntries.map((e) => JSON.stringify(e)).join(', ')} is not a host name, address or CIDR range`,
+    );
+  }
 
   return {
     amqpUrl: url('AMQP_URL', /^amqps?:\/\//, 'an amqp:// or amqps:// URL'),
@@ -61,5 +84,6 @@ export function loadSyncConfig(env: NodeJS.ProcessEnv, problems: string[]): Sync
     webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 50, 120_000),
     webhookMaxConnections: int('WEBHOOK_MAX_CONNECTIONS', 128, 1, 1024),
     disableAfterSeconds,
+    webhookAllowedHosts,
   };
 }

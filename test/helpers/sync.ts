@@ -7,11 +7,13 @@ import { expect } from 'vitest';
 import { enqueue, type PendingEvent } from '../../src/modules/sync/outbox.js';
 import { Relay } from '../../src/modules/sync/relay/relay.js';
 import type { TransportSet } from '../../src/modules/sync/transports/transport.js';
+import { WebhookTransport } from '../../src/modules/sync/transports/webhook.js';
+import { WebhookTargets } from '../../src/modules/sync/transports/webhook-targets.js';
 import type { Config } from '../../src/platform/config.js';
 import type { Db } from '../../src/platform/db/database.js';
 import { inTransaction } from '../../src/platform/db/transaction.js';
 import { loadSyncConfig, type SyncConfig } from '../../src/platform/sync-config.js';
-import type { TestApp } from './test-app.js';
+import { TEST_WEBHOOK_ALLOWED_HOSTS, type TestApp } from './test-app.js';
 
 export const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 export const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -19,7 +21,7 @@ export const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 /** Sync settings for tests: fast polling, a retry schedule squeezed to about two seconds. */
 export function testSyncConfig(overrides: Partial<SyncConfig> = {}): SyncConfig {
   return {
-    ...loadSyncConfig({}, []),
+    ...loadSyncConfig({ WEBHOOK_ALLOWED_HOSTS: TEST_WEBHOOK_ALLOWED_HOSTS }, []),
     relayPollIntervalMs: 20,
     retryScale: 1e-5,
     webhookTimeoutMs: 2_000,
@@ -32,6 +34,14 @@ export const withSync = (overrides: Partial<SyncConfig> = {}): Partial<Config> =
 });
 
 export const quietLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/** The webhook transport as a relay process builds it from `config` (its allowed hosts included). */
+export const webhookTransport = (config: SyncConfig) =>
+  new WebhookTransport(
+    config.webhookTimeoutMs,
+    config.webhookMaxConnections,
+    new WebhookTargets(config.webhookAllowedHosts),
+  );
 
 export function startRelay(db: Db, config: SyncConfig, transports: TransportSet): Relay {
   const relay = new Relay(db, config, transports, quietLog);

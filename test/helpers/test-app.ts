@@ -22,10 +22,20 @@ export interface TestApp {
   request(options: InjectOptions & { key?: string | null }): Promise<LightMyRequestResponse>;
 }
 
+/**
+ * Test receivers listen on loopback, which webhooks refuse unless WEBHOOK_ALLOWED_HOSTS names it: the
+ * test configurations (and the processes tests start) name it.
+ */
+export const TEST_WEBHOOK_ALLOWED_HOSTS = '127.0.0.0/8,::1';
+
 /** The embedded defaults (the payment sandbox on), with a sandbox secret of the tests' own. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    ...loadConfig({ LOG_LEVEL: 'silent', SANDBOX_PAYMENT_SECRET: 'test-sandbox-secret' }),
+    ...loadConfig({
+      LOG_LEVEL: 'silent',
+      SANDBOX_PAYMENT_SECRET: 'test-sandbox-secret',
+      WEBHOOK_ALLOWED_HOSTS: TEST_WEBHOOK_ALLOWED_HOSTS,
+    }),
     ...overrides,
   };
 }

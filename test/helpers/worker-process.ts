@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TEST_WEBHOOK_ALLOWED_HOSTS } from './test-app.js';
 import { TEST_DATABASE_URL } from './test-database.js';
 
 const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
@@ -32,7 +33,12 @@ export class WorkerProcess {
   /** Starts the process; resolves once it says it has started (its relay is running, or it listens). */
   start(): Promise<void> {
     const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), cli, this.command], {
-      env: { ...process.env, LOG_LEVEL: 'info', ...this.env },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'info',
+        WEBHOOK_ALLOWED_HOSTS: TEST_WEBHOOK_ALLOWED_HOSTS,
+        ...this.env,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     this.#child = child;

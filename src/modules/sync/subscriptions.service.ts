@@ -23,6 +23,7 @@ import {
 import type { CreateSubscriptionBody, StartPoint, Subscription } from './subscriptions.schemas.js';
 import type { SubscriptionStatus } from './sync.tables.js';
 import { generateSecret } from './transports/webhook-signature.js';
+import { WebhookTargets } from './transports/webhook-targets.js';
 
 const uuid = new RegExp(UUID_PATTERN);
 
@@ -82,8 +83,19 @@ function checkTransport(body: CreateSubscriptionBody, config: SyncConfig): void 
   }
 }
 
+/** A webhook URL must not reach inside: no credentials, no private, loopback or metadata address. */
+async function checkWebhookUrl(url: string | undefined, config: SyncConfig): Promise<void> {
+  if (!url) return;
+  const refusal = await new WebhookTargets(config.webhookAllowedHosts).urlRefusal(url);
+  if (refusal)
+    throw new AppError('unprocessable', `The webhook URL is refused: ${refusal}`, {
+      errors: [{ field: 'body.url', message: refusal }],
+    });
+}
+
 export async function createSubscription(db: Db, config: SyncConfig, body: CreateSubscriptionBody) {
   checkTransport(body, config);
+  await checkWebhookUrl(body.url, config);
   const secret = body.transport === 'webhook' ? (body.secret ?? generateSecret()) : null;
   return inTransaction(db, async (trx) => {
     // The fan-out lock: no relay fans out while this commits, so each event either is fanned out

@@ -9,13 +9,13 @@ import {
   startRelay,
   testSyncConfig,
   waitFor,
+  webhookTransport,
   withSync,
   writeEvents,
 } from '../../../test/helpers/sync.js';
 import { useTestApp } from '../../../test/helpers/test-app.js';
 import { newId } from '../../platform/ids.js';
 import type { Relay } from './relay/relay.js';
-import { WebhookTransport } from './transports/webhook.js';
 
 // The in-process relay against a local receiver that verifies with the `standardwebhooks` package: on
 // PGlite (the embedded default) and on PostgreSQL alike.
@@ -28,7 +28,9 @@ describe('webhook delivery', () => {
 
   function relay(overrides: Parameters<typeof testSyncConfig>[0] = {}): Relay {
     const config = testSyncConfig(overrides);
-    const r = startRelay(t().db, config, { webhook: new WebhookTransport(config.webhookTimeoutMs) });
+    const r = startRelay(t().db, config, {
+      webhook: webhookTransport(config),
+    });
     cleanups.push(() => r.stop());
     return r;
   }

@@ -7,6 +7,7 @@ import { NatsTransport } from './nats.js';
 import { NatsLink } from './nats-link.js';
 import type { TransportSet } from './transport.js';
 import { WebhookTransport } from './webhook.js';
+import { WebhookTargets } from './webhook-targets.js';
 
 export interface BrokerCheck {
   name: string;
@@ -40,7 +41,11 @@ export class Brokers {
   transports(): TransportSet {
     this.start();
     return {
-      webhook: new WebhookTransport(this.config.webhookTimeoutMs, this.config.webhookMaxConnections),
+      webhook: new WebhookTransport(
+        this.config.webhookTimeoutMs,
+        this.config.webhookMaxConnections,
+        new WebhookTargets(this.config.webhookAllowedHosts),
+      ),
       ...(this.amqp ? { amqp: new AmqpTransport(this.amqp) } : {}),
       ...(this.nats ? { nats: new NatsTransport(this.nats) } : {}),
     };

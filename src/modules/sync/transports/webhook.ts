@@ -1,16 +1,18 @@
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import { type RelayEvent, structuredCloudEvent } from '../relay/relay-event.js';
 import { DeliveryFailure, type DeliveryTarget, type Transport } from './transport.js';
 import { signatureHeaders } from './webhook-signature.js';
-
-/** Bytes of a response body kept for the delivery log. */
-const ERROR_BODY_BYTES = 300;
+import { TargetRefused, WebhookTargets } from './webhook-targets.js';
 
 /**
  * Webhooks: the event as a structured CloudEvents JSON body, signed the Standard Webhooks way, POSTed to
  * the subscription's URL. A 2xx within the timeout is a delivery; anything else (another status, a
- * refused connection, no answer in time) is a failed attempt. Redirects are not followed.
+ * refused connection, no answer in time) is a failed attempt. Redirects are not followed. Only the
+ * addresses `targets` allows are connected to, checked on every connection. The delivery log keeps the
+ * status and a reason of our own words, never the receiver's body or which way a connection failed:
+ * it must not become a window into whatever answers at a URL.
  */
 export class WebhookTransport implements Transport {
   readonly kind = 'webhook' as const;
@@ -21,6 +23,7 @@ export class WebhookTransport implements Transport {
   constructor(
     private readonly timeoutMs: number,
     maxConnections = 128,
+    private readonly targets = new WebhookTargets(),
   ) {
     this.#httpAgent = new http.Agent({ keepAlive: true, maxSockets: maxConnections });
     this.#httpsAgent = new https.Agent({ keepAlive: true, maxSockets: maxConnections });
@@ -39,7 +42,7 @@ export class WebhookTransport implements Transport {
       const u = new URL(url);
       endpoint = {
         secure: u.protocol === 'https:',
-        hostname: u.hostname,
+        hostname: u.hostname.replace(/^\[(.*)\]$/, '$1'),
         port: u.port,
         path: u.pathname + u.search,
       };
@@ -52,6 +55,9 @@ export class WebhookTransport implements Transport {
   send(target: DeliveryTarget, event: RelayEvent): Promise<void> {
     if (!target.url) return Promise.reject(new DeliveryFailure('the subscription has no URL', 'rejected'));
     const { secure, hostname, port, path } = this.#endpoint(target.url);
+    // An address in the URL is never looked up, so it is checked here; a name is checked in `lookup`.
+    const refusal = net.isIP(hostname) ? this.targets.addressRefusal(hostname) : null;
+    if (refusal) return Promise.reject(new DeliveryFailure(refusal, 'rejected'));
     const body = structuredCloudEvent(event);
     const headers = {
       'content-type': 'application/cloudevents+json; charset=utf-8',
@@ -68,25 +74,26 @@ export class WebhookTransport implements Transport {
           path,
           headers,
           agent: secure ? this.#httpsAgent : this.#httpAgent,
+          lookup: this.targets.lookup,
           timeout: this.timeoutMs,
         },
         (response) => {
           const status = response.statusCode ?? 0;
-          const chunks: Buffer[] = [];
-          let kept = 0;
-          response.on('data', (chunk: Buffer) => {
-            if (kept < ERROR_BODY_BYTES) chunks.push(chunk);
-            kept += chunk.length;
-          });
+          response.resume();
           response.on('end', () => {
             clearTimeout(deadline);
             if (status >= 200 && status < 300) return resolve();
-            const text = Buffer.concat(chunks).toString('utf8').slice(0, ERROR_BODY_BYTES);
-            reject(new DeliveryFailure(`HTTP ${status}${text ? `: ${text}` : ''}`, 'rejected', status));
+            reject(
+              new DeliveryFailure(
+                `HTTP ${status} ${http.STATUS_CODES[status] ?? ''}`.trim(),
+                'rejected',
+                status,
+              ),
+            );
           });
-          response.on('error', (error) => {
+          response.on('error', () => {
             clearTimeout(deadline);
-            reject(new DeliveryFailure(error.message, 'rejected', status));
+            reject(new DeliveryFailure(`HTTP ${status}: the answer broke off`, 'rejected', status));
           });
         },
       );
@@ -102,7 +109,11 @@ export class WebhookTransport implements Transport {
       request.on('timeout', () => request.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
       request.on('error', (error) => {
         clearTimeout(deadline);
-        reject(new DeliveryFailure(error.message, 'rejected'));
+        const reason =
+          error instanceof TargetRefused
+            ? error.message
+            : `no answer (no connection, or none within ${this.timeoutMs} ms)`;
+        reject(new DeliveryFailure(reason, 'rejected'));
       });
       request.end(body);
     });
