@@ -214,6 +214,8 @@ export async function startFakeWechat(): Promise<FakeWechat> {
 }
 
 export const TEST_ALIPAY_APP_ID = '2021000000000001';
+export const TEST_WECHAT_MCH_ID = '1900000001';
+export const TEST_WECHAT_APP_ID = 'wx0000000000000001';
 export const TEST_WECHAT_API_V3_KEY = 'k'.repeat(32);
 
 /**
@@ -233,8 +235,8 @@ export function useProviderTestApp() {
           gateway: alipay.url,
         },
         wechatpay: {
-          mchId: '1900000001',
-          appId: 'wx0000000000000001',
+          mchId: TEST_WECHAT_MCH_ID,
+          appId: TEST_WECHAT_APP_ID,
           apiV3Key: TEST_WECHAT_API_V3_KEY,
           privateKey: wechat.merchant.privateKey,
           certSerial: 'MERCHANT-SERIAL',

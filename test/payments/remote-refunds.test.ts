@@ -6,6 +6,8 @@ import {
   alipayNotification,
   TEST_ALIPAY_APP_ID,
   TEST_WECHAT_API_V3_KEY,
+  TEST_WECHAT_APP_ID,
+  TEST_WECHAT_MCH_ID,
   useProviderTestApp,
   wechatNotification,
 } from '../helpers/providers.js';
@@ -24,7 +26,7 @@ describe('refunds at Alipay and WeChat Pay', () => {
           app_id: TEST_ALIPAY_APP_ID,
           notify_id: `nid-${payment.id}`,
           notify_type: 'trade_status_sync',
-          out_trade_no: payment.id,
+          out_trade_no: payment.id.replaceAll('-', ''),
           trade_no: `2026${payment.id.slice(-12)}`,
           trade_status: 'TRADE_SUCCESS',
           total_amount: toDecimal(payment.amount, 'CNY'),
@@ -44,6 +46,8 @@ describe('refunds at Alipay and WeChat Pay', () => {
         id: `EV-${payment.id}`,
         eventType: 'TRANSACTION.SUCCESS',
         resource: {
+          mchid: TEST_WECHAT_MCH_ID,
+          appid: TEST_WECHAT_APP_ID,
           out_trade_no: payment.id.replaceAll('-', ''),
           transaction_id: `42${Date.now()}`,
           trade_state: 'SUCCESS',
@@ -135,6 +139,7 @@ describe('refunds at Alipay and WeChat Pay', () => {
         id: `EV-RF-${pending.json().id}`,
         eventType: 'REFUND.SUCCESS',
         resource: {
+          mchid: TEST_WECHAT_MCH_ID,
           out_refund_no: pending.json().id.replaceAll('-', ''),
           refund_status: 'SUCCESS',
           amount: { refund: 500 },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { toProblem } from '../../platform/http/problem.js';
 import { keepRawBodies } from '../../platform/http/raw-body.js';
 import { handlePaymentCallback } from './payment-callbacks.js';
 import type { PaymentDeps } from './payments.routes.js';
@@ -19,6 +20,17 @@ export const paymentCallbackRoutes: FastifyPluginAsyncTypebox<{ deps: PaymentDep
   keepRawBodies(app);
   const providers = buildPaymentProviders(deps.config.providers);
 
+  // A provider with its own failure format (WeChat Pay) gets every refusal in it, a bad signature
+  // or a body the framework refused included; the others get RFC 9457 from the app's handler.
+  app.setErrorHandler((error, request, reply) => {
+    const provider = providers.get((request.params as { provider?: string } | undefined)?.provider ?? '');
+    if (!provider?.refusal) throw error;
+    const p = toProblem(error as Error);
+    if (p.status >= 500) request.log.error({ err: error }, 'payment callback failed');
+    const answer = provider.refusal(p.status, p.detail);
+    return reply.status(answer.status).type(answer.type).send(answer.body);
+  });
+
   app.post(
     '/callbacks/payments/:provider',
     {
@@ -27,7 +39,7 @@ export const paymentCallbackRoutes: FastifyPluginAsyncTypebox<{ deps: PaymentDep
         tags: ['callbacks'],
         summary: 'Payment provider notifications (Alipay notify_url, WeChat Pay v3, sandbox)',
         description:
-          'Verified by the provider signature (401 and nothing changes when it fails); applied once per provider message id; an amount or currency that does not match is a 422 and flags the order.',
+          'Verified by the provider signature (401 and nothing changes when it fails); applied once per provider message id. Refusals are RFC 9457 problems, except to WeChat Pay, which gets its own {"code":"FAIL","message":…} (message at most 64 characters).',
         params: ProviderParams,
         consumes: ['application/x-www-form-urlencoded', 'application/json'],
         body: Type.String({ description: 'The provider notification, as sent' }),

@@ -72,6 +72,8 @@ export interface CallbackAnswer {
 
 export interface PaymentForProvider {
   id: string;
+  /** What the provider knows the payment by (the trade number it was opened under). */
+  provider_ref: string | null;
   amount: number;
   currency: string;
   provider_trade_no: string | null;
@@ -85,6 +87,8 @@ export interface PaymentProvider {
   /** Verifies and reads a notification; a bad signature throws AppError('unauthorized'). */
   parseCallback?(input: CallbackInput): ProviderNotice;
   readonly acknowledgement?: CallbackAnswer;
+  /** The provider's own shape for a notification not taken (WeChat Pay); RFC 9457 when absent. */
+  refusal?(status: number, message: string): CallbackAnswer;
   query?(payment: PaymentForProvider): Promise<ProviderPaymentState>;
   refund(
     payment: PaymentForProvider,

@@ -4,6 +4,7 @@ import { ownValue } from '../../../platform/own-value.js';
 import type { AlipayConfig } from '../../../platform/provider-config.js';
 import { fromDecimal, toDecimal } from '../money-format.js';
 import type { CallbackInput, NoticeKind, PaymentProvider, ProviderNotice } from '../payment-provider.js';
+import { fromTradeNo, toTradeNo, tradeNoOf } from './trade-numbers.js';
 
 /** Alipay's trade statuses, as a notification or a query names them. */
 const TRADE_KIND: Record<string, NoticeKind> = {
@@ -14,12 +15,28 @@ const TRADE_KIND: Record<string, NoticeKind> = {
 };
 
 /**
- * Reads an Alipay asynchronous notification (notify_url, form-encoded). The official SDK verifies
- * it: RSA2 over the parameters without sign and sign_type, sorted, joined as k=v&… with the values
- * as decoded from the form (checkNotifySignV2 does not decode them a second time).
+ * Alipay's `timestamp` request parameter: "yyyy-MM-dd HH:mm:ss" in Beijing time (UTC+8, no daylight
+ * saving), whatever the server's own time zone; Alipay refuses requests too far from its clock.
+ */
+export function alipayTimestamp(now: Date): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/**
+ * Reads an Alipay asynchronous notification (notify_url, form-encoded). Only RSA2 is accepted: the
+ * SDK would take the algorithm from the message's own sign_type, so a notification claiming `RSA`
+ * (SHA-1) is refused before it is verified. The official SDK verifies it: RSA2 over the parameters
+ * without sign and sign_type, sorted, joined as k=v&… with the values as decoded from the form
+ * (checkNotifySignV2 does not decode them a second time).
  */
 export function parseAlipayNotification(sdk: AlipaySdk, appId: string, input: CallbackInput): ProviderNotice {
   const params = Object.fromEntries(new URLSearchParams(input.body));
+  if (params.sign_type !== 'RSA2') {
+    throw new AppError(
+      'unauthorized',
+      `Only RSA2 notifications are accepted, not sign_type ${params.sign_type ?? '(none)'}`,
+    );
+  }
   if (!params.sign || !sdk.checkNotifySignV2(params)) {
     throw new AppError('unauthorized', 'The Alipay notification signature does not verify');
   }
@@ -34,7 +51,7 @@ export function parseAlipayNotification(sdk: AlipaySdk, appId: string, input: Ca
   return {
     messageId: params.notify_id,
     kind: isRefund ? 'ignored' : (ownValue(TRADE_KIND, params.trade_status ?? '') ?? 'ignored'),
-    paymentId: params.out_trade_no,
+    paymentId: params.out_trade_no === undefined ? undefined : fromTradeNo(params.out_trade_no),
     amount: fromDecimal(params.total_amount, currency),
     currency,
     providerTradeNo: params.trade_no,
@@ -49,6 +66,7 @@ export function alipaySdk(config: AlipayConfig): AlipaySdk {
     alipayPublicKey: config.alipayPublicKey,
     gateway: config.gateway,
     keyType: config.privateKey.includes('BEGIN PRIVATE KEY') ? 'PKCS8' : 'PKCS1',
+    signType: 'RSA2',
   });
 }
 
@@ -61,21 +79,22 @@ export function alipayProvider(config: AlipayConfig, notifyUrl: string): Payment
       // A signed page-pay link (RSA2 over the request parameters, by the SDK); nothing is sent yet.
       const url = sdk.pageExecute('alipay.trade.page.pay', 'GET', {
         bizContent: {
-          outTradeNo: intent.id,
+          outTradeNo: toTradeNo(intent.id),
           totalAmount: toDecimal(intent.amount, intent.currency),
           subject: `Order ${intent.orderNumber}`,
           productCode: 'FAST_INSTANT_TRADE_PAY',
         },
         notifyUrl,
+        timestamp: alipayTimestamp(new Date()),
       });
-      return { providerRef: intent.id, action: { type: 'redirect', url } };
+      return { providerRef: toTradeNo(intent.id), action: { type: 'redirect', url } };
     },
     parseCallback: (input) => parseAlipayNotification(sdk, config.appId, input),
     acknowledgement: { status: 200, type: 'text/plain', body: 'success' },
     async query(payment) {
       const r = await sdk.exec(
         'alipay.trade.query',
-        { bizContent: { outTradeNo: payment.id } },
+        { bizContent: { outTradeNo: tradeNoOf(payment) }, timestamp: alipayTimestamp(new Date()) },
         { validateSign: true },
       );
       const kind = r.code === '10000' ? ownValue(TRADE_KIND, String(r.tradeStatus)) : undefined;
@@ -92,12 +111,13 @@ export function alipayProvider(config: AlipayConfig, notifyUrl: string): Payment
           'alipay.trade.refund',
           {
             bizContent: {
-              outTradeNo: payment.id,
+              outTradeNo: tradeNoOf(payment),
               refundAmount: toDecimal(refund.amount, payment.currency),
               // the same out_request_no again is the same refund at Alipay: retries cannot pay twice
               outRequestNo: refund.id,
               refundReason: refund.reason.slice(0, 256),
             },
+            timestamp: alipayTimestamp(new Date()),
           },
           { validateSign: true },
         );

@@ -1,7 +1,8 @@
+import { createSign } from 'node:crypto';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { alipayNotification, rsaKeys } from '../../../../test/helpers/providers.js';
-import { alipaySdk, parseAlipayNotification } from './alipay.js';
+import { alipaySdk, alipayTimestamp, parseAlipayNotification } from './alipay.js';
 
 const fixture = (name: string) =>
   fs.readFileSync(new URL(`../../../../test/fixtures/${name}`, import.meta.url), 'utf8');
@@ -61,22 +62,44 @@ describe('Alipay notification signatures (official alipay-sdk)', () => {
     notify_id: 'n-1',
     notify_type: 'trade_status_sync',
     notify_time: '2026-11-22 10:00:00',
-    out_trade_no: '0193f000-0000-7000-8000-000000000001',
+    out_trade_no: '0193f000000070008000000000000001',
     trade_no: '2026112222001400000000000001',
     trade_status: 'TRADE_SUCCESS',
     total_amount: '128.50',
     subject: '订单 OS-261122-000001',
+    body: '纯棉 T 恤 × 2，蓝色',
     charset: 'utf-8',
     version: '1.0',
   };
   const sdk = sdkWith(alipay.publicKey, params.app_id);
   const parse = (body: string) => parseAlipayNotification(sdk, params.app_id, { headers: {}, body, now });
 
-  it('accepts a notification signed the way Alipay signs, with Chinese text and spaces', () => {
+  it('accepts a notification signed the way Alipay signs, with Chinese text and spaces, and maps out_trade_no back to our id', () => {
     expect(parse(alipayNotification(params, alipay.privateKey))).toMatchObject({
       kind: 'paid',
       amount: 12850,
+      paymentId: '0193f000-0000-7000-8000-000000000001',
     });
+  });
+
+  it('accepts RSA2 only: a sign_type=RSA (SHA-1) notification is refused even though its signature verifies', () => {
+    const content = Object.keys(params)
+      .sort()
+      .map((k) => `${k}=${params[k as keyof typeof params]}`)
+      .join('&');
+    const sha1 = createSign('RSA-SHA1').update(content, 'utf8').sign(alipay.privateKey, 'base64');
+    // the SDK alone takes the algorithm from the message and would accept it
+    expect(sdk.checkNotifySignV2({ ...params, sign_type: 'RSA', sign: sha1 })).toBe(true);
+    const form = new URLSearchParams({ ...params, sign_type: 'RSA', sign: sha1 }).toString();
+    expect(() => parse(form)).toThrow(/Only RSA2/);
+    const noType = new URLSearchParams(alipayNotification(params, alipay.privateKey));
+    noType.delete('sign_type');
+    expect(() => parse(noType.toString())).toThrow(/Only RSA2/);
+  });
+
+  it('writes the timestamp Alipay is sent in Beijing time, whatever the server time zone', () => {
+    expect(alipayTimestamp(new Date('2026-11-22T20:30:05Z'))).toBe('2026-11-23 04:30:05');
+    expect(alipayTimestamp(new Date('2026-06-30T15:59:59.999Z'))).toBe('2026-06-30 23:59:59');
   });
 
   it('refuses a tampered body, a tampered signature and another key', () => {

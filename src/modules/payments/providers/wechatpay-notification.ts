@@ -1,7 +1,8 @@
 import { AppError } from '../../../platform/errors.js';
 import { ownValue } from '../../../platform/own-value.js';
 import type { WechatPayPlatformKey } from '../../../platform/provider-config.js';
-import type { CallbackInput, NoticeKind, ProviderNotice } from '../payment-provider.js';
+import type { CallbackAnswer, CallbackInput, NoticeKind, ProviderNotice } from '../payment-provider.js';
+import { fromTradeNo } from './trade-numbers.js';
 import { decryptWechatResource, type EncryptedResource, verifyWechatSignature } from './wechatpay-crypto.js';
 
 /** WeChat Pay rejects, and so do we, a signature whose timestamp is more than 5 minutes off. */
@@ -18,12 +19,6 @@ interface Envelope {
   resource: EncryptedResource;
 }
 
-/** WeChat Pay trade numbers are at most 32 characters, so our UUIDs travel without their dashes. */
-export const restoreUuid = (hex: string) =>
-  /^[0-9a-f]{32}$/i.test(hex)
-    ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
-    : hex;
-
 const REFUND_KIND: Record<string, NoticeKind> = {
   'REFUND.SUCCESS': 'refund_succeeded',
   'REFUND.ABNORMAL': 'refund_failed',
@@ -31,12 +26,32 @@ const REFUND_KIND: Record<string, NoticeKind> = {
 };
 
 /**
+ * WeChat Pay's answer to a notification we did not take: a 4xx/5xx with `{"code":"FAIL","message":…}`,
+ * the message at most 64 characters. WeChat Pay then sends it again later.
+ */
+export function wechatRefusal(status: number, message: string): CallbackAnswer {
+  return {
+    status,
+    type: 'application/json',
+    body: JSON.stringify({ code: 'FAIL', message: Array.from(message).slice(0, 64).join('') }),
+  };
+}
+
+/** Who we are at WeChat Pay: a resource for another merchant or app is not ours to act on. */
+export interface WechatMerchant {
+  mchId: string;
+  appId: string;
+}
+
+/**
  * Verifies a WeChat Pay v3 notification (SHA256withRSA over `timestamp\nnonce\nbody\n` with the
- * platform key named by Wechatpay-Serial, timestamp within 5 minutes), then decrypts its resource.
+ * platform key named by Wechatpay-Serial, timestamp within 5 minutes), then decrypts its resource
+ * and checks that it names our merchant (`mchid`) and, for a payment, our app (`appid`).
  */
 export function parseWechatNotification(
   keys: readonly WechatPayPlatformKey[],
   apiV3Key: string,
+  merchant: WechatMerchant,
   input: CallbackInput,
 ): ProviderNotice {
   const timestamp = header(input, 'wechatpay-timestamp');
@@ -67,18 +82,34 @@ export function parseWechatNotification(
     throw new AppError('unauthorized', 'The WeChat Pay resource does not decrypt with the APIv3 key');
   }
   const base = { messageId: String(envelope.id), payload: { ...envelope, resource } };
-  if (envelope.event_type === 'TRANSACTION.SUCCESS') {
+  const refundKind = ownValue(REFUND_KIND, String(envelope.event_type));
+  const isTransaction = envelope.event_type === 'TRANSACTION.SUCCESS';
+  if (isTransaction || refundKind) {
+    // a platform key can sign for several merchants (service providers): the resource says whose it is
+    if (resource.mchid !== merchant.mchId) {
+      throw new AppError(
+        'unauthorized',
+        `The notification is for merchant ${String(resource.mchid)}, not this one`,
+      );
+    }
+    if (isTransaction && resource.appid !== merchant.appId) {
+      throw new AppError(
+        'unauthorized',
+        `The notification is for app ${String(resource.appid)}, not this one`,
+      );
+    }
+  }
+  if (isTransaction) {
     const amount = resource.amount as { total?: number; currency?: string } | undefined;
     return {
       ...base,
       kind: resource.trade_state === 'SUCCESS' ? 'paid' : 'ignored',
-      paymentId: restoreUuid(String(resource.out_trade_no)),
+      paymentId: fromTradeNo(String(resource.out_trade_no)),
       amount: amount?.total,
       currency: amount?.currency ?? 'CNY',
       providerTradeNo: resource.transaction_id as string | undefined,
     };
   }
-  const refundKind = ownValue(REFUND_KIND, String(envelope.event_type));
-  if (refundKind) return { ...base, kind: refundKind, refundId: restoreUuid(String(resource.out_refund_no)) };
+  if (refundKind) return { ...base, kind: refundKind, refundId: fromTradeNo(String(resource.out_refund_no)) };
   return { ...base, kind: 'ignored' };
 }

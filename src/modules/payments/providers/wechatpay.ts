@@ -1,8 +1,9 @@
 import { AppError } from '../../../platform/errors.js';
 import type { WechatPayConfig } from '../../../platform/provider-config.js';
 import type { PaymentProvider, RefundResult } from '../payment-provider.js';
+import { toTradeNo, tradeNoOf } from './trade-numbers.js';
 import { verifyWechatSignature, wechatAuthorization } from './wechatpay-crypto.js';
-import { parseWechatNotification, WECHAT_MAX_SKEW_SECONDS } from './wechatpay-notification.js';
+import { parseWechatNotification, WECHAT_MAX_SKEW_SECONDS, wechatRefusal } from './wechatpay-notification.js';
 
 /** One signed API v3 call; the answer's signature is checked like a notification's. */
 async function call<T>(
@@ -58,24 +59,21 @@ export function wechatPayProvider(config: WechatPayConfig, notifyUrl: string): P
         appid: config.appId,
         mchid: config.mchId,
         description: `Order ${intent.orderNumber}`,
-        out_trade_no: intent.id.replaceAll('-', ''),
+        out_trade_no: toTradeNo(intent.id),
         notify_url: notifyUrl,
         amount: { total: intent.amount, currency: intent.currency },
       });
-      return { providerRef: intent.id.replaceAll('-', ''), action: { type: 'qr_code', codeUrl: r.code_url } };
+      return { providerRef: toTradeNo(intent.id), action: { type: 'qr_code', codeUrl: r.code_url } };
     },
-    parseCallback: (input) => parseWechatNotification(config.platformKeys, config.apiV3Key, input),
+    parseCallback: (input) => parseWechatNotification(config.platformKeys, config.apiV3Key, config, input),
     acknowledgement: { status: 204, type: 'application/json', body: '' },
+    refusal: wechatRefusal,
     async query(payment) {
       const r = await call<{
         trade_state: string;
         transaction_id?: string;
         amount?: { total: number; currency: string };
-      }>(
-        config,
-        'GET',
-        `/v3/pay/transactions/out-trade-no/${payment.id.replaceAll('-', '')}?mchid=${config.mchId}`,
-      );
+      }>(config, 'GET', `/v3/pay/transactions/out-trade-no/${tradeNoOf(payment)}?mchid=${config.mchId}`);
       const kind =
         r.trade_state === 'SUCCESS'
           ? 'paid'
@@ -96,9 +94,9 @@ export function wechatPayProvider(config: WechatPayConfig, notifyUrl: string): P
           'POST',
           '/v3/refund/domestic/refunds',
           {
-            out_trade_no: payment.id.replaceAll('-', ''),
+            out_trade_no: tradeNoOf(payment),
             // the same out_refund_no again is the same refund at WeChat Pay
-            out_refund_no: refund.id.replaceAll('-', ''),
+            out_refund_no: toTradeNo(refund.id),
             reason: refund.reason.slice(0, 80),
             notify_url: notifyUrl,
             amount: { refund: refund.amount, total: payment.amount, currency: payment.currency },

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rsaKeys, wechatNotification } from '../../../../test/helpers/providers.js';
 import { decryptWechatResource, verifyWechatSignature } from './wechatpay-crypto.js';
-import { parseWechatNotification } from './wechatpay-notification.js';
+import { parseWechatNotification, type WechatMerchant, wechatRefusal } from './wechatpay-notification.js';
 
 const fixture = (name: string) =>
   fs.readFileSync(new URL(`../../../../test/fixtures/${name}`, import.meta.url), 'utf8');
@@ -41,6 +41,7 @@ describe('WeChat Pay v3 notifications', () => {
     const notice = parseWechatNotification(
       [{ serial: cert.serialNumber, publicKey: key }],
       vector.mchAPIv3Key,
+      { mchId: '1900000001', appId: 'wx0000000000000001' },
       {
         headers: Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), String(v)])),
         body,
@@ -67,8 +68,13 @@ describe('WeChat Pay v3 notifications', () => {
       },
       now,
     );
-  const parse = (n: { body: string; headers: Record<string, string> }, now = new Date()) =>
-    parseWechatNotification(keys, apiV3Key, { headers: n.headers, body: n.body, now });
+  // the merchant and app the fixture's resource names
+  const merchant = { mchId: '1230000109', appId: 'wxd678efh567hg6787' };
+  const parse = (
+    n: { body: string; headers: Record<string, string> },
+    now = new Date(),
+    us: WechatMerchant = merchant,
+  ) => parseWechatNotification(keys, apiV3Key, us, { headers: n.headers, body: n.body, now });
 
   it('accepts a notification made byte for byte as WeChat Pay makes it (AES-256-GCM resource)', () => {
     expect(parse(make())).toMatchObject({
@@ -95,5 +101,33 @@ describe('WeChat Pay v3 notifications', () => {
     const old = make(new Date(Date.now() - 301_000));
     expect(() => parse(old)).toThrow(/5 minutes/);
     expect(() => parse(make(), new Date(Date.now() + 301_000))).toThrow(/5 minutes/);
+  });
+
+  it('refuses a notification WeChat Pay signed for another merchant or another app', () => {
+    const n = make();
+    expect(() => parse(n, new Date(), { ...merchant, mchId: '1900000002' })).toThrow(/merchant 1230000109/);
+    expect(() => parse(n, new Date(), { ...merchant, appId: 'wx0000000000000002' })).toThrow(
+      /app wxd678efh567hg6787/,
+    );
+    const refund = wechatNotification({
+      id: 'EV-R',
+      eventType: 'REFUND.SUCCESS',
+      resource: { mchid: '1900000002', out_trade_no: 'x', out_refund_no: 'y', refund_status: 'SUCCESS' },
+      apiV3Key,
+      serial: 'PUB_KEY_ID_0001',
+      privateKey: platform.privateKey,
+    });
+    expect(() => parse(refund)).toThrow(/merchant 1900000002/);
+    expect(parse(refund, new Date(), { ...merchant, mchId: '1900000002' }).kind).toBe('refund_succeeded');
+  });
+
+  it("answers a refusal in WeChat Pay's own format, the message cut to 64 characters", () => {
+    const answer = wechatRefusal(401, `签名${'x'.repeat(100)}`);
+    expect(answer).toMatchObject({ status: 401, type: 'application/json' });
+    const body = JSON.parse(answer.body);
+    expect(Object.keys(body)).toEqual(['code', 'message']);
+    expect(body.code).toBe('FAIL');
+    expect(Array.from(body.message)).toHaveLength(64);
+    expect(body.message.startsWith('签名x')).toBe(true);
   });
 });
