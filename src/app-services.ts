@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
-import { ProductListCache, SkuDirectory } from './modules/catalog/index.js';
+import { type InStockSkus, ProductListCache, SkuDirectory } from './modules/catalog/index.js';
+import { inStockSkus } from './modules/inventory/index.js';
 import type { OrderHooks } from './modules/orders/index.js';
 import type { Brokers } from './modules/sync/index.js';
 import { ApiKeyResolver } from './platform/auth/api-keys.js';
@@ -23,6 +24,8 @@ export interface AppServices {
   skus: SkuDirectory;
   /** Product-list pages, briefly cached the same way (CATALOG_CACHE_MS). */
   productLists: ProductListCache;
+  /** Inventory's in-stock subquery, for catalog's in-stock filter (catalog does not import inventory). */
+  inStockSkus: InStockSkus;
   /** What the modules that build on orders plug into its life cycle. */
   orderHooks: OrderHooks;
   /** Flash-sale gate and shared rate limits; absent in the embedded default. */
@@ -39,5 +42,6 @@ export function buildServices(
     apiKeys: new ApiKeyResolver(given.db),
     skus: new SkuDirectory(given.config.catalogCacheMs),
     productLists: new ProductListCache(given.config.catalogCacheMs),
+    inStockSkus,
   };
 }

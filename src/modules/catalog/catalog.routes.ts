@@ -23,6 +23,7 @@ import {
 } from './catalog.service.js';
 import type { ProductListCache } from './product-list-cache.js';
 import { attributeParams } from './product-search.js';
+import type { InStockSkus } from './product-search.repository.js';
 import { findProducts } from './product-search.service.js';
 import type { SkuDirectory } from './skus.js';
 
@@ -35,6 +36,8 @@ export interface CatalogDeps {
   db: Db;
   skus: SkuDirectory;
   productLists: ProductListCache;
+  /** Inventory's in-stock subquery, for `in_stock=true`. */
+  inStockSkus: InStockSkus;
 }
 
 export const catalogRoutes: FastifyPluginAsyncTypebox<{ deps: CatalogDeps }> = async (app, { deps }) => {
@@ -83,7 +86,11 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ deps: CatalogDeps }> = a
     },
     async (request, reply) => {
       const json = await deps.productLists.page(request.url, async () =>
-        String(reply.serialize(await findProducts(deps.db, request.query, attributeParams(request.query)))),
+        String(
+          reply.serialize(
+            await findProducts(deps.db, request.query, attributeParams(request.query), deps.inStockSkus),
+          ),
+        ),
       );
       // Serialized already, by this route's own response schema (reply.serialize): sent as it is.
       return reply.type('application/json; charset=utf-8').send(json as never);

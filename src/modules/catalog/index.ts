@@ -9,6 +9,7 @@ import * as m1122_0200 from './migrations/20261122_0200_catalog.js';
 export type { CatalogDeps } from './catalog.routes.js';
 export type { Category, Product, ProductStatus, ProductSummary, Variant } from './catalog.schemas.js';
 export { ProductListCache } from './product-list-cache.js';
+export type { InStockSkus } from './product-search.repository.js';
 export { resolveSkus, SkuDirectory, type SkuInfo, type SkuLookup } from './skus.js';
 
 export async function isCatalogEmpty(db: Conn): Promise<boolean> {

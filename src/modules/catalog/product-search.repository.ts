@@ -1,12 +1,17 @@
-import { sql } from 'kysely';
-import type { Conn } from '../../platform/db/database.js';
-import { inStockSkus } from '../inventory/index.js';
+import { type SelectQueryBuilder, sql } from 'kysely';
+import type { Conn, Database } from '../../platform/db/database.js';
 import { PRODUCT_COLUMNS } from './catalog.repository.js';
 import type { ProductStatus } from './catalog.schemas.js';
 import type { AttributeFilter, SearchPosition } from './product-search.js';
 
 // created_at to the microsecond: a JS Date would cut it to milliseconds and the keyset would skip rows.
 const createdAtKey = sql<string>`to_char(products.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * A subquery selecting `sku` for every SKU with sellable stock. Stock is inventory's, and inventory
+ * builds on catalog, so the in-stock filter is handed in (app-services.ts) rather than imported.
+ */
+export type InStockSkus = (db: Conn) => SelectQueryBuilder<Database, keyof Database, { sku: string }>;
 
 export interface ProductSearch {
   /** A prefix tsquery from buildPrefixTsQuery. */
@@ -16,7 +21,8 @@ export interface ProductSearch {
   attributes: AttributeFilter[];
   priceMin?: number;
   priceMax?: number;
-  inStock: boolean;
+  /** Only products with a variant in stock, when given. */
+  inStock?: InStockSkus | undefined;
   sort: SearchPosition['sort'];
   after?: SearchPosition;
   limit: number;
@@ -72,14 +78,15 @@ export async function searchProducts(db: Conn, s: ProductSearch) {
   }
   if (s.priceMin !== undefined) q = q.where('products.max_price', '>=', s.priceMin);
   if (s.priceMax !== undefined) q = q.where('products.min_price', '<=', s.priceMax);
-  if (s.inStock) {
+  const inStock = s.inStock;
+  if (inStock) {
     q = q.where((eb) =>
       eb.exists(
         eb
           .selectFrom('variants')
           .select(sql`1`.as('one'))
           .whereRef('variants.product_id', '=', 'products.id')
-          .where('variants.sku', 'in', inStockSkus(db)),
+          .where('variants.sku', 'in', inStock(db)),
       ),
     );
   }

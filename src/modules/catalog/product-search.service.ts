@@ -12,7 +12,7 @@ import {
   type SearchPosition,
   typeAttributeFilters,
 } from './product-search.js';
-import { type ProductSearchRow, searchProducts } from './product-search.repository.js';
+import { type InStockSkus, type ProductSearchRow, searchProducts } from './product-search.repository.js';
 
 const UUID = new RegExp(UUID_PATTERN);
 
@@ -37,6 +37,7 @@ export async function findProducts(
   db: Conn,
   query: ProductSearchQuery,
   attributeParams: Map<string, string>,
+  inStockSkus: InStockSkus,
 ): Promise<{ data: ProductSummary[]; nextCursor: string | null }> {
   if (query.price_min !== undefined && query.price_max !== undefined && query.price_min > query.price_max) {
     throw invalid([{ field: 'querystring.price_min', message: 'must not be above price_max' }]);
@@ -57,7 +58,7 @@ export async function findProducts(
     attributes,
     priceMin: query.price_min,
     priceMax: query.price_max,
-    inStock: query.in_stock === true,
+    inStock: query.in_stock === true ? inStockSkus : undefined,
     sort,
     after,
     // One more than a page tells whether there is a next one.

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Db } from '../../platform/db/database.js';
 import { Delivery, DeliveryListQuery, DeliveryPage, DeliveryParams } from './deliveries.schemas.js';
 import { getDelivery, listDeliveryPage, retryDeliveryNow } from './deliveries.service.js';
-import type { SyncDeps } from './sync.routes.js';
 
 const tags = ['sync'];
 
-export const deliveryRoutes: FastifyPluginAsyncTypebox<{ deps: SyncDeps }> = async (app, { deps }) => {
+export const deliveryRoutes: FastifyPluginAsyncTypebox<{ deps: { db: Db } }> = async (app, { deps }) => {
   const { db } = deps;
 
   app.get(

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Role } from '../../platform/auth/roles.js';
+import type { Config } from '../../platform/config.js';
+import type { Db } from '../../platform/db/database.js';
 import {
   CreateSubscriptionBody,
   ReplayBody,
@@ -21,13 +23,14 @@ import {
   rotateSecret,
   setSubscriptionStatus,
 } from './subscriptions.service.js';
-import type { SyncDeps } from './sync.routes.js';
 
 // Reading is for support too; changing where events go is for admins only.
 const READ: readonly Role[] = ['support'];
 const tags = ['sync'];
 
-export const subscriptionRoutes: FastifyPluginAsyncTypebox<{ deps: SyncDeps }> = async (app, { deps }) => {
+export const subscriptionRoutes: FastifyPluginAsyncTypebox<{
+  deps: { db: Db; config: Pick<Config, 'sync'> };
+}> = async (app, { deps }) => {
   const { db } = deps;
 
   app.post(

@@ -1,5 +1,5 @@
+import type { RelayEvent } from '../cloud-event.js';
 import type { DeliveryTarget } from '../transports/transport.js';
-import type { RelayEvent } from './relay-event.js';
 
 /** A delivery this relay holds the lease on, with what it needs to send it. */
 export interface ClaimedDelivery {

@@ -2,11 +2,11 @@ import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
 import { inTransaction } from '../../../platform/db/transaction.js';
 import { newId } from '../../../platform/ids.js';
+import type { RelayEvent } from '../cloud-event.js';
 import { sequenceFeed } from '../event-feed.js';
 import { matchesAny } from '../event-patterns.js';
 import type { TransportKind } from '../sync.tables.js';
 import { type ClaimedDelivery, type TargetRow, toTarget } from './claimed-delivery.js';
-import type { RelayEvent } from './relay-event.js';
 
 /** Key of the advisory lock that lets one relay at a time fan out (see below). */
 export const FANOUT_LOCK = 0x05_1c_0f_a0;

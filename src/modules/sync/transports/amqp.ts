@@ -1,5 +1,5 @@
+import { cloudEventAttributes, type RelayEvent } from '../cloud-event.js';
 import { shortType } from '../event-patterns.js';
-import { cloudEventAttributes, type RelayEvent } from '../relay/relay-event.js';
 import type { AmqpLink } from './amqp-link.js';
 import type { DeliveryTarget, Transport } from './transport.js';
 

@@ -1,5 +1,5 @@
+import { type RelayEvent, structuredCloudEvent } from '../cloud-event.js';
 import { shortType } from '../event-patterns.js';
-import { type RelayEvent, structuredCloudEvent } from '../relay/relay-event.js';
 import type { NatsLink } from './nats-link.js';
 import type { DeliveryTarget, Transport } from './transport.js';
 

@@ -1,4 +1,4 @@
-import type { RelayEvent } from '../relay/relay-event.js';
+import type { RelayEvent } from '../cloud-event.js';
 import type { TransportKind } from '../sync.tables.js';
 
 /** Where a subscription's events go: what a transport needs to know of it. */

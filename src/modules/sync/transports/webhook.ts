@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { type RelayEvent, structuredCloudEvent } from '../relay/relay-event.js';
+import { type RelayEvent, structuredCloudEvent } from '../cloud-event.js';
 import { DeliveryFailure, type DeliveryTarget, type Transport } from './transport.js';
 import { signatureHeaders } from './webhook-signature.js';
 import { TargetRefused, WebhookTargets } from './webhook-targets.js';
