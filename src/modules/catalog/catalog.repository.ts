@@ -1,5 +1,6 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
+import { UUID_PATTERN } from '../../platform/ids.js';
 import type { AttributeType } from './catalog.schemas.js';
 import type { CategoriesTable, ProductsTable, VariantsTable } from './catalog.tables.js';
 
@@ -20,6 +21,8 @@ export const PRODUCT_COLUMNS = [
   'products.updated_at',
 ] as const;
 
+const UUID = new RegExp(UUID_PATTERN);
+
 const VARIANT_COLUMNS = ['id', 'product_id', 'sku', 'title', 'options', 'price', 'currency'] as const;
 
 export async function hasAnyCategory(db: Conn): Promise<boolean> {
@@ -38,6 +41,11 @@ export async function findCategoryById(db: Conn, id: string): Promise<CategoryRo
 
 export async function findCategoryBySlug(db: Conn, slug: string): Promise<CategoryRow | undefined> {
   return db.selectFrom('categories').select(CATEGORY_COLUMNS).where('slug', '=', slug).executeTakeFirst();
+}
+
+/** A category named as clients name it, by id or by slug (a slug never looks like an id). */
+export async function findCategoryByIdOrSlug(db: Conn, ref: string): Promise<CategoryRow | undefined> {
+  return UUID.test(ref) ? findCategoryById(db, ref) : findCategoryBySlug(db, ref);
 }
 
 /**

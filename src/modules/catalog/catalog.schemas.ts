@@ -102,7 +102,16 @@ export type CreateVariantBody = Static<typeof CreateVariantBody>;
 
 export const CreateProductBody = Type.Object(
   {
-    categoryId: Id,
+    categoryId: Type.Optional(
+      Type.String({ pattern: UUID_PATTERN, description: 'The category id; or give category' }),
+    ),
+    category: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'The category id or slug, as the product filters take it; one of this or categoryId',
+      }),
+    ),
     title: Type.String({ minLength: 1, maxLength: 200 }),
     description: Type.Optional(Type.String({ maxLength: 10_000 })),
     status: Type.Optional(Type.Enum(PRODUCT_STATUSES, { default: 'draft' })),

@@ -1,10 +1,11 @@
 import type { Updateable } from 'kysely';
 import type { Conn, Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
-import { AppError, type FieldError, notFound } from '../../platform/errors.js';
+import { AppError, type FieldError, invalid, notFound } from '../../platform/errors.js';
 import { newId, UUID_PATTERN } from '../../platform/ids.js';
 import {
   findCategoryById,
+  findCategoryByIdOrSlug,
   findCategoryBySlug,
   findCategoryLineage,
   findProductById,
@@ -101,6 +102,28 @@ async function attributeSchemaOf(db: Conn, categoryId: string) {
   return lineage.length > 0 ? mergeAttributeSchemas(lineage.map((c) => c.attributes)) : undefined;
 }
 
+/** A new product's category: `categoryId`, or `category` by id or slug as the filters take it. */
+async function productCategoryId(db: Conn, body: CreateProductBody): Promise<string> {
+  if (body.categoryId !== undefined && body.category !== undefined) {
+    throw invalid([{ field: 'body.category', message: 'give category or categoryId, not both' }]);
+  }
+  if (body.category !== undefined) {
+    const found = await findCategoryByIdOrSlug(db, body.category);
+    if (!found) {
+      throw unprocessable([
+        { field: 'body.category', message: `no category has the id or slug ${body.category}` },
+      ]);
+    }
+    return found.id;
+  }
+  if (body.categoryId === undefined) {
+    throw invalid([
+      { field: 'body.category', message: 'is required: a category id or slug (or categoryId)' },
+    ]);
+  }
+  return body.categoryId;
+}
+
 async function assertSkusFree(trx: Trx, skus: string[], fieldOf: (index: number) => string): Promise<void> {
   const taken = await findTakenSkus(trx, skus);
   if (taken.length === 0) return;
@@ -124,7 +147,8 @@ export async function createProduct(db: Db, body: CreateProductBody): Promise<Pr
   const attributes = body.attributes ?? {};
   const variantField = (i: number) => `body.variants[${i}]`;
   return inTransaction(db, async (trx) => {
-    const schema = await attributeSchemaOf(trx, body.categoryId);
+    const categoryId = await productCategoryId(trx, body);
+    const schema = await attributeSchemaOf(trx, categoryId);
     if (!schema) throw unprocessable([{ field: 'body.categoryId', message: 'is not a category' }]);
     const errors = [
       ...validateAttributes(schema, attributes),
@@ -137,7 +161,7 @@ export async function createProduct(db: Db, body: CreateProductBody): Promise<Pr
     await insertProducts(trx, [
       {
         id,
-        category_id: body.categoryId,
+        category_id: categoryId,
         title: body.title,
         description: body.description ?? '',
         status: body.status ?? 'draft',

@@ -136,6 +136,43 @@ describe('catalog', () => {
       });
     });
 
+    it('takes the category by slug or id as `category`, as the filters do', async () => {
+      const bySlug = await created('/v1/products', {
+        category: 'planters',
+        title: 'Slug planter',
+        attributes: { material: 'wood', size: 30 },
+        variants: [variant()],
+      });
+      expect(bySlug.categoryId).toBe(child.id);
+      const byId = await created('/v1/products', {
+        category: child.id,
+        title: 'Id planter',
+        attributes: { material: 'wood', size: 30 },
+        variants: [variant()],
+      });
+      expect(byId.categoryId).toBe(child.id);
+      const unknown = await post('/v1/products', {
+        category: 'no-such-slug',
+        title: 'Nowhere',
+        variants: [variant()],
+      });
+      expect(expectProblem(unknown, 422).errors).toEqual([
+        { field: 'body.category', message: 'no category has the id or slug no-such-slug' },
+      ]);
+      expect(
+        fields(
+          expectProblem(await post('/v1/products', { title: 'No category', variants: [variant()] }), 400),
+        ),
+      ).toEqual(['body.category']);
+      const both = await post('/v1/products', {
+        category: 'planters',
+        categoryId: child.id,
+        title: 'Both',
+        variants: [variant()],
+      });
+      expect(fields(expectProblem(both, 400))).toEqual(['body.category']);
+    });
+
     it('refuses an unknown category with 422, unknown fields and oversized strings with 400', async () => {
       const ghost = await post('/v1/products', {
         categoryId: '01938a5e-7c1f-7b3a-9d2e-4f5a6b7c8d9e',

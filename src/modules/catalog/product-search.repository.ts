@@ -17,7 +17,8 @@ export interface ProductSearch {
   /** A prefix tsquery from buildPrefixTsQuery. */
   tsquery?: string;
   status?: ProductStatus;
-  category?: { id: string } | { slug: string };
+  /** The category's path ('/id/id/'): it and its descendants. */
+  categoryPath?: string;
   attributes: AttributeFilter[];
   priceMin?: number;
   priceMax?: number;
@@ -32,8 +33,7 @@ export interface ProductSearch {
  * One page of products, `limit` rows at most. The filters, each only when asked for:
  *
  *   where status = $status
- *     and category_id in (select id from categories
- *                         where path like (select path from categories where id = $c) || '%')  -- or slug
+ *     and category_id in (select id from categories where path like $path || '%')
  *     and search @@ to_tsquery('simple', $q)
  *     and (attributes @> '{"material":"linen"}' or attributes @> '{"material":"wool"}') and …
  *     and max_price >= $price_min and min_price <= $price_max      -- the price ranges overlap
@@ -41,8 +41,8 @@ export interface ProductSearch {
  *
  * then the keyset of the sort: (created_at, id) < ($1, $2) for newest, (min_price, id) > or < for
  * price, an offset for relevance (ranks are not stable keys). Attribute containment can use the
- * jsonb_path_ops GIN index and the text match the tsvector GIN index; the category subquery scans
- * categories, a small table.
+ * jsonb_path_ops GIN index and the text match the tsvector GIN index; the category subquery reads
+ * the categories path index (paths hold only hex digits, '-' and '/', so no LIKE wildcard).
  */
 export async function searchProducts(db: Conn, s: ProductSearch) {
   let q = db
@@ -52,18 +52,9 @@ export async function searchProducts(db: Conn, s: ProductSearch) {
     .limit(s.limit);
 
   if (s.status) q = q.where('products.status', '=', s.status);
-  const category = s.category;
-  if (category) {
+  if (s.categoryPath !== undefined) {
     q = q.where('products.category_id', 'in', (eb) =>
-      eb
-        .selectFrom('categories as c')
-        .select('c.id')
-        .where('c.path', 'like', (inner) => {
-          const top = inner.selectFrom('categories as top').select(sql<string>`top.path || '%'`.as('prefix'));
-          return 'id' in category
-            ? top.where('top.id', '=', category.id)
-            : top.where('top.slug', '=', category.slug);
-        }),
+      eb.selectFrom('categories as c').select('c.id').where('c.path', 'like', `${s.categoryPath}%`),
     );
   }
   if (s.tsquery) q = q.where(sql<boolean>`products.search @@ to_tsquery('simple', ${s.tsquery})`);

@@ -1,7 +1,10 @@
 import type { Conn } from '../../platform/db/database.js';
 import { invalid } from '../../platform/errors.js';
-import { UUID_PATTERN } from '../../platform/ids.js';
-import { findAttributeTypes, findVariantsByProductIds } from './catalog.repository.js';
+import {
+  findAttributeTypes,
+  findCategoryByIdOrSlug,
+  findVariantsByProductIds,
+} from './catalog.repository.js';
 import type { ProductSearchQuery, ProductSummary } from './catalog.schemas.js';
 import { toProductSummary, variantsByProduct } from './catalog-views.js';
 import {
@@ -13,8 +16,6 @@ import {
   typeAttributeFilters,
 } from './product-search.js';
 import { type InStockSkus, type ProductSearchRow, searchProducts } from './product-search.repository.js';
-
-const UUID = new RegExp(UUID_PATTERN);
 
 /** The next page's start: after the last row served, or for relevance after `served` rows. */
 function positionAfter(sort: SearchPosition['sort'], last: ProductSearchRow, served: number): SearchPosition {
@@ -45,16 +46,23 @@ export async function findProducts(
   const tsquery = buildPrefixTsQuery(query.q);
   const sort = effectiveSort(query.sort, tsquery !== undefined);
   const after = decodeSearchCursor(sort, query.cursor);
-  const declared = await findAttributeTypes(db, [...attributeParams.keys()]);
+  const [declared, category] = await Promise.all([
+    findAttributeTypes(db, [...attributeParams.keys()]),
+    query.category === undefined ? undefined : findCategoryByIdOrSlug(db, query.category),
+  ]);
+  // A filter that names nothing is a client's mistake (a typo, a stale link): say so, not "no products".
+  if (query.category !== undefined && !category) {
+    throw invalid([
+      { field: 'querystring.category', message: `no category has the id or slug ${query.category}` },
+    ]);
+  }
   const attributes = typeAttributeFilters(attributeParams, declared);
   const limit = query.limit ?? 50;
-  const category = query.category;
 
   const rows = await searchProducts(db, {
     tsquery,
     status: query.status === 'any' ? undefined : (query.status ?? 'active'),
-    category:
-      category === undefined ? undefined : UUID.test(category) ? { id: category } : { slug: category },
+    categoryPath: category?.path,
     attributes,
     priceMin: query.price_min,
     priceMax: query.price_max,

@@ -77,7 +77,11 @@ describe('product search', () => {
       .json()
       .data.find((c: { slug: string }) => c.slug === 'kitchenware').id;
     expect(titles(await get(`/v1/products?category=${rootId}`))).toHaveLength(4);
-    expect(titles(await get('/v1/products?category=no-such-category'))).toEqual([]);
+    const unknown = expectProblem(await get('/v1/products?category=no-such-category'), 400);
+    expect(unknown.errors).toEqual([
+      { field: 'querystring.category', message: 'no category has the id or slug no-such-category' },
+    ]);
+    expectProblem(await get('/v1/products?category=01938a5e-7c1f-7b3a-9d2e-4f5a6b7c8d9e'), 400);
   });
 
   it('filters by attributes, typed by their declared type', async () => {
@@ -85,7 +89,10 @@ describe('product search', () => {
     expect(titles(await search('attr.colour=red,blue'))).toHaveLength(3);
     expect(titles(await search('attr.colour=red&attr.weight=250'))).toEqual(['Crimson Teacup']);
     expect(titles(await search('attr.organic=true'))).toEqual(['Emerald Teacup']);
-    expect(titles(await search('attr.unheardOf=1'))).toEqual([]);
+    const unheard = expectProblem(await get('/v1/products?attr.unheardOf=1&attr.colour=red'), 400);
+    expect(unheard.errors).toEqual([
+      { field: 'querystring.attr.unheardOf', message: 'no category has the attribute unheardOf' },
+    ]);
     const bad = await get('/v1/products?attr.weight=heavy&attr.organic=maybe');
     expect(fields(expectProblem(bad, 400))).toEqual(['querystring.attr.organic', 'querystring.attr.weight']);
     expectProblem(await get('/v1/products?colour=red'), 400);

@@ -54,7 +54,7 @@ function coerce(value: string, type: AttributeType): AttributeValue | undefined 
 /**
  * Types each filter value by the attribute's declared type(s) across all categories, so that
  * `attr.wireless=true` matches the JSON `true` and `attr.warrantyMonths=12` the number 12. A name no
- * category declares is compared as a string. A value that fits none of the declared types is a 400.
+ * category declares, or a value that fits none of the declared types, is a 400 naming the parameter.
  */
 export function typeAttributeFilters(
   params: Map<string, string>,
@@ -63,7 +63,11 @@ export function typeAttributeFilters(
   const filters: AttributeFilter[] = [];
   const errors: FieldError[] = [];
   for (const [name, raw] of params) {
-    const types = declared.get(name) ?? new Set<AttributeType>(['string']);
+    const types = declared.get(name);
+    if (!types) {
+      errors.push({ field: `querystring.attr.${name}`, message: `no category has the attribute ${name}` });
+      continue;
+    }
     const anyOf: AttributeValue[] = [];
     const values = raw
       .split(',')

@@ -51,19 +51,35 @@ describe('attribute filters', () => {
     ]);
   });
 
-  it('types values by the declared type, and a name nobody declares as a string', () => {
+  it('types values by the declared type', () => {
     const params = new Map([
       ['warrantyMonths', '12,24'],
       ['wireless', 'true'],
       ['material', 'linen, wool'],
-      ['colour', '42'],
     ]);
     expect(typeAttributeFilters(params, declared)).toEqual([
       { name: 'warrantyMonths', anyOf: [12, 24] },
       { name: 'wireless', anyOf: [true] },
       { name: 'material', anyOf: ['linen', 'wool'] },
-      { name: 'colour', anyOf: ['42'] },
     ]);
+  });
+
+  it('refuses a name no category declares, naming it', () => {
+    expect(() => typeAttributeFilters(new Map([['colour', '42']]), declared)).toThrow(AppError);
+    try {
+      typeAttributeFilters(
+        new Map([
+          ['colour', '42'],
+          ['constructor', 'x'],
+        ]),
+        declared,
+      );
+    } catch (error) {
+      expect((error as AppError).extra.errors).toEqual([
+        { field: 'querystring.attr.colour', message: 'no category has the attribute colour' },
+        { field: 'querystring.attr.constructor', message: 'no category has the attribute constructor' },
+      ]);
+    }
   });
 
   it('refuses values that fit no declared type, naming the parameter', () => {
