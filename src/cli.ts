@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { superviseApiProcesses } from './cluster.js';
+import { loadUciHistory } from './history/load-history.js';
 import { ensureAdminKey, openDatabase, prepare, serve, start, startBanner, worker } from './main.js';
 import { modules } from './modules.js';
 import { type Config, ConfigError, loadConfig } from './platform/config.js';
@@ -14,11 +15,13 @@ const USAGE = `usage: ordersync <command>
   worker    run the relay, the command consumer and the scheduler only (no HTTP; production)
   migrate   bring the database schema up to date
   seed      load the demo catalog, warehouses and stock
+  load-history <file.csv[.gz]>
+            load the UCI Online Retail history as completed orders (again: adds nothing)
   help      print this (also --help, -h)
 
 Configuration comes from environment variables; README.md lists them.`;
 
-const COMMANDS = new Set(['start', 'serve', 'worker', 'migrate', 'seed']);
+const COMMANDS = new Set(['start', 'serve', 'worker', 'migrate', 'seed', 'load-history']);
 
 async function main(command: string | undefined): Promise<void> {
   if (command === 'help' || command === '--help' || command === '-h') {
@@ -95,6 +98,19 @@ async function run(command: string, config: Config): Promise<void> {
       const handle = await openDatabase(config);
       await migrateToLatest(handle.db, modules);
       console.log(await seedDemoData(handle.db));
+      await handle.close();
+      return;
+    }
+    case 'load-history': {
+      const file = process.argv[3];
+      if (!file) {
+        console.error(USAGE);
+        process.exitCode = 2;
+        return;
+      }
+      const handle = await openDatabase(config);
+      await migrateToLatest(handle.db, modules);
+      console.log(JSON.stringify(await loadUciHistory(handle.db, file), null, 2));
       await handle.close();
       return;
     }

@@ -55,3 +55,5 @@ export const ordersModule = {
   routes: [orderRoutes],
   jobs: (deps) => scheduledOrderJobs(deps.db, deps.orderHooks, deps.config.orderAutoCompleteDays),
 } satisfies Module<OrderDeps & { config: Pick<Config, 'orderAutoCompleteDays'> }>;
+export { type HistoricalOrder, importHistoricalOrders } from './historical-orders.js';
+export { countOrdersPerBucket, lastOrderBefore } from './order-volume.repository.js';
