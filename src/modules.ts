@@ -3,6 +3,7 @@ import { aftersalesModule } from './modules/aftersales/index.js';
 import { campaignsModule } from './modules/campaigns/index.js';
 import { cartModule } from './modules/cart/index.js';
 import { catalogModule } from './modules/catalog/index.js';
+import { forecastingModule } from './modules/forecasting/index.js';
 import { fulfillmentModule } from './modules/fulfillment/index.js';
 import { inventoryModule } from './modules/inventory/index.js';
 import { type OrderHooks, ordersModule } from './modules/orders/index.js';
@@ -29,6 +30,7 @@ export const modules: readonly AppModule[] = [
   aftersalesModule,
   syncModule,
   campaignsModule,
+  forecastingModule,
 ];
 
 /** The modules that build on orders, plugged into its life cycle, in list order. */

@@ -177,3 +177,27 @@ export async function listQueuedTickets(db: Conn, limit: number): Promise<Ticket
     .limit(limit)
     .execute();
 }
+
+/** Campaigns whose window overlaps [from, to). */
+export async function listCampaignsOverlapping(db: Conn, from: Date, to: Date): Promise<CampaignRow[]> {
+  return db
+    .selectFrom('campaigns')
+    .selectAll()
+    .where('starts_at', '<', to)
+    .where('ends_at', '>', from)
+    .orderBy('starts_at')
+    .execute();
+}
+
+/** Units sold and allotted over the campaigns that ended before `before`: how well sales sell out. */
+export async function sumEndedCampaigns(db: Conn, before: Date): Promise<{ sold: number; allotted: number }> {
+  const row = await db
+    .selectFrom('campaigns')
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>('sold'), eb.lit(0)).as('sold'),
+      eb.fn.coalesce(eb.fn.sum<number>('allotted'), eb.lit(0)).as('allotted'),
+    ])
+    .where('ends_at', '<=', before)
+    .executeTakeFirstOrThrow();
+  return { sold: Number(row.sold), allotted: Number(row.allotted) };
+}

@@ -5,12 +5,15 @@ import type { Db } from '../../platform/db/database.js';
 import type { Module } from '../../platform/module.js';
 import type { ScheduledJob } from '../../platform/scheduler.js';
 import { type CampaignDeps, campaignRoutes } from './campaigns.routes.js';
+
 import { FlashGate } from './flash-gate.js';
 import { FlashSales } from './flash-sales.js';
 import { gateReconciler } from './gate-reconciler.js';
 import * as m1122_0900 from './migrations/20261122_0900_campaigns.js';
 import { type IntakeDeps, openIntake } from './open-intake.js';
 import { staleTicketSweeper } from './stale-tickets.js';
+
+export { type ExpectedCampaign, expectedCampaignOrders } from './campaign-outlook.js';
 
 /** The campaign jobs a scheduler runs: failing lost tickets, and keeping Redis counters honest. */
 export function scheduledCampaignJobs(db: Db, redis: Redis | undefined, config: Config): ScheduledJob[] {
