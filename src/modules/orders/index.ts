@@ -24,6 +24,8 @@ export {
   flagOrderForReview,
   recordCollectedPayment,
   recordLatePayment,
+  recordReturnedMoney,
+  resolveOrderReview,
 } from './order-settlement.js';
 export { toOrderSnapshot } from './order-views.js';
 export type { OrderRow } from './orders.repository.js';

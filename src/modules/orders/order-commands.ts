@@ -4,6 +4,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { releaseForOrder } from '../inventory/index.js';
 import { enqueue } from '../sync/index.js';
 import type { OrderHooks } from './order-hooks.js';
+import { flagOrderForReview } from './order-settlement.js';
 import { checkTransition, type OrderAction } from './order-state.js';
 import { toOrderSnapshot } from './order-views.js';
 import {
@@ -108,7 +109,8 @@ export async function recordOrderPayment(
     });
   }
   const paidTotal = order.paid_total + amount;
-  if (paidTotal < order.grand_total) {
+  // what the order holds now: money given back (a held payment refunded) does not count toward it
+  if (paidTotal - order.refunded_total < order.grand_total) {
     const updated = await updateOrder(trx, orderId, { paid_total: paidTotal });
     await insertTimeline(trx, {
       order_id: orderId,
@@ -169,7 +171,8 @@ export async function recordOrderRefund(
 }
 
 /**
- * The unpaid-order timeout, one batch per call. Safe with any number of processes: rows are claimed
+ * The unpaid-order timeout, one batch per call. It never cancels an order that has received money:
+ * that one is flagged for a person instead, and its clock stopped. Safe with any number of processes: rows are claimed
  * with SKIP LOCKED and each is re-checked under its lock by the cancel transition.
  */
 export async function cancelOverdueOrders(
@@ -180,7 +183,19 @@ export async function cancelOverdueOrders(
 ): Promise<number> {
   return inTransaction(db, async (trx) => {
     const overdue = await claimOverdueUnpaidOrders(trx, now, batch);
-    for (const order of overdue) await cancelLockedOrder(trx, order, 'payment_timeout', 'scheduler', hooks);
+    for (const order of overdue) {
+      const held = order.paid_total - order.refunded_total;
+      if (held > 0) {
+        // money has arrived (part of a split payment): a person decides, the clock does not
+        await flagOrderForReview(
+          trx,
+          order.id,
+          `payment overdue with ${held} of ${order.grand_total} ${order.currency} received`,
+          'scheduler',
+          { stopClock: true },
+        );
+      } else await cancelLockedOrder(trx, order, 'payment_timeout', 'scheduler', hooks);
+    }
     return overdue.length;
   });
 }

@@ -85,10 +85,22 @@ export async function closeOrderIfRefunded(trx: Trx, orderId: string, actor: str
   return closed;
 }
 
-/** Marks the order for a person to look at (a payment that did not match, …). */
-export async function flagOrderForReview(trx: Trx, orderId: string, reason: string, actor: string) {
+/**
+ * Marks the order for a person to look at (a payment that did not match, …). With `stopClock`, the
+ * unpaid-order timeout no longer applies to it: money has arrived, and only a person decides.
+ */
+export async function flagOrderForReview(
+  trx: Trx,
+  orderId: string,
+  reason: string,
+  actor: string,
+  options: { stopClock?: boolean } = {},
+) {
   await locked(trx, orderId);
-  const flagged = await updateOrder(trx, orderId, { review_reason: reason });
+  const flagged = await updateOrder(trx, orderId, {
+    review_reason: reason,
+    ...(options.stopClock ? { payment_due_at: null } : {}),
+  });
   await insertTimeline(trx, {
     order_id: orderId,
     kind: 'order.flagged',
@@ -99,4 +111,44 @@ export async function flagOrderForReview(trx: Trx, orderId: string, reason: stri
     { type: 'order.flagged', data: { order: toOrderSnapshot(flagged), reason } },
   ]);
   return flagged;
+}
+
+/**
+ * An operator settled what the order was flagged for. An order still waiting for money gets a new
+ * payment deadline (`paymentDueAt`), since the old one stopped when it was flagged.
+ */
+export async function resolveOrderReview(
+  trx: Trx,
+  orderId: string,
+  resolution: { message: string; actor: string; paymentDueAt: Date },
+): Promise<OrderRow> {
+  const order = await locked(trx, orderId);
+  const resolved = await updateOrder(trx, orderId, {
+    review_reason: null,
+    ...(order.status === 'pending_payment' ? { payment_due_at: resolution.paymentDueAt } : {}),
+  });
+  await insertTimeline(trx, {
+    order_id: orderId,
+    kind: 'order.review_resolved',
+    actor: resolution.actor,
+    message: `Resolved: ${resolution.message}`,
+  });
+  return resolved;
+}
+
+/**
+ * Money that was held for review and is now given back: counted as received, so the refund that
+ * follows in the same transaction balances it; the order's status stays where it is.
+ */
+export async function recordReturnedMoney(trx: Trx, orderId: string, amount: number, actor: string) {
+  const order = await locked(trx, orderId);
+  const updated = await updateOrder(trx, orderId, { paid_total: order.paid_total + amount });
+  await insertTimeline(trx, {
+    order_id: orderId,
+    kind: 'payment.returned',
+    actor,
+    message: `Received ${amount} ${order.currency} that did not match what was asked; it is refunded`,
+    data: { amount },
+  });
+  return updated;
 }

@@ -6,6 +6,7 @@ import type { OrderHooks } from '../orders/index.js';
 import { paymentCallbackRoutes } from './callbacks.routes.js';
 import * as m1122_0420 from './migrations/20261122_0420_payments.js';
 import * as m1123_0200 from './migrations/20261123_0200_payment_providers.js';
+import * as m1204_0100 from './migrations/20261204_0100_payment_review_and_close.js';
 import { collectCashOnDelivery, paymentsSection, refundCancelledOrder } from './payment-hooks.js';
 import { type PaymentDeps, paymentRoutes } from './payments.routes.js';
 import { buildPaymentProviders } from './providers/registry.js';
@@ -33,6 +34,7 @@ export const paymentsModule = {
   migrations: {
     '20261122_0420_payments': m1122_0420,
     '20261123_0200_payment_providers': m1123_0200,
+    '20261204_0100_payment_review_and_close': m1204_0100,
   },
   routes: [paymentRoutes, paymentCallbackRoutes],
   orderHooks: paymentOrderHooks,

@@ -1,7 +1,6 @@
 import type { Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, notFound } from '../../platform/errors.js';
-import { problem } from '../../platform/http/problem.js';
 import { UUID_PATTERN } from '../../platform/ids.js';
 import {
   flagOrderForReview,
@@ -12,6 +11,7 @@ import {
 } from '../orders/index.js';
 import { enqueue } from '../sync/index.js';
 import { claimCallback, findCallback, saveCallbackOutcome } from './callbacks.repository.js';
+import { holdPayment } from './held-payments.js';
 import type {
   CallbackAnswer,
   CallbackInput,
@@ -35,12 +35,6 @@ interface Applied {
   /** Refunds at outside providers to call once this transaction has committed. */
   refundIds?: string[];
 }
-
-const problemAnswer = (status: number, code: string, detail: string): CallbackAnswer => ({
-  status,
-  type: 'application/problem+json',
-  body: JSON.stringify(problem(status, code, detail)),
-});
 
 /**
  * A provider's notification: verified first (a bad signature is a 401 before anything is read from
@@ -118,15 +112,21 @@ async function apply(trx: Trx, provider: PaymentProvider, notice: ProviderNotice
   const ids = { paymentId: payment.id, orderId: order.id };
   const actor = `provider:${provider.name}`;
 
+  const trade = notice.providerTradeNo ? { provider_trade_no: notice.providerTradeNo } : {};
   if (
     (notice.kind === 'paid' || notice.kind === 'authorized') &&
     (notice.amount !== payment.amount || notice.currency !== payment.currency)
   ) {
-    const reason = `${provider.name} reported ${notice.amount ?? '?'} ${notice.currency ?? '?'} for payment ${payment.id} of ${payment.amount} ${payment.currency}`;
-    await flagOrderForReview(trx, order.id, reason, actor);
-    return { ...ids, outcome: 'amount_mismatch', answer: problemAnswer(422, 'amount_mismatch', reason) };
+    // Verified money that does not match: taken (the provider stops resending), recorded, and held
+    // for an operator; an intent that already counted its money is only flagged.
+    if (['pending', 'authorized', 'cancelled'].includes(payment.status)) {
+      await holdPayment(trx, order, payment, notice, actor);
+    } else {
+      const reason = `${provider.name} reported ${notice.amount ?? '?'} ${notice.currency ?? '?'} again for payment ${payment.id}, which is ${payment.status}`;
+      await flagOrderForReview(trx, order.id, reason, actor);
+    }
+    return { ...ids, outcome: 'amount_mismatch', answer: ack };
   }
-  const trade = notice.providerTradeNo ? { provider_trade_no: notice.providerTradeNo } : {};
 
   switch (notice.kind) {
     case 'paid': {

@@ -53,7 +53,9 @@ export async function createPayment(
         currentStatus: order.status,
       });
     }
-    const due = order.grand_total - order.paid_total - (await sumOpenPayments(trx, orderId));
+    // money given back while it waited (held money refunded) does not count toward it
+    const due =
+      order.grand_total - (order.paid_total - order.refunded_total) - (await sumOpenPayments(trx, orderId));
     const amount = input.amount ?? due;
     if (amount <= 0 || amount > due) {
       throw new AppError('unprocessable', `The amount must be between 1 and ${due}, what is still open`, {

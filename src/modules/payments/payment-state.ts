@@ -14,6 +14,7 @@ export const PAYMENT_INTENT_STATUSES = [
   'cancelled',
   'partially_refunded',
   'refunded',
+  'held',
 ] as const;
 export type PaymentIntentStatus = (typeof PAYMENT_INTENT_STATUSES)[number];
 
@@ -26,6 +27,8 @@ export const PAYMENT_ACTIONS = [
   'accept_late',
   'refund_partially',
   'refund_fully',
+  'hold',
+  'accept_held',
 ] as const;
 export type PaymentAction = (typeof PAYMENT_ACTIONS)[number];
 
@@ -44,6 +47,10 @@ export const PAYMENT_TRANSITIONS = {
   accept_late: { from: ['cancelled'], to: 'paid' },
   refund_partially: { from: ['paid', 'partially_refunded'], to: 'partially_refunded' },
   refund_fully: { from: ['paid', 'partially_refunded'], to: 'refunded' },
+  // The provider took money that does not match the intent: recorded, and the order waits for an
+  // operator, who accepts it (paid) or gives it back (paid, then refunded in the same transaction).
+  hold: { from: ['pending', 'authorized', 'cancelled'], to: 'held' },
+  accept_held: { from: ['held'], to: 'paid' },
 } as const satisfies TransitionTable<PaymentIntentStatus, PaymentAction, PaymentSubject>;
 
 export const PAYMENT_TERMINAL_STATUSES = terminalStates(

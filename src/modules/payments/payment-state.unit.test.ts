@@ -34,6 +34,20 @@ describe('payment state machine', () => {
   });
 });
 
+describe('held money (an amount that did not match)', () => {
+  const can = (status: PaymentIntentStatus, action: (typeof PAYMENT_ACTIONS)[number]) =>
+    checkStateTransition('payment', PAYMENT_TRANSITIONS, { status }, action).ok;
+
+  it('is held from an intent that has not counted money yet, and leaves only by an operator accepting it', () => {
+    expect(PAYMENT_INTENT_STATUSES.filter((s) => can(s, 'hold')).sort()).toEqual([
+      'authorized',
+      'cancelled',
+      'pending',
+    ]);
+    expect(PAYMENT_ACTIONS.filter((a) => can('held', a))).toEqual(['accept_held']);
+  });
+});
+
 describe('provider amounts', () => {
   it('converts between minor units and decimal strings without floats', () => {
     expect(toDecimal(12850, 'CNY')).toBe('128.50');

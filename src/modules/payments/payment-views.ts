@@ -15,6 +15,8 @@ export function toPayment(p: PaymentRow): Payment {
     providerTradeNo: p.provider_trade_no,
     action: (p.action as Payment['action']) ?? null,
     failureReason: p.failure_reason,
+    receivedAmount: p.received_amount,
+    receivedCurrency: p.received_currency,
     createdAt: p.created_at.toISOString(),
     authorizedAt: p.authorized_at?.toISOString() ?? null,
     paidAt: p.paid_at?.toISOString() ?? null,

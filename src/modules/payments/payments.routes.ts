@@ -5,6 +5,7 @@ import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { notFound } from '../../platform/errors.js';
 import { lockOrder } from '../orders/index.js';
+import { resolveHeldPayment } from './held-payments.js';
 import {
   capturePayment,
   createPayment,
@@ -21,6 +22,7 @@ import {
   PaymentIdParams,
   Refund,
   RefundBody,
+  ResolvePaymentBody,
 } from './payments.schemas.js';
 import { buildPaymentProviders } from './providers/registry.js';
 import { requestPaymentRefund, settleDueRefunds } from './refunds.js';
@@ -31,7 +33,7 @@ const actorOf = (request: FastifyRequest) => request.principal?.name ?? 'anonymo
 /** What these routes use. */
 export interface PaymentDeps {
   db: Db;
-  config: Pick<Config, 'providers'>;
+  config: Pick<Config, 'providers' | 'orderPaymentTimeoutSeconds'>;
 }
 
 export const paymentRoutes: FastifyPluginAsyncTypebox<{ deps: PaymentDeps }> = async (app, { deps }) => {
@@ -139,5 +141,27 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ deps: PaymentDeps }> = a
       if (refund.status === 'pending') await settleDueRefunds(deps.db, providers, new Date(), [refund.id]);
       return reply.status(201).send(toRefund((await findRefundById(deps.db, refund.id))!));
     },
+  );
+
+  app.post(
+    '/payments/:id/resolve',
+    {
+      config: { roles: ['finance'] },
+      schema: {
+        tags: ['payments'],
+        summary: 'Settle money held because it did not match its intent: accept it, or refund it',
+        description:
+          'Only a held payment (a verified provider message reported another amount or currency). accept counts the received amount toward the order; refund gives it back through the provider. The order is unflagged and, if still unpaid, gets a new payment deadline; both are in its timeline.',
+        params: PaymentIdParams,
+        body: ResolvePaymentBody,
+        response: { 200: Payment },
+      },
+    },
+    async (request) =>
+      resolveHeldPayment(deps.db, providers, request.params.id, request.body, {
+        actor: actorOf(request),
+        now: new Date(),
+        paymentTimeoutSeconds: deps.config.orderPaymentTimeoutSeconds,
+      }),
   );
 };

@@ -28,6 +28,10 @@ export const Payment = Type.Object({
   providerTradeNo: Nullable(Type.String()),
   action: Nullable(PaymentActionSchema),
   failureReason: Nullable(Type.String()),
+  receivedAmount: Nullable(
+    Money({ description: 'held: what the provider reported, which did not match amount or currency' }),
+  ),
+  receivedCurrency: Nullable(Type.String()),
   createdAt: DateTime(),
   authorizedAt: Nullable(DateTime()),
   paidAt: Nullable(DateTime()),
@@ -72,6 +76,17 @@ export const RefundBody = Type.Object(
   { additionalProperties: false },
 );
 export type RefundBody = Static<typeof RefundBody>;
+
+export const ResolvePaymentBody = Type.Object(
+  {
+    action: StringEnum(['accept', 'refund'] as const, {
+      description: 'accept: count the money toward the order; refund: give it all back through the provider',
+    }),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type ResolvePaymentBody = Static<typeof ResolvePaymentBody>;
 
 export const PaymentIdParams = Type.Object({ id: Uuid() });
 export const OrderIdParams = Type.Object({ id: Uuid() });

@@ -21,6 +21,14 @@ export interface PaymentsTable {
   action: Json<Record<string, unknown> | null> | null;
   authorized_at: NullableTime;
   failure_reason: string | null;
+  /** What the provider reported when it did not match `amount`/`currency` (status held). */
+  received_amount: number | null;
+  received_currency: string | null;
+  /** Closing the trade at the provider after the intent was cancelled unpaid (see trade-closing.ts). */
+  close_status: 'pending' | 'closed' | 'refused' | null;
+  close_attempts: Generated<number>;
+  close_due_at: NullableTime;
+  close_note: string | null;
 }
 
 export type RefundStatus = 'pending' | 'succeeded' | 'failed';

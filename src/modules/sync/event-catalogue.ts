@@ -89,6 +89,14 @@ export const EventCatalogue = {
   'payment.captured': Type.Object({ order: OrderSnapshot, payment: PaymentSnapshot }),
   'payment.failed': Type.Object({ order: OrderSnapshot, payment: PaymentSnapshot, reason: Type.String() }),
   'payment.late_received': Type.Object({ order: OrderSnapshot, payment: PaymentSnapshot }),
+  /** Money that did not match its intent, recorded and waiting for an operator (accept or refund). */
+  'payment.held': Type.Object({
+    order: OrderSnapshot,
+    payment: PaymentSnapshot,
+    receivedAmount: Money,
+    receivedCurrency: Type.String(),
+    reason: Type.String(),
+  }),
   'payment.refund_failed': Type.Object({
     order: OrderSnapshot,
     payment: PaymentSnapshot,
