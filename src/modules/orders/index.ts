@@ -4,6 +4,7 @@ import type { Module } from '../../platform/module.js';
 import type { ScheduledJob } from '../../platform/scheduler.js';
 import * as m1122_0400 from './migrations/20261122_0400_orders.js';
 import * as m1123_0100 from './migrations/20261123_0100_order_lifecycle.js';
+import * as m1204_2330 from './migrations/20261204_2330_phones_e164.js';
 import { cancelOverdueOrders } from './order-commands.js';
 import { completeDeliveredOrders } from './order-fulfilment.js';
 import type { OrderHooks } from './order-hooks.js';
@@ -53,6 +54,7 @@ export const ordersModule = {
   migrations: {
     '20261122_0400_orders': m1122_0400,
     '20261123_0100_order_lifecycle': m1123_0100,
+    '20261204_2330_phones_e164': m1204_2330,
   },
   routes: [orderRoutes],
   jobs: (deps) => scheduledOrderJobs(deps.db, deps.orderHooks, deps.config.orderAutoCompleteDays),

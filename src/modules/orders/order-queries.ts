@@ -12,6 +12,7 @@ import {
   listOrders,
 } from './orders.repository.js';
 import type { ListOrdersQuery } from './orders.schemas.js';
+import { phoneSpellings } from './phone-number.js';
 
 export async function getOrderDetail(db: Db, id: string, hooks: OrderHooks) {
   const order = await findOrderById(db, id);
@@ -49,8 +50,16 @@ export async function getOrderDetail(db: Db, id: string, hooks: OrderHooks) {
 export async function findOrders(db: Db, query: ListOrdersQuery) {
   const limit = query.limit ?? 50;
   const cursor = decodeCursor(query.cursor, 2) as [string, string] | undefined;
+  const { customer, q } = query;
   const rows = await listOrders(db, {
     ...query,
+    customer:
+      customer === undefined
+        ? undefined
+        : customer.includes('@')
+          ? { email: customer.trim() }
+          : { phones: phoneSpellings(customer) },
+    q: q === undefined ? undefined : { text: q.trim(), phones: phoneSpellings(q) },
     after: cursor ? { placedAt: cursor[0], id: cursor[1] } : undefined,
     limit: limit + 1,
   });

@@ -160,8 +160,9 @@ export async function findTimeline(db: Conn, orderId: string) {
 export interface OrderListFilter {
   status?: string;
   channel?: string;
-  customer?: string;
-  q?: string;
+  /** A customer's email, or the spellings of their phone (phoneSpellings). */
+  customer?: { email: string } | { phones: string[] };
+  q?: { text: string; phones: string[] };
   from?: string;
   to?: string;
   after?: { placedAt: string; id: string };
@@ -173,16 +174,22 @@ export async function listOrders(db: Conn, f: OrderListFilter): Promise<OrderRow
   let q = db.selectFrom('orders').selectAll();
   if (f.status) q = q.where('status', '=', f.status as OrderRow['status']);
   if (f.channel) q = q.where('channel', '=', f.channel);
-  if (f.customer) q = q.where(sql`lower(customer_email)`, '=', f.customer.toLowerCase());
+  const customer = f.customer;
+  if (customer) {
+    q =
+      'email' in customer
+        ? q.where(sql`lower(customer_email)`, '=', customer.email.toLowerCase())
+        : q.where('customer_phone', 'in', customer.phones);
+  }
   if (f.from) q = q.where('placed_at', '>=', new Date(f.from));
   if (f.to) q = q.where('placed_at', '<', new Date(f.to));
   if (f.q) {
-    const term = f.q.trim();
+    const { text, phones } = f.q;
     q = q.where((eb) =>
       eb.or([
-        eb('number', '=', term.toUpperCase()),
-        eb(sql`lower(customer_email)`, '=', term.toLowerCase()),
-        eb('customer_phone', '=', term),
+        eb('number', '=', text.toUpperCase()),
+        eb(sql`lower(customer_email)`, '=', text.toLowerCase()),
+        eb('customer_phone', 'in', phones),
       ]),
     );
   }

@@ -171,9 +171,19 @@ export const ListOrdersQuery = Type.Object(
   {
     status: Type.Optional(OrderStatusSchema),
     channel: Type.Optional(Type.String({ maxLength: 32 })),
-    customer: Type.Optional(Type.String({ maxLength: 254, description: 'Customer email' })),
+    customer: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 254,
+        description: 'Customer email, or phone in any common spelling (138 0000 0000, +86 13800000000)',
+      }),
+    ),
     q: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 254, description: 'Order number, email or phone' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 254,
+        description: 'Order number, email or phone (any common spelling; phones are kept in E.164)',
+      }),
     ),
     from: Type.Optional(DateTime()),
     to: Type.Optional(DateTime()),

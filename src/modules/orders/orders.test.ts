@@ -10,6 +10,7 @@ import {
 } from '../../../test/helpers/factories.js';
 import { expectProblem, useTestApp } from '../../../test/helpers/test-app.js';
 import { modules, orderHooksOf } from '../../modules.js';
+import { up as phonesToE164 } from './migrations/20261204_2330_phones_e164.js';
 import { cancelOverdueOrders } from './order-commands.js';
 
 describe('orders', () => {
@@ -350,6 +351,51 @@ describe('orders', () => {
     ).json();
     expect(future.data).toEqual([]);
     expectProblem(await t().request({ method: 'GET', url: '/v1/orders?cursor=garbage' }), 400);
+  });
+
+  it('finds orders by phone in any common spelling: phones are kept in E.164', async () => {
+    const s = await stockedSku(t(), 10);
+    // a mobile number nobody else in the file uses, written as a buyer might
+    const mobile = `139${String(Date.now()).slice(-8)}`;
+    const spaced = `${mobile.slice(0, 3)} ${mobile.slice(3, 7)} ${mobile.slice(7)}`;
+    const order = (
+      await place(
+        orderBody([{ sku: s.sku, quantity: 1 }], {
+          customer: { email: `phone-${mobile}@example.com`, phone: spaced },
+          addresses: { home: address({ phone: `0086 ${mobile}` }) },
+        }),
+      )
+    ).json();
+    expect(order.customer.phone).toBe(`+86${mobile}`);
+    expect(order.addresses.home.phone).toBe(`+86${mobile}`);
+    for (const spelling of [mobile, spaced, `+86 ${mobile}`, `+86${mobile}`, `86-${mobile}`]) {
+      for (const filter of ['q', 'customer']) {
+        const res = await t().request({
+          method: 'GET',
+          url: `/v1/orders?${filter}=${encodeURIComponent(spelling)}`,
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        expect(
+          res.json().data.map((o: { id: string }) => o.id),
+          `${filter}=${spelling}`,
+        ).toEqual([order.id]);
+      }
+    }
+    // another number finds nothing
+    const other = await t().request({ method: 'GET', url: `/v1/orders?q=137${mobile.slice(3)}` });
+    expect(other.json().data.filter((o: { id: string }) => o.id === order.id)).toEqual([]);
+
+    // phones stored before E.164 are rewritten by the migration; a masked one stays
+    await t().db.updateTable('orders').set({ customer_phone: spaced }).where('id', '=', order.id).execute();
+    await t()
+      .db.updateTable('order_addresses')
+      .set({ phone: '138****0000' })
+      .where('order_id', '=', order.id)
+      .execute();
+    await phonesToE164(t().db as never);
+    const migrated = (await t().request({ method: 'GET', url: `/v1/orders/${order.id}` })).json();
+    expect(migrated.customer.phone).toBe(`+86${mobile}`);
+    expect(migrated.addresses.home.phone).toBe('138****0000');
   });
 
   it('keeps orders to the roles that may see them', async () => {

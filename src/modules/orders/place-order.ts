@@ -10,6 +10,7 @@ import { toOrder } from './order-views.js';
 import { insertPlacedOrder, type StatementWrites } from './orders.repository.js';
 import type { Order, PlaceOrderInput } from './orders.schemas.js';
 import type { OrderLinesTable } from './orders.tables.js';
+import { normalizePhone } from './phone-number.js';
 
 export interface PlaceOrderContext {
   actor: string;
@@ -166,7 +167,7 @@ export async function placeOrderInTransaction(
     order_id: orderId,
     key,
     name: a.name,
-    phone: a.phone,
+    phone: normalizePhone(a.phone, a.country),
     country: a.country,
     province: a.province ?? null,
     city: a.city,
@@ -192,7 +193,10 @@ export async function placeOrderInTransaction(
       fulfillment_status: 'unfulfilled',
       payment_method: input.paymentMethod,
       customer_email: input.customer.email,
-      customer_phone: input.customer.phone ?? null,
+      // read in the country of the first address when written without a country code
+      customer_phone: input.customer.phone
+        ? normalizePhone(input.customer.phone, Object.values(input.addresses)[0]?.country)
+        : null,
       customer_name: input.customer.name ?? null,
       currency,
       subtotal: totals.subtotal,
