@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // (a schema per file). Pure unit tests (*.unit.test.ts) run once.
 const integration = ['src/**/*.test.ts', 'test/**/*.test.ts'];
 const unit = ['src/**/*.unit.test.ts', 'test/**/*.unit.test.ts'];
+// The admin console in Chromium: once, on PGlite (what it checks is the console, not the database).
+const browser = ['test/**/*.browser.test.ts'];
 
 export default defineConfig({
   test: {
@@ -13,8 +15,25 @@ export default defineConfig({
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: unit } },
-      { extends: true, test: { name: 'pglite', include: integration, exclude: unit, env: { TEST_DB: 'pglite' } } },
-      { extends: true, test: { name: 'postgres', include: integration, exclude: unit, env: { TEST_DB: 'postgres' } } },
+      { extends: true, test: { name: 'browser', include: browser, env: { TEST_DB: 'pglite' } } },
+      {
+        extends: true,
+        test: {
+          name: 'pglite',
+          include: integration,
+          exclude: [...unit, ...browser],
+          env: { TEST_DB: 'pglite' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: integration,
+          exclude: [...unit, ...browser],
+          env: { TEST_DB: 'postgres' },
+        },
+      },
     ],
   },
 });

@@ -7,10 +7,13 @@ import { type AppServices, buildServices } from './app-services.js';
 import { Brokers } from './modules/sync/index.js';
 import { type AppModule, modules as allModules, orderHooksOf } from './modules.js';
 import { registerAuth } from './platform/auth/auth-plugin.js';
+import { RoleOperations } from './platform/auth/role-operations.js';
 import { documentRoles } from './platform/auth/route-roles.js';
+import { whoamiRoutes } from './platform/auth/whoami.routes.js';
 import type { Config } from './platform/config.js';
 import type { DatabaseKind } from './platform/db/connect.js';
 import type { Db } from './platform/db/database.js';
+import { registerAdminConsole } from './platform/http/admin-console.js';
 import { healthRoutes } from './platform/http/health.routes.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
 import { registerProblemHandlers } from './platform/http/problem.js';
@@ -91,9 +94,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerAuth(app, deps.apiKeys, { perMinute: options.config.authFailuresPerAddressPerMinute, counter });
   registerIdempotency(app, deps.db);
   registerMetrics(app);
+  const roleOperations = RoleOperations.collect(app);
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes, { deps });
+  await registerAdminConsole(app);
+  await app.register(whoamiRoutes, { prefix: '/v1', operations: roleOperations });
   for (const module of modules) {
     for (const routes of module.routes ?? []) await app.register(routes, { prefix: '/v1', deps });
   }

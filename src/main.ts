@@ -156,6 +156,7 @@ export function startBanner(config: Config, url: string, prepared: Prepared): st
   const lines = [
     '',
     `OrderSync is running on ${url} (database: ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})`,
+    `  Console:    ${url}/admin`,
     `  API docs:   ${url}/docs`,
     `  Health:     ${url}/healthz`,
   ];

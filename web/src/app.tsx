@@ -1,0 +1,95 @@
+import { lazy, Suspense, useState } from 'react';
+import { Link, Route, Switch, useLocation } from 'wouter';
+import { useI18n } from './i18n/locale';
+import type { MessageKey } from './i18n/messages';
+import { Dashboard } from './pages/dashboard';
+import { useSession } from './session/session';
+import { LanguageSwitch } from './ui/language-switch';
+
+// The dashboard is the first page and comes with the bundle; the others load when opened.
+const Orders = lazy(() => import('./pages/orders'));
+const OrderDetail = lazy(() => import('./pages/order-detail'));
+const Catalog = lazy(() => import('./pages/catalog'));
+const Inventory = lazy(() => import('./pages/inventory'));
+const Returns = lazy(() => import('./pages/returns'));
+const Campaigns = lazy(() => import('./pages/campaigns'));
+const Sync = lazy(() => import('./pages/sync'));
+
+/** The pages, each shown to a key that may call the list it opens with. */
+const PAGES: { path: string; label: MessageKey; needs: string }[] = [
+  { path: '/', label: 'dashboard', needs: 'GET /v1/orders' },
+  { path: '/orders', label: 'orders', needs: 'GET /v1/orders' },
+  { path: '/catalog', label: 'catalog', needs: 'GET /v1/products' },
+  { path: '/inventory', label: 'inventory', needs: 'GET /v1/inventory' },
+  { path: '/returns', label: 'returns', needs: 'GET /v1/returns' },
+  { path: '/campaigns', label: 'campaigns', needs: 'GET /v1/campaigns/{id}' },
+  { path: '/sync', label: 'sync', needs: 'GET /v1/subscriptions' },
+];
+
+export function App() {
+  const { t } = useI18n();
+  const { me, can, signOut } = useSession();
+  const [location] = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const pages = PAGES.filter((p) => can(p.needs));
+  const current = (path: string) => (path === '/' ? location === '/' : location.startsWith(path));
+
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">
+        {t('skipToContent')}
+      </a>
+      <header className="topbar">
+        <span className="brand">{t('appName')}</span>
+        <button
+          type="button"
+          className="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          {t('menu')}
+        </button>
+        <div className="who">
+          <span className="muted">{t('signedInAs', { name: me.name, role: me.role })}</span>
+          <LanguageSwitch />
+          <button type="button" onClick={signOut}>
+            {t('signOut')}
+          </button>
+        </div>
+      </header>
+      <nav id="main-nav" aria-label={t('navigation')} className={menuOpen ? 'sidebar open' : 'sidebar'}>
+        <ul>
+          {pages.map((p) => (
+            <li key={p.path}>
+              <Link
+                href={p.path}
+                aria-current={current(p.path) ? 'page' : undefined}
+                onClick={() => setMenuOpen(false)}
+              >
+                {t(p.label)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" className="content">
+        <Suspense fallback={<p role="status">{t('loading')}</p>}>
+          <Switch>
+            <Route path="/" component={Dashboard} />
+            <Route path="/orders" component={Orders} />
+            <Route path="/orders/:id">{(params) => <OrderDetail id={params.id} />}</Route>
+            <Route path="/catalog" component={Catalog} />
+            <Route path="/inventory" component={Inventory} />
+            <Route path="/returns" component={Returns} />
+            <Route path="/campaigns" component={Campaigns} />
+            <Route path="/sync" component={Sync} />
+            <Route>
+              <p>{t('none')}</p>
+            </Route>
+          </Switch>
+        </Suspense>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,264 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useSearch } from 'wouter';
+import { api, must, once } from '../api/client';
+import { useI18n } from '../i18n/locale';
+import { useSession } from '../session/session';
+import { Badge, Field, Outcome, PageHeader, Pager, Query, Section, Table, useCursorPages } from '../ui/kit';
+
+const REASONS = ['receipt', 'count', 'damage', 'return', 'correction'] as const;
+
+export default function Inventory() {
+  const { t, number, date } = useI18n();
+  const { can } = useSession();
+  const initialSku = new URLSearchParams(useSearch()).get('sku') ?? '';
+  const [skuInput, setSkuInput] = useState(initialSku);
+  const [filter, setFilter] = useState({ sku: initialSku, warehouse: '' });
+  const pages = useCursorPages(filter);
+  const warehouses = useQuery({
+    queryKey: ['warehouses'],
+    queryFn: () => must(api.GET('/v1/warehouses', { params: { query: { limit: 200 } } })),
+    staleTime: 60_000,
+  });
+  const levels = useQuery({
+    queryKey: ['inventory', filter, pages.cursor],
+    queryFn: () =>
+      must(
+        api.GET('/v1/inventory', {
+          params: {
+            query: {
+              sku: filter.sku || undefined,
+              warehouse: filter.warehouse || undefined,
+              limit: 50,
+              cursor: pages.cursor,
+            },
+          },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+  const adjustments = useQuery({
+    queryKey: ['inventory', 'adjustments', filter],
+    queryFn: () =>
+      must(
+        api.GET('/v1/inventory/adjustments', {
+          params: {
+            query: { sku: filter.sku || undefined, warehouse: filter.warehouse || undefined, limit: 10 },
+          },
+        }),
+      ),
+    enabled: can('GET /v1/inventory/adjustments'),
+  });
+
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    setFilter({ ...filter, sku: skuInput.trim() });
+  };
+
+  return (
+    <>
+      <PageHeader title={t('inventory')} />
+      <form className="filters card" onSubmit={apply}>
+        <Field label={t('filterSku')}>
+          <input type="search" value={skuInput} onChange={(e) => setSkuInput(e.target.value)} />
+        </Field>
+        <Field label={t('warehouse')}>
+          <select
+            value={filter.warehouse}
+            onChange={(e) => setFilter({ ...filter, warehouse: e.target.value })}
+          >
+            <option value="">{t('all')}</option>
+            {warehouses.data?.data.map((w) => (
+              <option key={w.id} value={w.code}>
+                {w.code} — {w.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <div className="row">
+          <button type="submit" className="primary">
+            {t('search')}
+          </button>
+        </div>
+      </form>
+      {can('POST /v1/inventory/adjustments') && (
+        <AdjustForm sku={filter.sku} warehouses={warehouses.data?.data.map((w) => w.code) ?? []} />
+      )}
+      <Query query={levels} empty={(p) => p.data.length === 0}>
+        {(page) => (
+          <>
+            <Table caption={t('inventory')}>
+              <thead>
+                <tr>
+                  <th scope="col">{t('sku')}</th>
+                  <th scope="col">{t('warehouse')}</th>
+                  <th scope="col" className="num">
+                    {t('onHand')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('reserved')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('available')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('safetyStock')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('sellable')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.data.map((l) => (
+                  <tr
+                    key={`${l.sku}/${l.warehouseId}`}
+                    className={l.sellable <= l.safetyStock ? 'low' : undefined}
+                  >
+                    <td>{l.sku}</td>
+                    <td>{l.warehouseCode}</td>
+                    <td className="num">{number(l.onHand)}</td>
+                    <td className="num">{number(l.reserved)}</td>
+                    <td className="num">{number(l.available)}</td>
+                    <td className="num">{number(l.safetyStock)}</td>
+                    <td className="num">{number(l.sellable)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+            <Pager pages={pages} nextCursor={page.nextCursor} />
+          </>
+        )}
+      </Query>
+      {can('GET /v1/inventory/adjustments') && (
+        <Section title={t('adjustments')}>
+          <Query query={adjustments} empty={(p) => p.data.length === 0}>
+            {(page) => (
+              <Table caption={t('adjustments')}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('placedAt')}</th>
+                    <th scope="col">{t('sku')}</th>
+                    <th scope="col">{t('warehouse')}</th>
+                    <th scope="col" className="num">
+                      {t('delta')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('onHand')}
+                    </th>
+                    <th scope="col">{t('reason')}</th>
+                    <th scope="col">{t('note')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.data.map((a) => (
+                    <tr key={a.id}>
+                      <td>{date(a.createdAt)}</td>
+                      <td>{a.sku}</td>
+                      <td>{a.warehouseCode}</td>
+                      <td className="num">{a.delta > 0 ? `+${number(a.delta)}` : number(a.delta)}</td>
+                      <td className="num">{number(a.onHandAfter)}</td>
+                      <td>
+                        <Badge value={a.reason} />
+                      </td>
+                      <td>{a.note ?? ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </Table>
+            )}
+          </Query>
+        </Section>
+      )}
+    </>
+  );
+}
+
+function AdjustForm({ sku, warehouses }: { sku: string; warehouses: string[] }) {
+  const { t, value } = useI18n();
+  const client = useQueryClient();
+  const [form, setForm] = useState({ sku, warehouse: '', delta: '', reason: 'receipt', note: '' });
+  const warehouse = form.warehouse || warehouses[0] || '';
+  const adjust = useMutation({
+    mutationFn: () =>
+      must(
+        api.POST('/v1/inventory/adjustments', {
+          body: {
+            sku: form.sku.trim(),
+            warehouse,
+            delta: Number(form.delta),
+            reason: form.reason as (typeof REASONS)[number],
+            note: form.note.trim() || undefined,
+          },
+          headers: once(),
+        }),
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['inventory'] }),
+  });
+  return (
+    <Section title={t('adjust')}>
+      <form
+        className="form-grid"
+        onSubmit={(e) => {
+          e.preventDefault();
+          adjust.mutate();
+        }}
+      >
+        <Field label={t('sku')}>
+          <input
+            required
+            name="sku"
+            value={form.sku}
+            onChange={(e) => setForm({ ...form, sku: e.target.value })}
+          />
+        </Field>
+        <Field label={t('warehouse')}>
+          <select
+            name="warehouse"
+            value={warehouse}
+            onChange={(e) => setForm({ ...form, warehouse: e.target.value })}
+          >
+            {warehouses.map((w) => (
+              <option key={w}>{w}</option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('delta')}>
+          <input
+            required
+            name="delta"
+            type="number"
+            step={1}
+            value={form.delta}
+            onChange={(e) => setForm({ ...form, delta: e.target.value })}
+          />
+        </Field>
+        <Field label={t('reason')}>
+          <select
+            name="reason"
+            value={form.reason}
+            onChange={(e) => setForm({ ...form, reason: e.target.value })}
+          >
+            {REASONS.map((r) => (
+              <option key={r} value={r}>
+                {value(r)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('note')} wide>
+          <input
+            name="note"
+            maxLength={500}
+            value={form.note}
+            onChange={(e) => setForm({ ...form, note: e.target.value })}
+          />
+        </Field>
+        <button type="submit" className="primary" disabled={adjust.isPending}>
+          {t('adjust')}
+        </button>
+        <Outcome error={adjust.error} success={adjust.isSuccess} />
+      </form>
+    </Section>
+  );
+}
