@@ -16,10 +16,11 @@ import type { Db } from './platform/db/database.js';
 import { registerAdminConsole } from './platform/http/admin-console.js';
 import { healthRoutes } from './platform/http/health.routes.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
-import { registerProblemHandlers } from './platform/http/problem.js';
+import { clientErrorHandler, frameworkErrors, registerProblemHandlers } from './platform/http/problem.js';
 import { RateCounter } from './platform/http/rate-counter.js';
 import { registerRateLimits } from './platform/http/rate-limit.js';
 import { validatorCompiler } from './platform/http/validation.js';
+import { registerTextRule } from './platform/http/well-formed-text.js';
 import { newId } from './platform/ids.js';
 import { registerMetrics } from './platform/metrics.js';
 
@@ -46,6 +47,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { strict: false } },
+    // The router's and Node's own refusals are problems like every other error.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -82,6 +86,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
   registerProblemHandlers(app);
+  registerTextRule(app);
   const counter = new RateCounter(deps.redis);
   registerRateLimits(
     app,

@@ -1,7 +1,11 @@
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { address, createProduct, orderBody, stockedSku } from './helpers/factories.js';
-import { type TestApp, useTestApp } from './helpers/test-app.js';
+import { genericPush, kuaidi100Push } from './helpers/lifecycle.js';
+import { providerConfig } from './helpers/providers.js';
+import { expectProblem, type TestApp, useTestApp } from './helpers/test-app.js';
 
 interface Attempt {
   name: string;
@@ -49,8 +53,30 @@ const withValue = (
   return copy;
 };
 
+const cursorOf = (json: string) => Buffer.from(json).toString('base64url');
+
+/** One raw HTTP/1.1 exchange, for what app.inject cannot send (oversized headers, broken framing). */
+function rawExchange(port: number, request: string): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(request));
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk.toString('utf8');
+    });
+    socket.on('error', (err) => (text ? undefined : reject(err)));
+    socket.on('close', () => {
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      resolve({
+        status: Number(head.split(' ')[1]),
+        type: /content-type: ([^\r\n]+)/i.exec(head)?.[1] ?? '',
+        body,
+      });
+    });
+  });
+}
+
 describe('bad input', () => {
-  const t = useTestApp();
+  const t = useTestApp({ providers: providerConfig() });
 
   it('answers 100+ malformed requests with 4xx problem+json and changes no row', async () => {
     const s = await stockedSku(t(), 10);
@@ -387,5 +413,124 @@ describe('bad input', () => {
     }
     expect(failures).toEqual([]);
     expect(await fingerprint(t())).toEqual(before);
+  });
+
+  it('refuses NUL and lone surrogates in bodies, query strings and path parameters, naming the field', async () => {
+    const s = await stockedSku(t(), 10);
+    const storefront = await t().keyFor('storefront');
+    const before = await fingerprint(t());
+    const placeOrder = (overrides: Record<string, unknown>) => () =>
+      t().request({
+        method: 'POST',
+        url: '/v1/orders',
+        key: storefront,
+        payload: orderBody([{ sku: s.sku, quantity: 1 }], overrides),
+      });
+    const get = (url: string) => () => t().request({ method: 'GET', url });
+    const cases: Array<[string, () => ReturnType<TestApp['request']>, string]> = [
+      [
+        'NUL in a storefront order',
+        placeOrder({ customer: { email: 'a@example.com', name: '\u0000' } }),
+        'body.customer.name',
+      ],
+      [
+        'lone surrogate in address text',
+        placeOrder({ addresses: { home: address({ line1: 'Room \ud800 1' }) } }),
+        'body.addresses.home.line1',
+      ],
+      ['NUL in a query string', get('/v1/inventory?sku=a%00b'), 'querystring.sku'],
+      ['NUL as a path parameter', get('/v1/warehouses/%00'), 'params.warehouse'],
+      [
+        'NUL in an object key',
+        () =>
+          t().request({
+            method: 'PATCH',
+            url: `/v1/products/${s.productId}`,
+            payload: { attributes: { 'a\u0000': 'x' } },
+          }),
+        'body.attributes',
+      ],
+    ];
+    for (const [name, send, field] of cases) {
+      const body = expectProblem(await send(), 400, 'validation_failed');
+      expect(body.errors.map((e: { field: string }) => e.field).join(), name).toContain(field);
+    }
+    expect(await fingerprint(t())).toEqual(before);
+  });
+
+  it('refuses cursors it did not give out and numbers past what the database holds', async () => {
+    for (const url of [
+      `/v1/orders?cursor=WyJ6eiIsMWUrMzA4XQ`,
+      `/v1/orders?cursor=${cursorOf('[]')}`,
+      `/v1/orders?cursor=${cursorOf('["2025-01-01T00:00:00Z","\\u0000"]')}`,
+      `/v1/inventory?cursor=${cursorOf('["a\\u0000","b"]')}`,
+      `/v1/warehouses?cursor=${cursorOf('[1]')}`,
+      `/v1/inventory/adjustments?cursor=${cursorOf('["x"]')}`,
+      `/v1/returns?cursor=${cursorOf('[null]')}`,
+      `/v1/products?cursor=${cursorOf('["newest","\\ud800","x"]')}`,
+    ]) {
+      const body = expectProblem(await t().request({ method: 'GET', url }), 400, 'validation_failed');
+      expect(body.errors, url).toEqual([
+        { field: 'querystring.cursor', message: 'is not a cursor this list gave out' },
+      ]);
+    }
+    for (const value of ['1e308', 'Infinity', '-Infinity', '99999999999999999999999']) {
+      const res = await t().request({ method: 'GET', url: `/v1/products?price_min=${value}` });
+      expect(expectProblem(res, 400, 'validation_failed').errors[0].field).toBe('querystring.price_min');
+    }
+    const limit = await t().request({ method: 'GET', url: '/v1/inventory?limit=-Infinity' });
+    expectProblem(limit, 400, 'validation_failed');
+  });
+
+  it('refuses a signed carrier push whose events are not events, or too many to store at once', async () => {
+    const event = { id: 'e1', time: '2026-11-22T08:00:00Z', status: 'in_transit', description: 'Sorted' };
+    const pushes = [
+      [null],
+      ['in transit'],
+      [{ ...event, time: 5 }],
+      Array.from({ length: 10_000 }, (_, i) => ({ ...event, id: `e${i}` })),
+    ];
+    for (const events of pushes) {
+      const res = await genericPush(t(), 'sf', 'SF-NO-SUCH', events as never);
+      expectProblem(res, 400, 'validation_failed');
+    }
+    const kuaidi100 = await kuaidi100Push(t(), 'shunfeng', 'SF-NO-SUCH', [null] as never);
+    expectProblem(kuaidi100, 400, 'validation_failed');
+  });
+
+  it('refuses unknown fields, however large, and changes nothing (PUT /v1/return-rules)', async () => {
+    const rules = (await t().request({ method: 'GET', url: '/v1/return-rules' })).json();
+    const res = await t().request({
+      method: 'PUT',
+      url: '/v1/return-rules',
+      payload: { region: 'CN', reasonGroup: 'quality', windowDays: 30, extra: 'x'.repeat(900 * 1024) },
+    });
+    const body = expectProblem(res, 400, 'validation_failed');
+    expect(body.errors).toEqual([{ field: 'body.extra', message: 'is not a known field' }]);
+    expect((await t().request({ method: 'GET', url: '/v1/return-rules' })).json()).toEqual(rules);
+  });
+
+  it("answers the router's and Node's own refusals as problems: 431, 414, bad encoding, not HTTP", async () => {
+    await t().app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t().app.server.address() as AddressInfo;
+    const get = (path: string, headers = '') =>
+      `GET ${path} HTTP/1.1\r\nHost: localhost\r\n${headers}Connection: close\r\n\r\n`;
+    const cases: Array<[string, string, number]> = [
+      ['oversized header', get('/v1/orders', `X-Big: ${'x'.repeat(20_000)}\r\n`), 431],
+      ['oversized URL', get(`/v1/orders?q=${'x'.repeat(20_000)}`), 431],
+      ['too long path parameter', get(`/v1/warehouses/${'W'.repeat(150)}`), 414],
+      ['bad percent-encoding', get('/v1/warehouses/%zz'), 400],
+      ['not HTTP', 'HELLO THERE\r\n\r\n', 400],
+    ];
+    for (const [name, request, status] of cases) {
+      const res = await rawExchange(port, request);
+      expect(res.status, name).toBe(status);
+      expect(res.type, name).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(res.body), name).toMatchObject({
+        status,
+        type: expect.any(String),
+        title: expect.any(String),
+      });
+    }
   });
 });

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
-import { decodeCursor, encodeCursor, Page } from '../../platform/http/pagination.js';
+import { decodeCursor, encodeCursor, IdCursor, Page } from '../../platform/http/pagination.js';
 import type { OrderHooks } from '../orders/index.js';
 import { buildPaymentProviders } from '../payments/index.js';
 import {
@@ -75,7 +75,7 @@ export const aftersalesRoutes: FastifyPluginAsyncTypebox<{ deps: AftersalesDeps 
     },
     async (request) => {
       const limit = request.query.limit ?? 50;
-      const before = decodeCursor(request.query.cursor, 1) as [string] | undefined;
+      const before = decodeCursor(request.query.cursor, IdCursor);
       const rows = await listReturns(deps.db, { ...request.query, beforeId: before?.[0], limit: limit + 1 });
       const page = rows.slice(0, limit);
       const lines = await findReturnLines(

@@ -1,3 +1,4 @@
+import { Type } from 'typebox';
 import { type FieldError, invalid } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
 import { UUID_PATTERN } from '../../platform/ids.js';
@@ -115,6 +116,10 @@ export function encodeSearchCursor(position: SearchPosition): string {
 const UUID = new RegExp(UUID_PATTERN);
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
+// The shapes; what each value means for the sort is checked below.
+const OFFSET_CURSOR = Type.Tuple([Type.String(), Type.Unknown()]);
+const KEYSET_CURSOR = Type.Tuple([Type.String(), Type.Unknown(), Type.Unknown()]);
+
 const notOurs = () =>
   invalid([{ field: 'querystring.cursor', message: 'is not a cursor this list gave out' }]);
 
@@ -124,7 +129,7 @@ export function decodeSearchCursor(
   cursor: string | undefined,
 ): SearchPosition | undefined {
   if (cursor === undefined) return undefined;
-  const values = decodeCursor(cursor, sort === 'relevance' ? 2 : 3)!;
+  const values = decodeCursor(cursor, sort === 'relevance' ? OFFSET_CURSOR : KEYSET_CURSOR)!;
   if (values[0] !== sort) throw notOurs();
   if (sort === 'relevance') {
     const offset = values[1];

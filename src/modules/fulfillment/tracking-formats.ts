@@ -1,5 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { type Static, Type } from 'typebox';
 import { AppError } from '../../platform/errors.js';
+import { parseAs } from '../../platform/http/validation.js';
 import { ownValue } from '../../platform/own-value.js';
 import { carrierByKuaidi100 } from './carriers.js';
 import type { TrackingStatus } from './shipment-state.js';
@@ -84,23 +86,38 @@ function chinaTime(text: string): Date {
   return new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+08:00`);
 }
 
-interface Kuaidi100Event {
-  time: string;
-  ftime?: string;
-  context: string;
-  status?: string;
-  statusCode?: string;
-  areaName?: string;
-}
+/**
+ * The most events one push may carry: a parcel's whole history is tens. The bound keeps one push a
+ * bounded insert (10,000 events overflowed PostgreSQL's 65,535 statement parameters).
+ */
+const MAX_PUSH_EVENTS = 1000;
+const Text = (maxLength: number) => Type.String({ maxLength });
 
-interface Kuaidi100LastResult {
-  nu: string;
-  com: string;
-  state?: string;
-  /** "1" once the parcel is signed for (tracking is over). */
-  ischeck?: string;
-  data: Kuaidi100Event[];
-}
+// Outside parties' formats: the fields used are checked; fields they add are theirs to add.
+const Kuaidi100Event = Type.Object(
+  {
+    time: Text(32),
+    ftime: Type.Optional(Text(32)),
+    context: Text(1000),
+    status: Type.Optional(Text(16)),
+    statusCode: Type.Optional(Text(8)),
+    areaName: Type.Optional(Text(200)),
+  },
+  { additionalProperties: true },
+);
+type Kuaidi100Event = Static<typeof Kuaidi100Event>;
+
+const Kuaidi100LastResult = Type.Object(
+  {
+    nu: Type.String({ minLength: 1, maxLength: 64 }),
+    com: Text(32),
+    state: Type.Optional(Text(8)),
+    /** "1" once the parcel is signed for (tracking is over). */
+    ischeck: Type.Optional(Text(8)),
+    data: Type.Array(Kuaidi100Event, { maxItems: MAX_PUSH_EVENTS }),
+  },
+  { additionalProperties: true },
+);
 
 /** What one event says: its own status word or code (resultv2), else nothing more than history. */
 const eventStatus = (d: Kuaidi100Event): TrackingStatus | undefined =>
@@ -112,15 +129,8 @@ const eventStatus = (d: Kuaidi100Event): TrackingStatus | undefined =>
  * `ischeck` = "1", signed for), which describes the newest event. Each event's dedupe key is its time
  * and text only, so the same event pushed with and without a status is stored once.
  */
-export function parseKuaidi100LastResult(last: Kuaidi100LastResult): TrackingPush {
-  if (!last || typeof last.nu !== 'string' || !Array.isArray(last.data)) {
-    throw new AppError('validation_failed', 'The push has no lastResult with nu and data');
-  }
-  last.data.forEach((d, i) => {
-    if (typeof d?.context !== 'string' || typeof (d.ftime ?? d.time) !== 'string') {
-      throw new AppError('validation_failed', `lastResult.data[${i}] needs time and context`);
-    }
-  });
+export function parseKuaidi100LastResult(input: unknown): TrackingPush {
+  const last = parseAs(Kuaidi100LastResult, input, 'param.lastResult');
   const parcel = last.ischeck === '1' ? 'delivered' : kuaidi100State(last.state);
   const events = last.data.map((d, i) => {
     const own = eventStatus(d);
@@ -155,13 +165,13 @@ export function parseKuaidi100Push(body: string, salt: string | undefined): Trac
   if (!sameBytes(Buffer.from(sign), Buffer.from(expected))) {
     throw new AppError('unauthorized', 'The Kuaidi100 sign does not match the param');
   }
-  let parsed: { lastResult: Kuaidi100LastResult };
+  let parsed: { lastResult?: unknown };
   try {
     parsed = JSON.parse(param);
   } catch {
     throw new AppError('validation_failed', 'The Kuaidi100 param is not JSON');
   }
-  return parseKuaidi100LastResult(parsed.lastResult);
+  return parseKuaidi100LastResult(parsed?.lastResult);
 }
 
 export const signKuaidi100 = (param: string, salt: string) =>
@@ -176,10 +186,25 @@ export function signGenericPush(secret: string, body: string, now = new Date()):
   return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 }
 
-interface GenericPush {
-  trackingNumber: string;
-  events: { id?: string; time: string; status: string; description: string; location?: string }[];
-}
+const GenericPush = Type.Object(
+  {
+    trackingNumber: Type.String({ minLength: 1, maxLength: 64 }),
+    events: Type.Array(
+      Type.Object(
+        {
+          id: Type.Optional(Text(100)),
+          time: Text(64),
+          status: Text(32),
+          description: Text(1000),
+          location: Type.Optional(Text(200)),
+        },
+        { additionalProperties: true },
+      ),
+      { maxItems: MAX_PUSH_EVENTS },
+    ),
+  },
+  { additionalProperties: true },
+);
 
 /** The generic signed JSON format, for carriers that push directly. Timestamps within 5 minutes. */
 export function parseGenericPush(
@@ -202,15 +227,13 @@ export function parseGenericPush(
   }
   if (Math.abs(now.getTime() / 1000 - t) > 300)
     throw new AppError('unauthorized', 'X-Carrier-Signature is too old');
-  let push: GenericPush;
+  let parsed: unknown;
   try {
-    push = JSON.parse(body);
+    parsed = JSON.parse(body);
   } catch {
     throw new AppError('validation_failed', 'The push is not JSON');
   }
-  if (typeof push.trackingNumber !== 'string' || !Array.isArray(push.events)) {
-    throw new AppError('validation_failed', 'The push needs trackingNumber and events[]');
-  }
+  const push = parseAs(GenericPush, parsed, 'body');
   const known = new Set<string>([
     'info',
     'in_transit',

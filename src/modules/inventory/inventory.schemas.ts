@@ -70,6 +70,8 @@ export type UpdateWarehouseBody = Static<typeof UpdateWarehouseBody>;
 
 export const WarehouseParams = Type.Object({ warehouse: WarehouseRef });
 export const WarehouseListQuery = Type.Object({ active: Type.Optional(Type.Boolean()), ...PageQuery });
+/** Where a warehouse page ends: the last code. */
+export const WarehouseCursor = Type.Tuple([Type.String({ minLength: 1, maxLength: 64 })]);
 export type WarehouseListQuery = Static<typeof WarehouseListQuery>;
 export const WarehousePage = Page(Warehouse);
 
@@ -104,6 +106,8 @@ export const StockQuery = Type.Object({
   ...PageQuery,
 });
 export type StockQuery = Static<typeof StockQuery>;
+/** Where a stock page ends: the last row's SKU and warehouse code. */
+export const StockCursor = Type.Tuple([Sku, Type.String({ minLength: 1, maxLength: 64 })]);
 
 export const StockPage = Type.Object({
   data: Type.Array(StockLevel),

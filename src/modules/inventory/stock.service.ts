@@ -1,17 +1,18 @@
 import type { Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
-import { encodeCursor } from '../../platform/http/pagination.js';
-import { newId, UUID_PATTERN } from '../../platform/ids.js';
+import { decodeCursor, encodeCursor, IdCursor } from '../../platform/http/pagination.js';
+import { newId } from '../../platform/ids.js';
 import { resolveSkus } from '../catalog/index.js';
 import { insertAdjustments, listAdjustments } from './adjustments.repository.js';
-import type {
-  Adjustment,
-  AdjustmentBody,
-  AdjustmentQuery,
-  SetStockBody,
-  StockLevel,
-  StockQuery,
+import {
+  type Adjustment,
+  type AdjustmentBody,
+  type AdjustmentQuery,
+  type SetStockBody,
+  StockCursor,
+  type StockLevel,
+  type StockQuery,
 } from './inventory.schemas.js';
 import {
   adjustOnHand,
@@ -22,10 +23,7 @@ import {
   stockTotals,
 } from './stock.repository.js';
 import type { StockKey } from './stock-key.js';
-import { decodeStringCursor } from './string-cursor.js';
 import { findWarehouseByRef, type WarehouseRow } from './warehouses.repository.js';
-
-const uuid = new RegExp(UUID_PATTERN);
 
 interface LevelRow {
   sku: string;
@@ -66,7 +64,7 @@ const toAdjustment = (row: AdjustmentRow, warehouseCode: string): Adjustment => 
 
 export async function listStock(db: Db, query: StockQuery) {
   const limit = query.limit ?? 50;
-  const after = decodeStringCursor(query.cursor, 2) as [string, string] | undefined;
+  const after = decodeCursor(query.cursor, StockCursor);
   const rows = await listStockLevels(db, {
     sku: query.sku,
     warehouse: query.warehouse,
@@ -175,7 +173,7 @@ export async function adjustStock(db: Db, input: AdjustmentBody, actor: string |
 
 export async function listAdjustmentPage(db: Db, query: AdjustmentQuery) {
   const limit = query.limit ?? 50;
-  const before = decodeStringCursor(query.cursor, 1, ([id]) => uuid.test(id!));
+  const before = decodeCursor(query.cursor, IdCursor);
   const rows = await listAdjustments(db, {
     sku: query.sku,
     warehouse: query.warehouse,

@@ -1,15 +1,15 @@
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, notFound } from '../../platform/errors.js';
-import { encodeCursor } from '../../platform/http/pagination.js';
+import { decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
 import { newId } from '../../platform/ids.js';
-import type {
-  CreateWarehouseBody,
-  UpdateWarehouseBody,
-  Warehouse,
-  WarehouseListQuery,
+import {
+  type CreateWarehouseBody,
+  type UpdateWarehouseBody,
+  type Warehouse,
+  WarehouseCursor,
+  type WarehouseListQuery,
 } from './inventory.schemas.js';
-import { decodeStringCursor } from './string-cursor.js';
 import {
   findWarehouseByRef,
   insertWarehouse,
@@ -66,7 +66,7 @@ export async function changeWarehouse(db: Db, ref: string, patch: UpdateWarehous
 
 export async function listWarehousePage(db: Db, query: WarehouseListQuery) {
   const limit = query.limit ?? 50;
-  const after = decodeStringCursor(query.cursor, 1);
+  const after = decodeCursor(query.cursor, WarehouseCursor);
   const rows = await listWarehouses(db, { active: query.active, afterCode: after?.[0], limit: limit + 1 });
   const page = rows.slice(0, limit);
   return {

@@ -11,7 +11,7 @@ import {
   findTimeline,
   listOrders,
 } from './orders.repository.js';
-import type { ListOrdersQuery } from './orders.schemas.js';
+import { type ListOrdersQuery, OrderCursor } from './orders.schemas.js';
 import { phoneSpellings } from './phone-number.js';
 
 export async function getOrderDetail(db: Db, id: string, hooks: OrderHooks) {
@@ -49,7 +49,7 @@ export async function getOrderDetail(db: Db, id: string, hooks: OrderHooks) {
 
 export async function findOrders(db: Db, query: ListOrdersQuery) {
   const limit = query.limit ?? 50;
-  const cursor = decodeCursor(query.cursor, 2) as [string, string] | undefined;
+  const cursor = decodeCursor(query.cursor, OrderCursor);
   const { customer, q } = query;
   const rows = await listOrders(db, {
     ...query,

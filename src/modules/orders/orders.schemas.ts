@@ -193,3 +193,5 @@ export const ListOrdersQuery = Type.Object(
   { additionalProperties: false },
 );
 export type ListOrdersQuery = Static<typeof ListOrdersQuery>;
+/** Where an order page ends: the last order's placedAt and id. */
+export const OrderCursor = Type.Tuple([DateTime(), Uuid()]);

@@ -1,13 +1,10 @@
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
-import { AppError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
-import { UUID_PATTERN } from '../../platform/ids.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { decodeCursor, encodeCursor, IdCursor } from '../../platform/http/pagination.js';
 import { type DeliveryRow, findDelivery, listDeliveries, retryDelivery } from './deliveries.repository.js';
 import type { Delivery, DeliveryListQuery } from './deliveries.schemas.js';
 import { wakeRelays } from './relay/wakeup.js';
-
-const uuid = new RegExp(UUID_PATTERN);
 
 /** A parked delivery (its subscription paused or disabled) is due 'infinity': no time to show. */
 const dueTime = (due: unknown): string | null =>
@@ -32,10 +29,7 @@ export const toDelivery = (row: DeliveryRow): Delivery => ({
 /** Newest first; `status=dead` is the dead-letter list. */
 export async function listDeliveryPage(db: Db, query: DeliveryListQuery) {
   const limit = query.limit ?? 50;
-  const before = decodeCursor(query.cursor, 1) as [string] | undefined;
-  if (before && !uuid.test(String(before[0]))) {
-    throw invalid([{ field: 'querystring.cursor', message: 'is not a cursor this list gave out' }]);
-  }
+  const before = decodeCursor(query.cursor, IdCursor);
   const rows = await listDeliveries(db, {
     status: query.status,
     subscriptionId: query.subscription,

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
+import { decodeCursor, encodeCursor, IdCursor } from '../../platform/http/pagination.js';
 import { newId, UUID_PATTERN } from '../../platform/ids.js';
 import type { SyncConfig } from '../../platform/sync-config.js';
 import { parkDeliveries, unparkDeliveries } from './deliveries.repository.js';
@@ -129,10 +129,7 @@ export async function listSubscriptionPage(
   query: { status?: SubscriptionStatus; limit?: number; cursor?: string },
 ) {
   const limit = query.limit ?? 50;
-  const before = decodeCursor(query.cursor, 1) as [string] | undefined;
-  if (before && !uuid.test(String(before[0]))) {
-    throw invalid([{ field: 'querystring.cursor', message: 'is not a cursor this list gave out' }]);
-  }
+  const before = decodeCursor(query.cursor, IdCursor);
   const rows = await listSubscriptions(db, { status: query.status, beforeId: before?.[0], limit: limit + 1 });
   const page = rows.slice(0, limit);
   return {

@@ -1,5 +1,7 @@
-import { Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 import { invalid } from '../errors.js';
+import { Uuid } from '../schemas.js';
+import { parseAs } from './validation.js';
 
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
@@ -15,13 +17,18 @@ export function encodeCursor(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): unknown[] | undefined {
+/** The cursor of lists that page by id alone (UUIDv7 ids sort by time). */
+export const IdCursor = Type.Tuple([Uuid()]);
+
+/**
+ * The keyset values of a cursor, checked against the shape this list encodes (types, formats, the
+ * text rule): a cursor is client input like any other, and a forged one is a 400, not a SQL error.
+ */
+export function decodeCursor<T extends TSchema>(cursor: string | undefined, shape: T): Static<T> | undefined {
   if (cursor === undefined) return undefined;
   try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === arity) return values;
+    return parseAs(shape, JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')), 'cursor');
   } catch {
-    // fall through
+    throw invalid([{ field: 'querystring.cursor', message: 'is not a cursor this list gave out' }]);
   }
-  throw invalid([{ field: 'querystring.cursor', message: 'is not a cursor this list gave out' }]);
 }

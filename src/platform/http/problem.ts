@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode, type FieldError } from '../errors.js';
 
@@ -29,11 +31,14 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
@@ -74,7 +79,7 @@ interface AjvError {
 }
 
 /** "body.lines[2].quantity" style paths, one entry per failing field. */
-function fieldErrors(context: string, errors: AjvError[]): FieldError[] {
+export function fieldErrors(context: string, errors: AjvError[]): FieldError[] {
   return errors.map((e) => {
     let field = e.instancePath
       .split('/')
@@ -132,6 +137,10 @@ export function toProblem(error: FastifyError | AppError | Error): Problem {
       return problem(400, 'malformed_body', 'The body is empty but the content type says JSON');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return problem(400, 'malformed_body', 'The body is not valid JSON');
+    case 'FST_ERR_BAD_URL':
+      return problem(400, 'malformed_url', 'The URL path is not valid percent-encoded UTF-8');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problem(414, 'uri_too_long', 'A path segment is longer than any identifier this API gives out');
   }
   const db = fromDatabaseError(fe as never);
   if (db) return db;
@@ -155,4 +164,36 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       problem(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
     ),
   );
+}
+
+/**
+ * Fastify's `frameworkErrors`: what its router refuses before any route or hook (a path that is
+ * not valid percent-encoding, a path parameter past maxParamLength) answers as a problem too.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  request.log.debug({ err: error }, 'request refused by the router');
+  sendProblem(reply, toProblem(error));
+}
+
+/**
+ * Fastify's `clientErrorHandler`, for what Node's HTTP parser refuses before Fastify sees a request
+ * (headers or URL over the size limit, bytes that are not HTTP): a problem written on the socket,
+ * which is then closed, as Node's own handler does.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const p =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? problem(431, 'headers_too_large', 'The request line and headers exceed the size this server reads')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? problem(408, 'request_timeout', 'The request did not arrive in time')
+        : problem(400, 'malformed_request', 'The request is not valid HTTP/1.1');
+  const body = JSON.stringify(p);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${p.status} ${STATUS_CODES[p.status]}\r\nContent-Type: application/problem+json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
