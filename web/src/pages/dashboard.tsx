@@ -5,6 +5,7 @@ import { allOrders, dayFigures, dayStart } from '../api/orders';
 import { useI18n } from '../i18n/locale';
 import { useSession } from '../session/session';
 import { PageHeader, Query, Section, Table } from '../ui/kit';
+import { ForecastChart } from './forecast-chart';
 
 /** Sellable at or under this is low stock (or under the level's own safety stock). */
 const LOW_STOCK = 5;
@@ -119,6 +120,7 @@ export function Dashboard() {
           );
         }}
       </Query>
+      {can('GET /v1/forecasts/orders') && <ForecastChart todayActual={figures.data?.today.count} />}
       <Section title={t('alerts')}>
         <ul className="alerts">
           {dead.data && dead.data.data.length > 0 && (
