@@ -4,7 +4,13 @@ import pino from 'pino';
 import { buildApp } from './app.js';
 import { type AppServices, buildServices } from './app-services.js';
 import { Brokers, startSyncWorkers } from './modules/sync/index.js';
-import { type AppModule, modules as allModules, commandHandlersOf, orderHooksOf } from './modules.js';
+import {
+  type AppModule,
+  modules as allModules,
+  commandHandlersOf,
+  consumersOf,
+  orderHooksOf,
+} from './modules.js';
 import { countApiKeys, createApiKey, hashKey } from './platform/auth/api-keys.js';
 import type { Config } from './platform/config.js';
 import { connectDatabase, type DatabaseHandle } from './platform/db/connect.js';
@@ -64,6 +70,7 @@ export async function serve(config: Config, handle: DatabaseHandle): Promise<Run
         brokers,
         log: app.log,
         commandHandlers: commandHandlersOf(allModules),
+        consumers: consumersOf(allModules),
       })
     : undefined;
   return {
@@ -105,21 +112,25 @@ export function scheduledJobs(
  * `ordersync worker`: the relay, the command consumer and the scheduler, without HTTP. Production runs
  * as many as it likes beside stateless API processes (RELAY_IN_PROCESS=false there).
  */
-export async function worker(config: Config): Promise<{ relayId: string; stop(): Promise<void> }> {
+export async function worker(
+  config: Config,
+  modules: readonly AppModule[] = allModules,
+): Promise<{ relayId: string; stop(): Promise<void> }> {
   const handle = await openDatabase(config);
   const log = pino({ level: config.logLevel });
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const brokers = new Brokers(config.sync, log);
-  const services = processServices(handle, config, log, redis, brokers);
+  const services = processServices(handle, config, log, redis, brokers, modules);
   const sync = await startSyncWorkers({
     handle,
     config,
     brokers,
     log,
-    commandHandlers: commandHandlersOf(allModules),
+    commandHandlers: commandHandlersOf(modules),
+    consumers: consumersOf(modules),
   });
-  const workers = allModules.flatMap((m) => m.worker?.(services) ?? []);
-  const scheduler = new Scheduler(scheduledJobs(services), config.schedulerIntervalMs, log);
+  const workers = modules.flatMap((m) => m.worker?.(services) ?? []);
+  const scheduler = new Scheduler(scheduledJobs(services, modules), config.schedulerIntervalMs, log);
   scheduler.start();
   log.info({ relay: sync.relay.id, database: handle.kind }, 'worker started');
   return {

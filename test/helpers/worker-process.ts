@@ -28,19 +28,25 @@ export class WorkerProcess {
     private readonly command: 'worker' | 'serve' = 'worker',
     /** The log message that says it is ready; by default the worker's start or the first listen. */
     private readonly readyMessage?: string,
+    /** The program: the CLI, or a test's own start script (e.g. a worker with a test module plugged in). */
+    private readonly script = cli,
   ) {}
 
   /** Starts the process; resolves once it says it has started (its relay is running, or it listens). */
   start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), cli, this.command], {
-      env: {
-        ...process.env,
-        LOG_LEVEL: 'info',
-        WEBHOOK_ALLOWED_HOSTS: TEST_WEBHOOK_ALLOWED_HOSTS,
-        ...this.env,
+    const child = spawn(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), this.script, this.command],
+      {
+        env: {
+          ...process.env,
+          LOG_LEVEL: 'info',
+          WEBHOOK_ALLOWED_HOSTS: TEST_WEBHOOK_ALLOWED_HOSTS,
+          ...this.env,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    );
     this.#child = child;
     this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
     this.starts++;

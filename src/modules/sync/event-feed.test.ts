@@ -36,7 +36,12 @@ describe('GET /v1/events (the event feed)', () => {
   }
 
   const fanOutAll = async () => {
-    const options = { relayId: 'feed-test', batchSize: 2, leaseMs: 1_000, ready: [] };
+    const options = {
+      relayId: 'feed-test',
+      batchSize: 2,
+      leaseMs: 1_000,
+      ready: { transports: [], subscriptions: [] },
+    };
     while ((await fanOut(t().db, options)).events > 0);
   };
 

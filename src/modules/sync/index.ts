@@ -2,8 +2,11 @@ import type { Module } from '../../platform/module.js';
 import * as m1122_0500 from './migrations/20261122_0500_sync.js';
 import * as m1123_0500 from './migrations/20261123_0500_sync_relay.js';
 import * as m1124_0100 from './migrations/20261124_0100_event_feed.js';
+import * as m1204_2330 from './migrations/20261204_2330_consumer_subscriptions.js';
 import { type SyncDeps, syncRoutes } from './sync.routes.js';
 
+export type { ConsumerTransport } from './consumers/consumer-transport.js';
+export { registerConsumers } from './consumers/register-consumers.js';
 export { EventCatalogue, type EventData, type EventType, OrderSnapshot } from './event-catalogue.js';
 export { applyCommand, type CommandResult } from './inbound/apply-command.js';
 export { type InboundMessage, recordInbound, settleInbound } from './inbound/inbox.js';
@@ -19,6 +22,7 @@ export const syncModule = {
     '20261122_0500_sync': m1122_0500,
     '20261123_0500_sync_relay': m1123_0500,
     '20261124_0100_event_feed': m1124_0100,
+    '20261204_2330_consumer_subscriptions': m1204_2330,
   },
   routes: [syncRoutes],
 } satisfies Module<SyncDeps>;

@@ -16,6 +16,16 @@ export async function findSubscription(db: Conn, id: string): Promise<Subscripti
   return db.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The subscription of an in-process consumer, by the consumer's name. */
+export async function findConsumerSubscription(db: Conn, name: string): Promise<SubscriptionRow | undefined> {
+  return db
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('transport', '=', 'consumer')
+    .where('name', '=', name)
+    .executeTakeFirst();
+}
+
 export async function listSubscriptions(
   db: Conn,
   filter: { status?: SubscriptionStatus; beforeId?: string; limit: number },

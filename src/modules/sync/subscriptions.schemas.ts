@@ -2,7 +2,7 @@ import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../../platform/http/pagination.js';
 import { DateTime, StringEnum, Uuid } from '../../platform/schemas.js';
 import { EVENT_PATTERN } from './event-patterns.js';
-import { SUBSCRIPTION_STATUSES, TRANSPORTS } from './sync.tables.js';
+import { EXTERNAL_TRANSPORTS, SUBSCRIPTION_STATUSES, TRANSPORTS } from './sync.tables.js';
 import { SECRET_PATTERN } from './transports/webhook-signature.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -37,7 +37,7 @@ export const SubscriptionWithSecret = Type.Object({
 export const CreateSubscriptionBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
-    transport: StringEnum(TRANSPORTS),
+    transport: StringEnum(EXTERNAL_TRANSPORTS),
     url: Type.Optional(
       Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000, description: 'Webhooks only' }),
     ),

@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../platform/config.js';
 import type { DatabaseHandle } from '../../platform/db/connect.js';
-import type { CommandHandlers } from '../../platform/module.js';
+import type { CommandHandlers, EventConsumer } from '../../platform/module.js';
+import { registerConsumers } from './consumers/register-consumers.js';
 import { CommandConsumer } from './inbound/command-consumer.js';
 import { Relay } from './relay/relay.js';
 import { listenForWakeups } from './relay/wakeup.js';
@@ -24,10 +25,13 @@ export async function startSyncWorkers(options: {
   log: FastifyBaseLogger;
   /** The inbound commands the modules apply (src/modules.ts: commandHandlersOf). */
   commandHandlers: CommandHandlers;
+  /** The modules' in-process event consumers (src/modules.ts: consumersOf). */
+  consumers: readonly EventConsumer[];
 }): Promise<SyncWorkers> {
   const { handle, config, brokers, log } = options;
   brokers.start();
-  const relay = new Relay(handle.db, config.sync, brokers.transports(), log);
+  const consumers = await registerConsumers(handle.db, options.consumers);
+  const relay = new Relay(handle.db, config.sync, { ...brokers.transports(), consumer: consumers }, log);
   const listener = handle.pool
     ? listenForWakeups(
         { connectionString: handle.pool.options.connectionString, options: handle.pool.options.options },

@@ -29,7 +29,10 @@ export interface EventFeedTable {
   event_position: number;
 }
 
-export const TRANSPORTS = ['webhook', 'amqp', 'nats'] as const;
+/** Ways out to other systems: what `POST /v1/subscriptions` takes. */
+export const EXTERNAL_TRANSPORTS = ['webhook', 'amqp', 'nats'] as const;
+/** And in-process event consumers, whose subscriptions the modules' `consumes` register at start. */
+export const TRANSPORTS = [...EXTERNAL_TRANSPORTS, 'consumer'] as const;
 export type TransportKind = (typeof TRANSPORTS)[number];
 export const SUBSCRIPTION_STATUSES = ['active', 'paused', 'disabled'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];

@@ -46,3 +46,25 @@ export async function settleInbound(
     .where('message_id', '=', key.messageId)
     .execute();
 }
+
+/**
+ * An event an in-process consumer is about to apply, recorded in the consumer's transaction; false when
+ * it has been applied already. A concurrent call for the same event waits here until the first commits.
+ *
+ *   insert into inbox (source, message_id, type, payload, status) values ('consumer:' || $name, $id, $type, 'null', 'applied')
+ *   on conflict (source, message_id) do nothing returning message_id
+ */
+export async function recordConsumed(
+  trx: Trx,
+  consumer: string,
+  eventId: string,
+  type: string,
+): Promise<boolean> {
+  const row = await trx
+    .insertInto('inbox')
+    .values({ source: `consumer:${consumer}`, message_id: eventId, type, payload: 'null', status: 'applied' })
+    .onConflict((oc) => oc.columns(['source', 'message_id']).doNothing())
+    .returning('message_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
-import type { TransportKind } from '../sync.tables.js';
+import type { ReadyTargets } from '../transports/transport.js';
 import { type ClaimedDelivery, type TargetRow, toTarget } from './claimed-delivery.js';
 
 interface ClaimRow extends TargetRow {
@@ -30,7 +30,7 @@ interface ClaimRow extends TargetRow {
  *     select d.id from deliveries d join subscriptions s on s.id = d.subscription_id
  *     where d.status = 'pending' and d.next_attempt_at <= now()
  *       and (d.locked_until is null or d.locked_until < now())
- *       and s.status = 'active' and s.transport = any($ready)
+ *       and s.status = 'active' and (s.transport = any($ready) or s.id = any($consumers))
  *       and not exists (select 1 from deliveries e where e.subscription_id = d.subscription_id
  *                       and e.subject = d.subject and e.sequence < d.sequence and e.status <> 'delivered')
  *     order by d.next_attempt_at limit $n
@@ -42,9 +42,10 @@ interface ClaimRow extends TargetRow {
  */
 export async function claimBatch(
   db: Db,
-  options: { relayId: string; limit: number; leaseMs: number; ready: TransportKind[] },
+  options: { relayId: string; limit: number; leaseMs: number; ready: ReadyTargets },
 ): Promise<ClaimedDelivery[]> {
-  if (options.limit <= 0 || options.ready.length === 0) return [];
+  const { transports, subscriptions } = options.ready;
+  if (options.limit <= 0 || transports.length + subscriptions.length === 0) return [];
   const result = await sql<ClaimRow>`
     with due as (
       select d.id
@@ -54,7 +55,7 @@ export async function claimBatch(
         and d.next_attempt_at <= now()
         and (d.locked_until is null or d.locked_until < now())
         and s.status = 'active'
-        and s.transport = any(${options.ready}::text[])
+        and (s.transport = any(${options.ready.transports}::text[]) or s.id = any(${options.ready.subscriptions}::uuid[]))
         and not exists (
           select 1 from deliveries e
           where e.subscription_id = d.subscription_id and e.subject = d.subject

@@ -5,7 +5,7 @@ import { newId } from '../../../platform/ids.js';
 import type { RelayEvent } from '../cloud-event.js';
 import { sequenceFeed } from '../event-feed.js';
 import { matchesAny } from '../event-patterns.js';
-import type { TransportKind } from '../sync.tables.js';
+import type { ReadyTargets } from '../transports/transport.js';
 import { type ClaimedDelivery, type TargetRow, toTarget } from './claimed-delivery.js';
 
 /** Key of the advisory lock that lets one relay at a time fan out (see below). */
@@ -48,7 +48,7 @@ export interface FanOutResult {
  *   select r.…, case when c.claim then 1 else 0 end, case when c.claim then $relay end, …
  *   from unnest($ids, $subscriptions, $events, …) as r(…)
  *   cross join lateral (
- *     select s.status = 'active' and s.transport = any($ready) and not exists (
+ *     select s.status = 'active' and (s.transport = any($ready) or s.id = any($consumers)) and not exists (
  *       select 1 from deliveries e where e.subscription_id = r.subscription_id
  *         and e.subject = r.subject and e.status <> 'delivered') as claim
  *     from subscriptions s where s.id = r.subscription_id) c
@@ -57,7 +57,7 @@ export interface FanOutResult {
  */
 export async function fanOut(
   db: Db,
-  options: { relayId: string; batchSize: number; leaseMs: number; ready: TransportKind[] },
+  options: { relayId: string; batchSize: number; leaseMs: number; ready: ReadyTargets },
 ): Promise<FanOutResult> {
   return inTransaction(db, async (trx) => {
     const lock = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${FANOUT_LOCK}) as ok`.execute(
@@ -111,7 +111,7 @@ export async function fanOut(
         ) as r(id, subscription_id, event_id, position, type, subject, sequence)
         cross join lateral (
           select s.status = 'active' as active,
-            s.status = 'active' and s.transport = any(${options.ready}::text[]) and not exists (
+            s.status = 'active' and (s.transport = any(${options.ready.transports}::text[]) or s.id = any(${options.ready.subscriptions}::uuid[])) and not exists (
             select 1 from deliveries e
             where e.subscription_id = r.subscription_id and e.subject = r.subject and e.status <> 'delivered'
           ) as claim

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../../platform/db/database.js';
 import type { SyncConfig } from '../../../platform/sync-config.js';
-import { readyTransports, type TransportSet } from '../transports/transport.js';
+import { readyTargets, type TransportSet } from '../transports/transport.js';
 import { claimBatch } from './claim-batch.js';
 import type { ClaimedDelivery } from './claimed-delivery.js';
 import { deliverRound } from './deliver-round.js';
@@ -116,7 +116,7 @@ export class Relay {
 
   /** Fresh events first (fan-out claims them as it creates them), then whatever else is due. */
   async #claim(): Promise<ClaimedDelivery[]> {
-    const ready = readyTransports(this.transports);
+    const ready = readyTargets(this.transports);
     const options = { relayId: this.id, leaseMs: this.settings.relayLeaseMs, ready };
     const fanned = await fanOut(this.db, { ...options, batchSize: this.settings.relayBatchSize });
     const due = await claimBatch(this.db, {

@@ -18,6 +18,11 @@ export interface Transport {
   readonly kind: TransportKind;
   /** False while a broker connection is down: the relay then leaves this transport's work alone. */
   ready(): boolean;
+  /**
+   * Only for a transport that serves some subscriptions of its kind, not all: in-process consumers,
+   * which serve those this process runs. The relay then claims only those subscriptions' deliveries.
+   */
+  serves?(): readonly string[];
   send(target: DeliveryTarget, event: RelayEvent): Promise<void>;
 }
 
@@ -39,8 +44,16 @@ export class DeliveryFailure extends Error {
 
 export type TransportSet = Partial<Record<TransportKind, Transport>>;
 
-/** The transports that can take work now. */
-export const readyTransports = (set: TransportSet): TransportKind[] =>
-  Object.values(set)
-    .filter((t) => t.ready())
-    .map((t) => t.kind);
+/** What a relay can send now: every subscription of these transports, and these subscriptions. */
+export interface ReadyTargets {
+  transports: TransportKind[];
+  subscriptions: string[];
+}
+
+export function readyTargets(set: TransportSet): ReadyTargets {
+  const ready = Object.values(set).filter((t) => t.ready());
+  return {
+    transports: ready.filter((t) => !t.serves).map((t) => t.kind),
+    subscriptions: ready.flatMap((t) => t.serves?.() ?? []),
+  };
+}

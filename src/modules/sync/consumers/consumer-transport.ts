@@ -1,0 +1,57 @@
+import type { Db } from '../../../platform/db/database.js';
+import { inTransaction } from '../../../platform/db/transaction.js';
+import type { ConsumedEvent, EventConsumer } from '../../../platform/module.js';
+import type { RelayEvent } from '../cloud-event.js';
+import { EVENT_TYPE_PREFIX } from '../event-catalogue.js';
+import { recordConsumed } from '../inbound/inbox.js';
+import { DeliveryFailure, type DeliveryTarget, type Transport } from '../transports/transport.js';
+
+/**
+ * In-process event consumers as a transport: the relay fans events out to their subscriptions, claims
+ * and orders them exactly as for a webhook, and "sends" by calling the consumer. Each call is one
+ * transaction that first records the event id in the inbox (source `consumer:<name>`) and then runs
+ * the consumer's writes: a repeat (a relay that died before recording the delivery, a lease that ran
+ * out mid-call) finds the row, waiting on it if the first call is still running, and does nothing.
+ * A throw is a failed attempt, retried with the relay's backoff and a dead letter in the end.
+ */
+export class ConsumerTransport implements Transport {
+  readonly kind = 'consumer' as const;
+
+  constructor(
+    private readonly db: Db,
+    /** The consumers this process runs, by their subscription id. */
+    private readonly consumers: ReadonlyMap<string, EventConsumer>,
+  ) {}
+
+  ready(): boolean {
+    return this.consumers.size > 0;
+  }
+
+  serves(): readonly string[] {
+    return [...this.consumers.keys()];
+  }
+
+  async send(target: DeliveryTarget, event: RelayEvent): Promise<void> {
+    const consumer = this.consumers.get(target.subscriptionId);
+    // Not claimed by this relay (serves() leaves it out); should it happen, another process takes it.
+    if (!consumer) throw new DeliveryFailure(`no consumer of ${target.subscriptionId} here`, 'unavailable');
+    try {
+      await inTransaction(this.db, async (trx) => {
+        if (!(await recordConsumed(trx, consumer.name, event.id, event.type))) return;
+        await consumer.handle(toConsumedEvent(event), trx);
+      });
+    } catch (error) {
+      throw new DeliveryFailure(`consumer ${consumer.name} failed: ${(error as Error).message}`, 'rejected');
+    }
+  }
+}
+
+const toConsumedEvent = (e: RelayEvent): ConsumedEvent => ({
+  id: e.id,
+  source: e.source,
+  type: e.type.startsWith(EVENT_TYPE_PREFIX) ? e.type.slice(EVENT_TYPE_PREFIX.length) : e.type,
+  subject: e.subject,
+  sequence: Number(e.sequence),
+  time: e.time,
+  data: JSON.parse(e.dataJson),
+});
