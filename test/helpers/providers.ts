@@ -91,6 +91,8 @@ export interface FakeAlipay {
   refundCode: string;
   /** What alipay.trade.query reports as paid (total_amount). */
   paidAmount: string;
+  /** What alipay.trade.close answers next: 10000, or 20000 (service unavailable: try again). */
+  closeCode: string;
   close(): Promise<void>;
 }
 
@@ -99,7 +101,7 @@ export interface FakeAlipay {
  * query, a JSON answer `{"<method>_response": {…}, "sign": "…"}` signed with "Alipay's" key.
  */
 export async function startFakeAlipay(): Promise<FakeAlipay> {
-  const fake = { requests: [], refundCode: '10000' } as unknown as FakeAlipay;
+  const fake = { requests: [], refundCode: '10000', closeCode: '10000' } as unknown as FakeAlipay;
   fake.keys = { app: rsaKeys(), alipay: rsaKeys() };
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -113,30 +115,44 @@ export async function startFakeAlipay(): Promise<FakeAlipay> {
       const bizContent = JSON.parse(form.get('biz_content') ?? '{}');
       fake.requests.push({ method, bizContent });
       const inner =
-        method === 'alipay.trade.refund'
-          ? fake.refundCode === '10000'
+        method === 'alipay.trade.close'
+          ? fake.closeCode === '10000'
             ? {
                 code: '10000',
                 msg: 'Success',
                 trade_no: `2026${Date.now()}`,
                 out_trade_no: bizContent.out_trade_no,
-                refund_fee: bizContent.refund_amount,
-                fund_change: 'Y',
               }
             : {
-                code: fake.refundCode,
-                msg: 'Business Failed',
-                sub_code: 'ACQ.TRADE_STATUS_ERROR',
-                sub_msg: 'trade status error',
+                code: fake.closeCode,
+                msg: 'Service Currently Unavailable',
+                sub_code: 'aop.ACQ.SYSTEM_ERROR',
+                sub_msg: 'busy',
               }
-          : {
-              code: '10000',
-              msg: 'Success',
-              out_trade_no: bizContent.out_trade_no,
-              trade_status: 'TRADE_SUCCESS',
-              total_amount: fake.paidAmount,
-              trade_no: 'Q2026',
-            };
+          : method === 'alipay.trade.refund'
+            ? fake.refundCode === '10000'
+              ? {
+                  code: '10000',
+                  msg: 'Success',
+                  trade_no: `2026${Date.now()}`,
+                  out_trade_no: bizContent.out_trade_no,
+                  refund_fee: bizContent.refund_amount,
+                  fund_change: 'Y',
+                }
+              : {
+                  code: fake.refundCode,
+                  msg: 'Business Failed',
+                  sub_code: 'ACQ.TRADE_STATUS_ERROR',
+                  sub_msg: 'trade status error',
+                }
+            : {
+                code: '10000',
+                msg: 'Success',
+                out_trade_no: bizContent.out_trade_no,
+                trade_status: 'TRADE_SUCCESS',
+                total_amount: fake.paidAmount,
+                trade_no: 'Q2026',
+              };
       const innerJson = JSON.stringify(inner);
       const key = `${method.replaceAll('.', '_')}_response`;
       res.setHeader('content-type', 'application/json;charset=utf-8');
@@ -168,6 +184,8 @@ export interface FakeWechat {
   requests: { method: string; path: string; authorization: string; body: string }[];
   /** What a refund request answers: SUCCESS, or PROCESSING (then a REFUND.* notification settles it). */
   refundStatus: string;
+  /** The HTTP status a close-order request gets: 204 (closed), or 500 (SYSTEM_ERROR, try again). */
+  closeStatus: number;
   close(): Promise<void>;
 }
 
@@ -179,6 +197,7 @@ export async function startFakeWechat(): Promise<FakeWechat> {
     merchant: rsaKeys(),
     requests: [],
     refundStatus: 'SUCCESS',
+    closeStatus: 204,
   } as unknown as FakeWechat;
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -192,12 +211,18 @@ export async function startFakeWechat(): Promise<FakeWechat> {
         authorization: String(req.headers.authorization),
         body: raw,
       });
-      const body = req.url?.startsWith('/v3/pay/transactions/native')
-        ? JSON.stringify({ code_url: `weixin://wxpay/bizpayurl?pr=${randomBytes(4).toString('hex')}` })
-        : JSON.stringify({ refund_id: `5030${Date.now()}`, status: fake.refundStatus });
+      const closing = /^\/v3\/pay\/transactions\/out-trade-no\/\w+\/close$/.test(req.url ?? '');
+      const status = closing ? fake.closeStatus : 200;
+      const body = closing
+        ? status === 204
+          ? ''
+          : JSON.stringify({ code: 'SYSTEM_ERROR', message: '系统错误' })
+        : req.url?.startsWith('/v3/pay/transactions/native')
+          ? JSON.stringify({ code_url: `weixin://wxpay/bizpayurl?pr=${randomBytes(4).toString('hex')}` })
+          : JSON.stringify({ refund_id: `5030${Date.now()}`, status: fake.refundStatus });
       const timestamp = String(Math.floor(Date.now() / 1000));
       const nonce = randomBytes(16).toString('hex');
-      res.writeHead(200, {
+      res.writeHead(status, {
         'content-type': 'application/json',
         'wechatpay-timestamp': timestamp,
         'wechatpay-nonce': nonce,

@@ -11,11 +11,13 @@ import { collectCashOnDelivery, paymentsSection, refundCancelledOrder } from './
 import { type PaymentDeps, paymentRoutes } from './payments.routes.js';
 import { buildPaymentProviders } from './providers/registry.js';
 import { settleDueRefunds } from './refunds.js';
+import { closeDueTrades } from './trade-closing.js';
 
 export type { PaymentProviders } from './payment-provider.js';
 export type { PaymentDeps } from './payments.routes.js';
 export { buildPaymentProviders } from './providers/registry.js';
 export { refundOrderAmount, settleDueRefunds } from './refunds.js';
+export { closeDueTrades } from './trade-closing.js';
 
 /** What payments adds to the order life cycle (wired in app.ts). */
 const paymentOrderHooks: Partial<OrderHooks> = {
@@ -26,7 +28,10 @@ const paymentOrderHooks: Partial<OrderHooks> = {
 
 export function scheduledPaymentJobs(db: Db, config: ProviderConfig): ScheduledJob[] {
   const providers = buildPaymentProviders(config);
-  return [{ name: 'settle pending refunds', run: (now) => settleDueRefunds(db, providers, now) }];
+  return [
+    { name: 'settle pending refunds', run: (now) => settleDueRefunds(db, providers, now) },
+    { name: 'close cancelled trades at providers', run: (now) => closeDueTrades(db, providers, now) },
+  ];
 }
 
 export const paymentsModule = {

@@ -10,17 +10,23 @@ import {
   lockPaymentsOfOrder,
   updatePayment,
 } from './payments.repository.js';
+import { LOCAL_PROVIDERS } from './providers/registry.js';
 import { requestPaymentRefund } from './refunds.js';
 import { findRefundsOfOrder } from './refunds.repository.js';
 
 /**
- * Order hook: a cancelled order voids its open intents and gives back everything it was paid.
+ * Order hook: a cancelled order voids its open intents (their trades at outside providers are
+ * closed after commit) and gives back everything it was paid.
  * Sandbox and cash refunds settle here; those at Alipay or WeChat Pay stay pending until the
  * refund job has the provider's answer.
  */
 export async function refundCancelledOrder(trx: Trx, order: OrderRow, actor: string): Promise<void> {
   for (const open of await lockPaymentsOfOrder(trx, order.id, ['pending', 'authorized'])) {
-    await updatePayment(trx, open.id, { status: assertPaymentTransition(open, 'cancel') });
+    // a trade at Alipay or WeChat Pay stays payable until closed there: closeDueTrades, after commit
+    const close = LOCAL_PROVIDERS.has(open.provider)
+      ? {}
+      : { close_status: 'pending' as const, close_due_at: new Date() };
+    await updatePayment(trx, open.id, { status: assertPaymentTransition(open, 'cancel'), ...close });
   }
   for (const paid of await lockPaymentsOfOrder(trx, order.id, ['paid', 'partially_refunded'])) {
     if (paid.refunded_amount < paid.amount) {

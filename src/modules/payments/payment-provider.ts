@@ -63,6 +63,12 @@ export interface RefundResult {
   reason?: string;
 }
 
+/** Closing an unpaid trade at the provider: done, refused for good (paid meanwhile), or to try again. */
+export interface CloseResult {
+  status: 'closed' | 'refused' | 'pending';
+  note?: string;
+}
+
 /** The answer a provider expects when its notification was taken. */
 export interface CallbackAnswer {
   status: number;
@@ -90,6 +96,8 @@ export interface PaymentProvider {
   /** The provider's own shape for a notification not taken (WeChat Pay); RFC 9457 when absent. */
   refusal?(status: number, message: string): CallbackAnswer;
   query?(payment: PaymentForProvider): Promise<ProviderPaymentState>;
+  /** Closes an unpaid trade so the buyer can no longer pay it (after its intent was cancelled). */
+  close?(payment: PaymentForProvider): Promise<CloseResult>;
   refund(
     payment: PaymentForProvider,
     refund: { id: string; amount: number; reason: string },

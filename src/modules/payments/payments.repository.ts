@@ -72,3 +72,62 @@ export async function updatePayment(
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/**
+ * Claims cancelled intents whose trade is still to be closed at its provider and is due, pushing
+ * the next try back (1 minute, doubling, at most an hour). SKIP LOCKED hands each row to one
+ * process; should two call the provider anyway, closing a closed trade is answered as such.
+ *
+ *   update payments set close_attempts = close_attempts + 1,
+ *          close_due_at = $now + least(60 * 2^close_attempts, 3600) seconds
+ *   where id in (select id from payments where close_status = 'pending' and close_due_at <= $now
+ *                and provider in (…) order by close_due_at limit $n for update skip locked)
+ *   returning *
+ */
+export async function claimDueClosings(
+  db: Conn,
+  providers: readonly string[],
+  now: Date,
+  limit: number,
+): Promise<PaymentRow[]> {
+  if (providers.length === 0) return [];
+  return db
+    .updateTable('payments')
+    .set({
+      close_attempts: sql`close_attempts + 1`,
+      close_due_at: sql`${now}::timestamptz + least(60 * power(2, close_attempts), 3600) * interval '1 second'`,
+    })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('payments')
+        .select('id')
+        .where('close_status', '=', 'pending')
+        .where('close_due_at', '<=', now)
+        .where('provider', 'in', providers)
+        .orderBy('close_due_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returningAll()
+    .execute();
+}
+
+/** Records the provider's answer to a close; a close already settled is left as it is. */
+export async function settleClosing(
+  trx: Conn,
+  id: string,
+  result: { status: 'closed' | 'refused' | 'pending'; note: string | null },
+): Promise<PaymentRow | undefined> {
+  return trx
+    .updateTable('payments')
+    .set(
+      result.status === 'pending'
+        ? { close_note: result.note }
+        : { close_status: result.status, close_note: result.note, close_due_at: null },
+    )
+    .where('id', '=', id)
+    .where('close_status', '=', 'pending')
+    .returningAll()
+    .executeTakeFirst();
+}

@@ -3,7 +3,13 @@ import { AppError } from '../../../platform/errors.js';
 import { ownValue } from '../../../platform/own-value.js';
 import type { AlipayConfig } from '../../../platform/provider-config.js';
 import { fromDecimal, toDecimal } from '../money-format.js';
-import type { CallbackInput, NoticeKind, PaymentProvider, ProviderNotice } from '../payment-provider.js';
+import type {
+  CallbackInput,
+  CloseResult,
+  NoticeKind,
+  PaymentProvider,
+  ProviderNotice,
+} from '../payment-provider.js';
 import { fromTradeNo, toTradeNo, tradeNoOf } from './trade-numbers.js';
 
 /** Alipay's trade statuses, as a notification or a query names them. */
@@ -104,6 +110,24 @@ export function alipayProvider(config: AlipayConfig, notifyUrl: string): Payment
         currency: payment.currency,
         providerTradeNo: r.tradeNo,
       };
+    },
+    async close(payment): Promise<CloseResult> {
+      try {
+        const r = await sdk.exec(
+          'alipay.trade.close',
+          { bizContent: { outTradeNo: tradeNoOf(payment) }, timestamp: alipayTimestamp(new Date()) },
+          { validateSign: true },
+        );
+        if (r.code === '10000') return { status: 'closed' };
+        // the buyer never opened the pay page: Alipay has no trade, and nothing can pay it
+        if (r.subCode === 'ACQ.TRADE_NOT_EXIST') return { status: 'closed', note: 'no trade at Alipay' };
+        // already paid (its notification refunds it) or finished: nothing for us to close
+        if (r.subCode === 'ACQ.TRADE_STATUS_ERROR')
+          return { status: 'refused', note: `${r.subCode}: ${r.subMsg}` };
+        return { status: 'pending', note: `${r.subCode ?? r.code}: ${r.subMsg ?? r.msg}` };
+      } catch (error) {
+        return { status: 'pending', note: (error as Error).message };
+      }
     },
     async refund(payment, refund) {
       try {

@@ -1,6 +1,6 @@
 import { AppError } from '../../../platform/errors.js';
 import type { WechatPayConfig } from '../../../platform/provider-config.js';
-import type { PaymentProvider, RefundResult } from '../payment-provider.js';
+import type { CloseResult, PaymentProvider, RefundResult } from '../payment-provider.js';
 import { toTradeNo, tradeNoOf } from './trade-numbers.js';
 import { verifyWechatSignature, wechatAuthorization } from './wechatpay-crypto.js';
 import { parseWechatNotification, WECHAT_MAX_SKEW_SECONDS, wechatRefusal } from './wechatpay-notification.js';
@@ -45,6 +45,7 @@ async function call<T>(
     throw new AppError(
       'upstream_failed',
       `WeChat Pay refused: ${data.code ?? res.status} ${data.message ?? ''}`,
+      { providerCode: data.code, httpStatus: res.status },
     );
   return data as T;
 }
@@ -86,6 +87,21 @@ export function wechatPayProvider(config: WechatPayConfig, notifyUrl: string): P
         currency: r.amount?.currency,
         providerTradeNo: r.transaction_id,
       };
+    },
+    async close(payment): Promise<CloseResult> {
+      // close order: 204 when closed; the order is then no longer payable
+      try {
+        await call(config, 'POST', `/v3/pay/transactions/out-trade-no/${tradeNoOf(payment)}/close`, {
+          mchid: config.mchId,
+        });
+        return { status: 'closed' };
+      } catch (error) {
+        const code = (error as AppError).extra?.providerCode;
+        if (code === 'ORDER_CLOSED') return { status: 'closed', note: 'already closed' };
+        if (code === 'ORDERPAID' || code === 'ORDER_PAID')
+          return { status: 'refused', note: 'paid at WeChat Pay before it could be closed' };
+        return { status: 'pending', note: (error as Error).message };
+      }
     },
     async refund(payment, refund): Promise<RefundResult> {
       try {
