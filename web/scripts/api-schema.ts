@@ -22,7 +22,8 @@ export async function openApiDocument(): Promise<object> {
   const app = await buildApp({
     db,
     dbKind: 'postgres',
-    config: loadConfig({ LOG_LEVEL: 'silent' }),
+    // the document is the same either way, and the sandbox would want a secret (made only at start)
+    config: loadConfig({ LOG_LEVEL: 'silent', PAYMENT_SANDBOX: 'false' }),
     logger: false,
   });
   await app.ready();
