@@ -1,13 +1,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
-import { Backtest, BacktestQuery, ForecastPoint, ForecastQuery } from './forecasting.schemas.js';
-import { backtestOrderForecast, forecastOrderVolume } from './forecasting.service.js';
+import { CAPACITY_ASSUMPTIONS, CAPACITY_RATES } from './capacity-rates.js';
+import {
+  Backtest,
+  BacktestQuery,
+  CapacityPlan,
+  CapacityQuery,
+  ForecastPoint,
+  ForecastQuery,
+} from './forecasting.schemas.js';
+import { backtestOrderForecast, forecastOrderVolume, planCapacityFor } from './forecasting.service.js';
 
 const date = (s: string | undefined) => (s === undefined ? undefined : new Date(s));
 
 export interface ForecastingDeps {
   db: Db;
+  config: Pick<Config, 'databasePoolSize'>;
 }
 
 export const forecastingRoutes: FastifyPluginAsyncTypebox<{ deps: ForecastingDeps }> = async (
@@ -64,5 +74,29 @@ export const forecastingRoutes: FastifyPluginAsyncTypebox<{ deps: ForecastingDep
         },
         new Date(),
       ),
+  );
+
+  app.get(
+    '/forecasts/capacity',
+    {
+      config: readers,
+      schema: {
+        tags,
+        summary:
+          "The peak hour's orders/s and a flash sale's attempts/s, as API processes, relay workers, PostgreSQL and Redis",
+        querystring: CapacityQuery,
+        response: { 200: CapacityPlan },
+      },
+    },
+    async (request) => ({
+      ...(await planCapacityFor(
+        deps.db,
+        new Date(request.query.at),
+        new Date(),
+        deps.config.databasePoolSize,
+      )),
+      rates: CAPACITY_RATES,
+      assumptions: CAPACITY_ASSUMPTIONS,
+    }),
   );
 };

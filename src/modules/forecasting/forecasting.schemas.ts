@@ -75,3 +75,45 @@ export const Backtest = Type.Object({
     }),
   ),
 });
+
+export const CapacityQuery = Type.Object(
+  {
+    at: Type.String({
+      format: 'date-time',
+      description: 'A time on the UTC day to plan for; a past day is planned from the history before it',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const Measured = Type.Object({
+  value: Type.Number(),
+  unit: Type.String(),
+  measuredBy: Type.String({ description: 'The command that measured it' }),
+  measuredOn: Type.String(),
+  note: Type.String(),
+});
+
+export const CapacityPlan = Type.Object({
+  day: Type.String({ format: 'date' }),
+  peakHour: Type.Object({ start: Type.String({ format: 'date-time' }), expected: Count, upper95: Count }),
+  ordersPerSecond: Type.Object({ meanOfPeakHour: Type.Number(), busiestSecond: Type.Number() }),
+  flashSale: Type.Object({
+    sales: Type.Array(
+      Type.Object({ id: Type.String(), name: Type.String(), startsAt: Type.String(), units: Type.Integer() }),
+    ),
+    attemptsPerSecond: Type.Number(),
+    ordersPerSecond: Type.Number(),
+  }),
+  needs: Type.Object({
+    apiProcesses: Type.Integer(),
+    relayWorkers: Type.Integer(),
+    postgresCores: Type.Integer(),
+    postgresNodes: Type.Integer(),
+    postgresConnections: Type.Integer(),
+    redisNodes: Type.Integer(),
+  }),
+  arithmetic: Type.Array(Type.String()),
+  rates: Type.Record(Type.String(), Measured),
+  assumptions: Type.Record(Type.String(), Type.Number()),
+});

@@ -3,6 +3,7 @@ import { AppError } from '../../platform/errors.js';
 import { expectedCampaignOrders } from '../campaigns/index.js';
 import { type Backtest, rollingOriginBacktest } from './backtest.js';
 import { BUCKET_MS, floorToBucket, type Granularity, WEEK } from './calendar.js';
+import { type CapacityPlan, planCapacity } from './capacity-plan.js';
 import { type ForecastPoint, forecastOrders, HistoryTooShort, type OrderHistory } from './order-forecast.js';
 import { maxHorizon, readOrderHistory } from './order-history.js';
 
@@ -102,3 +103,45 @@ function modelled<T>(run: () => T): T {
     throw error;
   }
 }
+
+/**
+ * The capacity plan for the UTC day of `at`: the hourly forecast of that day (from now, or from the
+ * day's start when it is past), its busiest hour and the day's flash sales, sized by planCapacity.
+ */
+export async function planCapacityFor(
+  db: Conn,
+  at: Date,
+  now: Date,
+  poolSize: number,
+): Promise<CapacityPlan & { day: string }> {
+  const day = floorToBucket(at, 'day');
+  const dayEnd = new Date(day.getTime() + BUCKET_MS.day);
+  const nowHour = floorToBucket(now, 'hour');
+  // A day already past is planned as it would have been that morning, from the history before it.
+  const origin = nowHour < day || nowHour >= dayEnd ? day : nowHour;
+  const horizon = Math.round((dayEnd.getTime() - origin.getTime()) / BUCKET_MS.hour);
+  const hours = await forecastOrderVolume(db, { granularity: 'hour', horizon, start: origin }, now);
+  const peak = hours
+    .map((h) => ({
+      start: h.start,
+      expected: h.expected - h.campaignUplift,
+      upper95: h.upper95 - h.campaignUplift,
+    }))
+    .reduce((a, b) => (b.upper95 > a.upper95 ? b : a));
+  const sales = (await expectedCampaignOrders(db, day, dayEnd)).map((c) => ({
+    id: c.id,
+    name: c.name,
+    startsAt: c.startsAt.toISOString(),
+    units: c.allotted,
+  }));
+  return {
+    day: day.toISOString().slice(0, 10),
+    ...planCapacity({
+      peakHour: { ...peak, expected: round2(peak.expected), upper95: round2(peak.upper95) },
+      sales,
+      poolSize,
+    }),
+  };
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;

@@ -142,6 +142,39 @@ describe('order forecasts', () => {
     expect(body.coverage.p95).toBeGreaterThanOrEqual(body.coverage.p80);
   });
 
+  it('plans capacity for a day: its peak hour and its flash sale', async () => {
+    const s = await stockedSku(t(), 500);
+    const sale = await campaign(t(), s.sku, 300, {
+      startsAt: '2026-03-05T20:00:00Z',
+      endsAt: '2026-03-05T21:00:00Z',
+    });
+    const res = await t().request({
+      method: 'GET',
+      url: '/v1/forecasts/capacity?at=2026-03-05T08:00:00Z',
+      key: await t().keyFor('support'),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const plan = res.json();
+    expect(plan.day).toBe('2026-03-05');
+    // The seeded peak (12:00–13:59), not the sale's hour: the sale counts as attempts, not as orders.
+    expect([12, 13]).toContain(new Date(plan.peakHour.start).getUTCHours());
+    expect(plan.peakHour.upper95).toBeLessThan(50);
+    expect(plan.flashSale.sales).toEqual([
+      { id: sale.id, name: 'Double 11', startsAt: '2026-03-05T20:00:00.000Z', units: 300 },
+    ]);
+    expect(plan.flashSale.attemptsPerSecond).toBe(1200);
+    expect(plan.ordersPerSecond.busiestSecond).toBeCloseTo((plan.peakHour.upper95 / 3600) * 3, 3);
+    // (busiest × 1.5 ms + 1,200 × 0.48 ms) / 1000 / 0.7 → 1 API process; pool 8 × (1 + 1).
+    expect(plan.needs).toMatchObject({ apiProcesses: 1, relayWorkers: 1, redisNodes: 1 });
+    expect(plan.needs.postgresConnections).toBe(2 * t().config.databasePoolSize);
+    expect(plan.rates.apiCpuMsPerOrder.measuredBy).toBe('npm run bench:orders');
+    expectProblem(await t().request({ method: 'GET', url: '/v1/forecasts/capacity' }), 400);
+    expectProblem(
+      await t().request({ method: 'GET', url: '/v1/forecasts/capacity?at=2030-01-01T00:00:00Z' }),
+      422,
+    );
+  });
+
   it('lets support read forecasts, not other roles', async () => {
     const query = `granularity=day&horizon=7&start=${START.toISOString()}`;
     await forecast(query, await t().keyFor('support'));
