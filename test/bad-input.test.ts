@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { signSandboxEvent } from '../src/modules/payments/providers/sandbox.js';
 import { address, createProduct, orderBody, stockedSku } from './helpers/factories.js';
 import { genericPush, kuaidi100Push } from './helpers/lifecycle.js';
 import { providerConfig } from './helpers/providers.js';
@@ -496,6 +497,38 @@ describe('bad input', () => {
     }
     const kuaidi100 = await kuaidi100Push(t(), 'shunfeng', 'SF-NO-SUCH', [null] as never);
     expectProblem(kuaidi100, 400, 'validation_failed');
+  });
+
+  it('refuses a signed payment callback whose notice is not one, before it reaches the database', async () => {
+    const callback = (body: string) =>
+      t().request({
+        method: 'POST',
+        url: '/v1/callbacks/payments/sandbox',
+        key: null,
+        headers: {
+          'content-type': 'application/json',
+          'sandbox-signature': signSandboxEvent(t().config.providers.sandboxSecret!, body, new Date()),
+        },
+        payload: body,
+      });
+    const event = {
+      id: 'evt-1',
+      type: 'payment.succeeded',
+      paymentId: '0190a0a0-0000-7000-8000-000000000000',
+      amount: 1,
+      currency: 'CNY',
+    };
+    for (const body of [
+      'null',
+      JSON.stringify({ ...event, id: '\u0000' }),
+      JSON.stringify({ ...event, amount: 1e308 }),
+      JSON.stringify({ ...event, currency: 'CNY\ud800' }),
+    ]) {
+      expectProblem(await callback(body), 400, 'validation_failed');
+    }
+    // A type named like an Object.prototype member is no known kind: ignored, not a TypeError.
+    const odd = await callback(JSON.stringify({ ...event, id: 'evt-2', type: 'constructor' }));
+    expect(odd.statusCode, odd.body).toBeLessThan(500);
   });
 
   it('refuses unknown fields, however large, and changes nothing (PUT /v1/return-rules)', async () => {

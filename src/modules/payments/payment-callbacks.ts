@@ -1,6 +1,8 @@
+import { Type } from 'typebox';
 import type { Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { parseAs } from '../../platform/http/validation.js';
 import { UUID_PATTERN } from '../../platform/ids.js';
 import {
   flagOrderForReview,
@@ -27,6 +29,25 @@ import { findRefundById } from './refunds.repository.js';
 
 const uuid = new RegExp(UUID_PATTERN);
 
+/**
+ * What any provider's parser hands on, checked before it reaches SQL: a signed message is still
+ * outside input (a provider sending what it never documented, a leaked sandbox secret), and its
+ * payload is stored as jsonb, which holds no NUL.
+ */
+const ProviderNoticeShape = Type.Object(
+  {
+    messageId: Type.String({ minLength: 1, maxLength: 128 }),
+    kind: Type.String({ maxLength: 32 }),
+    paymentId: Type.Optional(Type.String({ maxLength: 64 })),
+    refundId: Type.Optional(Type.String({ maxLength: 64 })),
+    amount: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e13 })),
+    currency: Type.Optional(Type.String({ maxLength: 8 })),
+    providerTradeNo: Type.Optional(Type.String({ maxLength: 128 })),
+    payload: Type.Unknown(),
+  },
+  { additionalProperties: true },
+);
+
 interface Applied {
   outcome: string;
   paymentId?: string;
@@ -51,6 +72,7 @@ export async function handlePaymentCallback(
   if (!provider?.parseCallback)
     throw new AppError('not_found', `No payment provider ${providerName} takes callbacks here`);
   const notice = provider.parseCallback(input);
+  parseAs(ProviderNoticeShape, notice, 'notice');
   return applyNotice(db, provider, notice);
 }
 

@@ -1,15 +1,22 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { type Static, Type } from 'typebox';
 import { AppError } from '../../../platform/errors.js';
-import type { CallbackInput, PaymentProvider, ProviderNotice } from '../payment-provider.js';
+import { parseAs } from '../../../platform/http/validation.js';
+import { ownValue } from '../../../platform/own-value.js';
+import type { CallbackInput, NoticeKind, PaymentProvider, ProviderNotice } from '../payment-provider.js';
 
 /** The sandbox's simulated notification: JSON, signed like Stripe (`t=…,v1=hex(HMAC(t.body))`). */
-export interface SandboxEvent {
-  id: string;
-  type: 'payment.succeeded' | 'payment.authorized' | 'payment.failed';
-  paymentId: string;
-  amount: number;
-  currency: string;
-}
+const SandboxEvent = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 128 }),
+    type: Type.String({ maxLength: 64, description: 'payment.succeeded, .authorized or .failed' }),
+    paymentId: Type.String({ maxLength: 64 }),
+    amount: Type.Integer({ minimum: 0 }),
+    currency: Type.String({ maxLength: 8 }),
+  },
+  { additionalProperties: true },
+);
+export type SandboxEvent = Static<typeof SandboxEvent>;
 
 const TOLERANCE_SECONDS = 300;
 
@@ -55,20 +62,21 @@ export function sandboxProvider(secret: string, publicUrl: string): PaymentProvi
     },
     parseCallback(input): ProviderNotice {
       verify(secret, input);
-      let event: SandboxEvent;
+      let parsed: unknown;
       try {
-        event = JSON.parse(input.body);
+        parsed = JSON.parse(input.body);
       } catch {
         throw new AppError('validation_failed', 'The sandbox event is not JSON');
       }
-      const kind = KINDS[event.type] ?? 'ignored';
+      const event = parseAs(SandboxEvent, parsed, 'body');
+      const kind = ownValue<NoticeKind>(KINDS, event.type) ?? 'ignored';
       return {
-        messageId: String(event.id),
+        messageId: event.id,
         kind,
-        paymentId: String(event.paymentId),
+        paymentId: event.paymentId,
         amount: event.amount,
         currency: event.currency,
-        providerTradeNo: `sbx_${String(event.paymentId).replaceAll('-', '').slice(-20)}`,
+        providerTradeNo: `sbx_${event.paymentId.replaceAll('-', '').slice(-20)}`,
         payload: event,
       };
     },
