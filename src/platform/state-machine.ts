@@ -12,7 +12,7 @@ export type TransitionTable<S extends string, A extends string, Subject> = Recor
 
 export type TransitionCheck<S extends string> = { ok: true; to: S } | { ok: false; reason: string };
 
-/** The same rules as orders' table (order-state.ts), for payments, shipments and returns. */
+/** Checks `action` against the table: the state it leads to, or why not (for orders, payments, shipments, returns). */
 export function checkStateTransition<S extends string, A extends string, Subject extends { status: S }>(
   what: string,
   table: TransitionTable<S, A, Subject>,
@@ -21,7 +21,10 @@ export function checkStateTransition<S extends string, A extends string, Subject
 ): TransitionCheck<S> {
   const t = table[action];
   if (!t.from.includes(subject.status)) {
-    return { ok: false, reason: `cannot ${action.replaceAll('_', ' ')} a ${what} that is ${subject.status}` };
+    return {
+      ok: false,
+      reason: `cannot ${action.replaceAll('_', ' ')} ${article(what)} ${what} that is ${subject.status}`,
+    };
   }
   const refused = t.guard?.(subject);
   return refused ? { ok: false, reason: refused } : { ok: true, to: t.to };
@@ -68,3 +71,5 @@ export function terminalStates<S extends string>(
 ): S[] {
   return states.filter((s) => !Object.values(table).some((t) => t.from.includes(s)));
 }
+
+const article = (noun: string) => (/^[aeiou]/i.test(noun) ? 'an' : 'a');

@@ -10,7 +10,7 @@ import { completeDeliveredOrders } from './order-fulfilment.js';
 import type { OrderHooks } from './order-hooks.js';
 import { type OrderDeps, orderRoutes } from './orders.routes.js';
 
-export { assertTransition, lockOrder, recordOrderPayment, recordOrderRefund } from './order-commands.js';
+export { lockOrder, recordOrderPayment, recordOrderRefund } from './order-commands.js';
 export {
   cancelOrderLines,
   completeDeliveredOrders,

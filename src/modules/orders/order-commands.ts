@@ -5,7 +5,7 @@ import { releaseForOrder } from '../inventory/index.js';
 import { enqueue } from '../sync/index.js';
 import type { OrderHooks } from './order-hooks.js';
 import { flagOrderForReview } from './order-settlement.js';
-import { checkTransition, type OrderAction } from './order-state.js';
+import { assertOrderTransition } from './order-state.js';
 import { toOrderSnapshot } from './order-views.js';
 import {
   claimOverdueUnpaidOrders,
@@ -27,16 +27,6 @@ export async function lockOrder(trx: Trx, id: string, expectedVersion?: number):
   return order;
 }
 
-export function assertTransition(order: OrderRow, action: OrderAction) {
-  const check = checkTransition(order, action);
-  if (!check.ok) {
-    throw new AppError('illegal_transition', `Cannot ${action.replace('_', ' ')}: ${check.reason}`, {
-      currentStatus: order.status,
-    });
-  }
-  return check.to;
-}
-
 /** Cancels a locked order: releases its stock, records why, then lets hooks (refunds) run. */
 export async function cancelLockedOrder(
   trx: Trx,
@@ -45,7 +35,7 @@ export async function cancelLockedOrder(
   actor: string,
   hooks: OrderHooks,
 ): Promise<OrderRow> {
-  const to = assertTransition(order, 'cancel');
+  const to = assertOrderTransition(order, 'cancel');
   const released = await releaseForOrder(trx, order.id);
   const cancelled = await updateOrder(trx, order.id, {
     status: to,
@@ -121,7 +111,7 @@ export async function recordOrderPayment(
     });
     return updated;
   }
-  const to = assertTransition(order, 'pay');
+  const to = assertOrderTransition(order, 'pay');
   const paid = await updateOrder(trx, orderId, {
     paid_total: paidTotal,
     status: to,

@@ -3,8 +3,9 @@ import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/errors.js';
 import { releaseLineUnits } from '../inventory/index.js';
 import { enqueue } from '../sync/index.js';
-import { assertTransition, lockOrder } from './order-commands.js';
+import { lockOrder } from './order-commands.js';
 import type { OrderHooks } from './order-hooks.js';
+import { assertOrderTransition } from './order-state.js';
 import { toOrderSnapshot } from './order-views.js';
 import {
   claimDeliveredOrdersBefore,
@@ -43,7 +44,7 @@ export async function markOrderShipped(
   input: { complete: boolean; shipmentId: string; actor: string },
 ): Promise<OrderRow> {
   const action = input.complete ? 'ship' : 'ship_partially';
-  const to = assertTransition(order, action);
+  const to = assertOrderTransition(order, action);
   if (to === order.status) return order;
   const updated = await updateOrder(trx, order.id, {
     status: to,
@@ -72,7 +73,7 @@ export async function markOrderDelivered(
   actor: string,
   hooks: OrderHooks,
 ): Promise<OrderRow> {
-  const to = assertTransition(order, 'deliver');
+  const to = assertOrderTransition(order, 'deliver');
   const updated = await updateOrder(trx, order.id, {
     status: to,
     fulfillment_status: 'delivered',
@@ -94,7 +95,7 @@ export async function markOrderDelivered(
 }
 
 async function completeLockedOrder(trx: Trx, order: OrderRow, actor: string, automatically: boolean) {
-  const to = assertTransition(order, 'complete');
+  const to = assertOrderTransition(order, 'complete');
   const updated = await updateOrder(trx, order.id, { status: to, completed_at: new Date() });
   await insertTimeline(trx, {
     order_id: order.id,

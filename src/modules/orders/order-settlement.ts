@@ -1,7 +1,7 @@
 import type { Trx } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
 import { enqueue } from '../sync/index.js';
-import { checkTransition } from './order-state.js';
+import { checkOrderTransition } from './order-state.js';
 import { toOrderSnapshot } from './order-views.js';
 import { insertTimeline, lockOrderById, type OrderRow, updateOrder } from './orders.repository.js';
 
@@ -70,7 +70,7 @@ export async function recordCollectedPayment(trx: Trx, orderId: string, amount: 
 /** Everything paid has been given back: the order is closed, when its state allows it. */
 export async function closeOrderIfRefunded(trx: Trx, orderId: string, actor: string): Promise<OrderRow> {
   const order = await locked(trx, orderId);
-  const check = checkTransition(order, 'close');
+  const check = checkOrderTransition(order, 'close');
   if (!check.ok || order.paid_total === 0) return order;
   const closed = await updateOrder(trx, orderId, { status: check.to, closed_at: new Date() });
   await insertTimeline(trx, {

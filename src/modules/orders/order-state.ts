@@ -1,6 +1,14 @@
+import {
+  assertStateTransition,
+  checkStateTransition,
+  type Transition,
+  type TransitionTable,
+  terminalStates,
+} from '../../platform/state-machine.js';
+
 /**
- * The order life cycle as data (DESIGN.md §3). Every change of `orders.status` goes through
- * `checkTransition`; an action not allowed from the current state is a 409 naming that state.
+ * The order life cycle as data (DESIGN.md §3), run by the platform's state-machine engine like
+ * payments, shipments and returns: an action not allowed from the current state is a 409 naming it.
  */
 export const ORDER_STATUSES = [
   'pending_payment',
@@ -40,13 +48,6 @@ export interface TransitionSubject {
   payment_status: PaymentStatus;
 }
 
-interface Transition {
-  from: readonly OrderStatus[];
-  to: OrderStatus;
-  /** Returns why the action is refused even though the state allows it. */
-  guard?: (order: TransitionSubject) => string | undefined;
-}
-
 export const ORDER_TRANSITIONS = {
   pay: { from: ['pending_payment'], to: 'paid' },
   ship_partially: { from: ['paid', 'placed', 'partially_shipped'], to: 'partially_shipped' },
@@ -60,19 +61,17 @@ export const ORDER_TRANSITIONS = {
     to: 'closed',
     guard: (o) => (o.payment_status === 'refunded' ? undefined : 'only a fully refunded order can be closed'),
   },
-} as const satisfies Record<OrderAction, Transition>;
+} as const satisfies TransitionTable<OrderStatus, OrderAction, TransitionSubject>;
 
-export const TERMINAL_STATUSES: readonly OrderStatus[] = ORDER_STATUSES.filter(
-  (s) => !Object.values(ORDER_TRANSITIONS).some((t) => (t.from as readonly OrderStatus[]).includes(s)),
+export const ORDER_TERMINAL_STATUSES = terminalStates(
+  ORDER_STATUSES,
+  ORDER_TRANSITIONS as Record<string, Transition<OrderStatus, never>>,
 );
 
-export type TransitionCheck = { ok: true; to: OrderStatus } | { ok: false; reason: string };
+/** Whether `action` may be taken now, and where it leads; for callers that branch on a refusal. */
+export const checkOrderTransition = (order: TransitionSubject, action: OrderAction) =>
+  checkStateTransition('order', ORDER_TRANSITIONS, order, action);
 
-export function checkTransition(order: TransitionSubject, action: OrderAction): TransitionCheck {
-  const t: Transition = ORDER_TRANSITIONS[action];
-  if (!t.from.includes(order.status)) {
-    return { ok: false, reason: `cannot ${action.replace('_', ' ')} an order that is ${order.status}` };
-  }
-  const refused = t.guard?.(order);
-  return refused ? { ok: false, reason: refused } : { ok: true, to: t.to };
-}
+/** The state `action` leads to, or the 409 naming the current state. */
+export const assertOrderTransition = (order: TransitionSubject, action: OrderAction) =>
+  assertStateTransition('order', ORDER_TRANSITIONS, order, action);
