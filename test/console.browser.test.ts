@@ -1,13 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import axe from 'axe-core';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HistoricalOrder, importHistoricalOrders } from '../src/modules/orders/index.js';
 import type { Relay } from '../src/modules/sync/index.js';
 import { seedDemoData } from '../src/seed.js';
+import { launchChromium } from './helpers/chromium.js';
 import {
   createSubscription,
   startReceiver,
@@ -20,7 +21,6 @@ import { createTestApp, type TestApp } from './helpers/test-app.js';
 
 // The admin console in Debian's Chromium (never a downloaded browser), against the real app on
 // PGlite with the demo data, a few orders, and a webhook receiver that fails until told otherwise.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Screenshots go to docs/screenshots only when asked (UPDATE_SCREENSHOTS=1), so `npm test` leaves git clean.
 const SHOTS = process.env.UPDATE_SCREENSHOTS
   ? join(import.meta.dirname, '../docs/screenshots')
@@ -30,11 +30,10 @@ const SHIP_PHONE = '+8613912345678';
 describe('admin console in a browser', () => {
   let t: TestApp;
   let base: string;
-  let browser: BrowserContext;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   let relay: Relay;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let profile: string;
   let failing = true;
   const orders: { id: string; number: string }[] = [];
 
@@ -146,25 +145,8 @@ describe('admin console in a browser', () => {
     });
 
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    profile = mkdtempSync(join(tmpdir(), 'chromium-'));
-    // A fresh profile each run (launchPersistentContext is how playwright takes --user-data-dir).
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      viewport: { width: 1280, height: 800 },
-      locale: 'en-US',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.setDefaultTimeout(10_000);
+    browser = await launchChromium();
+    page = browser.page;
   }, 120_000);
 
   afterAll(async () => {
@@ -173,7 +155,6 @@ describe('admin console in a browser', () => {
     await receiver?.close();
     await t?.app.close();
     await t?.database.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('signs in with an API key and shows the dashboard; the first page loads ≤ 300 KB of JS gzipped', async () => {
