@@ -97,7 +97,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     counter,
   );
   registerAuth(app, deps.apiKeys, { perMinute: options.config.authFailuresPerAddressPerMinute, counter });
-  registerIdempotency(app, deps.db);
+  registerIdempotency(app, deps.db, { leaseSeconds: options.config.idempotencyLeaseSeconds });
   registerMetrics(app);
   const roleOperations = RoleOperations.collect(app);
 

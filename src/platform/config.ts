@@ -30,6 +30,10 @@ export interface Config {
   /** Requests per minute per API key and per client address; 0 turns that limit off. */
   rateLimitPerKeyPerMinute: number;
   rateLimitPerAddressPerMinute: number;
+  /** How long an Idempotency-Key's attempt holds it before a retry may take it over (a crashed attempt). */
+  idempotencyLeaseSeconds: number;
+  /** Idempotency-Key records are deleted this long after their first request. */
+  idempotencyRetentionSeconds: number;
   /** Wrong API keys an address may present per minute before it gets 429s; 0 turns that limit off. */
   authFailuresPerAddressPerMinute: number;
   /** Campaign orders waiting in the queued intake before new ones get a 429. */
@@ -96,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl,
     rateLimitPerKeyPerMinute: int('RATE_LIMIT_PER_KEY', 60_000, 0, 100_000_000),
     rateLimitPerAddressPerMinute: int('RATE_LIMIT_PER_ADDRESS', 60_000, 0, 100_000_000),
+    idempotencyLeaseSeconds: duration('IDEMPOTENCY_LEASE', 30, '30s or 2m'),
+    idempotencyRetentionSeconds: duration('IDEMPOTENCY_RETENTION', 24 * 3600, '24h or 7d'),
     authFailuresPerAddressPerMinute: int('AUTH_FAILURES_PER_ADDRESS', 20, 0, 1_000_000),
     intakeQueueBound: int('INTAKE_QUEUE_BOUND', 10_000, 1, 10_000_000),
     intake,

@@ -14,6 +14,14 @@ import {
 import { type ListOrdersQuery, OrderCursor } from './orders.schemas.js';
 import { phoneSpellings } from './phone-number.js';
 
+/** An order as placing it answers: lines and addresses, as it stands now. */
+export async function getOrder(db: Db, id: string) {
+  const order = await findOrderById(db, id);
+  if (!order) throw notFound('Order', id);
+  const [lines, addresses] = await Promise.all([findOrderLines(db, id), findOrderAddresses(db, id)]);
+  return toOrder(order, lines, addresses);
+}
+
 export async function getOrderDetail(db: Db, id: string, hooks: OrderHooks) {
   const order = await findOrderById(db, id);
   if (!order) throw notFound('Order', id);

@@ -38,6 +38,9 @@ export interface StatementWrites {
   check: RawBuilder<boolean>;
 }
 
+/** The new order's id inside insertPlacedOrder's statement, for writes that go `alongside` it. */
+export const placedOrderId = sql`select id from o`;
+
 export async function insertPlacedOrder(
   conn: Conn,
   order: Omit<Insertable<OrdersTable>, 'number'> & { id: string; placed_at: Date },

@@ -4,13 +4,15 @@ import { Type } from 'typebox';
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import { invalid } from '../../platform/errors.js';
+import { claimLost, idempotentCommit } from '../../platform/http/idempotency.js';
 import { Page } from '../../platform/http/pagination.js';
 import { configuredPaymentMethods } from '../../platform/provider-config.js';
 import type { SkuDirectory } from '../catalog/index.js';
 import { cancelOrder } from './order-commands.js';
 import { confirmReceipt } from './order-fulfilment.js';
 import type { OrderHooks } from './order-hooks.js';
-import { findOrders, getOrderDetail } from './order-queries.js';
+import { findOrders, getOrder, getOrderDetail } from './order-queries.js';
+import { placedOrderId } from './orders.repository.js';
 import {
   CancelOrderBody,
   ConfirmReceiptBody,
@@ -53,7 +55,11 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: OrderDeps }> = async
   app.post(
     '/orders',
     {
-      config: { roles: ['storefront', 'channel', 'support'] },
+      config: {
+        roles: ['storefront', 'channel', 'support'],
+        // A retry of a placement whose answer was lost (a crash after commit) gets the order it placed.
+        idempotency: { recover: async (id) => ({ status: 201, body: await getOrder(deps.db, id) }) },
+      },
       schema: {
         tags: ['orders'],
         summary: 'Place an order: prices from the catalog, every line reserved or none',
@@ -67,6 +73,10 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: OrderDeps }> = async
         paymentTimeoutSeconds: deps.config.orderPaymentTimeoutSeconds,
         paymentMethods,
         skus: deps.skus.resolve,
+        // The Idempotency-Key commits with the order, so a retry after a crash knows whether it was placed.
+        alongside: idempotentCommit(request, placedOrderId),
+      }).catch((error: unknown) => {
+        throw claimLost(error) ?? error;
       });
       return reply.status(201).header('etag', `"${order.version}"`).send(order);
     },

@@ -36,6 +36,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/subscriptions',
     {
+      config: { idempotency: { secretFields: ['secret'] } },
       schema: {
         tags,
         summary: 'Subscribe a downstream system (webhook, RabbitMQ or NATS) to events',
@@ -120,6 +121,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/subscriptions/:id/rotate-secret',
     {
+      config: { idempotency: { secretFields: ['secret'] } },
       schema: {
         tags,
         summary: 'New webhook signing secret; the old one signs too for a while',

@@ -26,6 +26,8 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ deps: ApiKeyDeps }> = asy
   app.post(
     '/api-keys',
     {
+      // The plaintext key is shown once and never kept, not even for an Idempotency-Key's repeat.
+      config: { idempotency: { secretFields: ['key'] } },
       schema: {
         tags: ['platform'],
         summary: 'Create an API key (the key is shown once)',

@@ -18,6 +18,11 @@ export interface IdempotencyKeysTable {
   response_status: number | null;
   response_body: string | null;
   response_content_type: string | null;
+  /** The attempt holding an in-progress key, and until when (its lease). */
+  claim: string | null;
+  locked_until: Date | null;
+  /** What the command committed (an order's id), written in its own statement. */
+  resource: string | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }

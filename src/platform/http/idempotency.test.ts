@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { orderBody, stockedSku } from '../../../test/helpers/factories.js';
+import { expectProblem, useTestApp } from '../../../test/helpers/test-app.js';
+import { type PlaceOrderInput, placeOrder } from '../../modules/orders/index.js';
+import { placedOrderId } from '../../modules/orders/orders.repository.js';
+import { newId } from '../ids.js';
+import { idempotencyExpiry } from './idempotency-expiry.js';
+import { claimKey, committedWrites } from './idempotency-keys.js';
+
+describe('Idempotency-Key records', () => {
+  const t = useTestApp();
+  const post = (url: string, payload: object, key: string) =>
+    t().request({ method: 'POST', url, payload, headers: { 'idempotency-key': key } });
+  const storedBodies = async () =>
+    (await t().db.selectFrom('idempotency_keys').select('response_body').execute()).map(
+      (r) => r.response_body ?? '',
+    );
+
+  it('never keep a new API key or signing secret, and a repeat does not show it again', async () => {
+    const key = `k-${newId()}`;
+    const first = await post('/v1/api-keys', { name: 'erp', role: 'channel' }, key);
+    expect(first.statusCode).toBe(201);
+    const created = first.json() as { id: string; key: string };
+    const repeat = expectProblem(
+      await post('/v1/api-keys', { name: 'erp', role: 'channel' }, key),
+      409,
+      'conflict',
+    );
+    expect(repeat.created).toEqual({ id: created.id, name: 'erp', role: 'channel' });
+    expect(JSON.stringify(repeat)).not.toContain(created.key);
+    expect(await t().db.selectFrom('api_keys').where('name', '=', 'erp').select('id').execute()).toHaveLength(
+      1,
+    );
+
+    const sub = await post(
+      '/v1/subscriptions',
+      { name: 'crm', transport: 'webhook', url: 'https://93.184.215.14/hooks', eventTypes: ['*'] },
+      `s-${newId()}`,
+    );
+    expect(sub.statusCode, sub.body).toBe(201);
+    const { id, secret } = sub.json() as { id: string; secret: string };
+    const rotated = await post(`/v1/subscriptions/${id}/rotate-secret`, {}, `r-${newId()}`);
+    expect(rotated.statusCode, rotated.body).toBe(200);
+
+    const bodies = (await storedBodies()).join('\n');
+    for (const plaintext of [created.key, secret, rotated.json().secret as string]) {
+      expect(bodies).not.toContain(plaintext);
+    }
+  });
+
+  it('are deleted by the expiry job once older than the retention', async () => {
+    const item = await stockedSku(t(), 10);
+    const old = `old-${newId()}`;
+    const fresh = `fresh-${newId()}`;
+    for (const key of [old, fresh]) {
+      expect((await post('/v1/orders', orderBody([{ sku: item.sku, quantity: 1 }]), key)).statusCode).toBe(
+        201,
+      );
+    }
+    await t()
+      .db.updateTable('idempotency_keys')
+      .set({ created_at: new Date(Date.now() - 25 * 3600_000) })
+      .where('key', '=', old)
+      .execute();
+    const job = idempotencyExpiry(t().db, 24 * 3600);
+    expect(await job.run(new Date())).toBeGreaterThanOrEqual(1);
+    const left = await t()
+      .db.selectFrom('idempotency_keys')
+      .select('key')
+      .where('key', 'in', [old, fresh])
+      .execute();
+    expect(left.map((r) => r.key)).toEqual([fresh]);
+  });
+
+  it('tie an order to its key: an attempt whose key was taken over cannot place it', async () => {
+    const item = await stockedSku(t(), 5);
+    const mine = { scope: 'test', key: `taken-${newId()}`, claim: newId() };
+    expect(await claimKey(t().db, mine, 'hash', 30)).toBe(true);
+    const ctx = { actor: 'test', paymentTimeoutSeconds: 60, paymentMethods: new Set(['sandbox']) };
+    const body = orderBody([{ sku: item.sku, quantity: 2 }]) as PlaceOrderInput;
+    // Another attempt took the key over: this one's claim is gone, so its order statement is refused whole.
+    const lost = { ...mine, claim: newId() };
+    await expect(
+      placeOrder(t().db, body, { ...ctx, alongside: committedWrites(lost, placedOrderId) }),
+    ).rejects.toMatchObject({ code: 'P0001', message: 'idempotency_claim_lost' });
+    expect(
+      await t().db.selectFrom('orders').where('customer_email', '=', body.customer.email).execute(),
+    ).toEqual([]);
+    // The holder's order goes through and records itself on the key, in the same statement.
+    const order = await placeOrder(t().db, body, { ...ctx, alongside: committedWrites(mine, placedOrderId) });
+    const row = await t()
+      .db.selectFrom('idempotency_keys')
+      .select('resource')
+      .where('key', '=', mine.key)
+      .executeTakeFirstOrThrow();
+    expect(row.resource).toBe(order.id);
+  });
+
+  it('answer a retry with the order its first attempt committed when that attempt never answered', async () => {
+    const item = await stockedSku(t(), 5);
+    const key = `cut-${newId()}`;
+    const body = orderBody([{ sku: item.sku, quantity: 1 }]);
+    const first = await post('/v1/orders', body, key);
+    expect(first.statusCode).toBe(201);
+    // What a SIGKILL between the order's commit and the stored answer leaves behind.
+    await t()
+      .db.updateTable('idempotency_keys')
+      .set({ state: 'in_progress', response_status: null, response_body: null })
+      .where('key', '=', key)
+      .execute();
+    const retry = await post('/v1/orders', body, key);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json().id).toBe(first.json().id);
+    expect(
+      await t().db.selectFrom('orders').where('customer_email', '=', body.customer.email).execute(),
+    ).toHaveLength(1);
+  });
+});
