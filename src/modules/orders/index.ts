@@ -30,7 +30,7 @@ export {
 } from './order-settlement.js';
 export { toOrderSnapshot } from './order-views.js';
 export type { OrderRow } from './orders.repository.js';
-export { findOrderAddresses, type StatementWrites } from './orders.repository.js';
+export { findOrderAddresses, placedOrderId, type StatementWrites } from './orders.repository.js';
 export { expectedVersion, type OrderDeps } from './orders.routes.js';
 export {
   Address,

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { orderBody, stockedSku } from '../../../test/helpers/factories.js';
-import { expectProblem, useTestApp } from '../../../test/helpers/test-app.js';
-import { type PlaceOrderInput, placeOrder } from '../../modules/orders/index.js';
-import { placedOrderId } from '../../modules/orders/orders.repository.js';
-import { newId } from '../ids.js';
-import { idempotencyExpiry } from './idempotency-expiry.js';
-import { claimKey, committedWrites } from './idempotency-keys.js';
+import { type PlaceOrderInput, placedOrderId, placeOrder } from '../src/modules/orders/index.js';
+import { idempotencyExpiry } from '../src/platform/http/idempotency-expiry.js';
+import { claimKey, committedWrites } from '../src/platform/http/idempotency-keys.js';
+import { newId } from '../src/platform/ids.js';
+import { orderBody, stockedSku } from './helpers/factories.js';
+import { expectProblem, useTestApp } from './helpers/test-app.js';
 
 describe('Idempotency-Key records', () => {
   const t = useTestApp();
