@@ -113,7 +113,13 @@ describe('webhook targets', () => {
       res.writeHead(302, { location: '/elsewhere' }).end('internal page: password=hunter2');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise((r) => server.close(() => r())));
+    cleanups.push(
+      () =>
+        new Promise((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    );
     const failing = await startReceiver({ secret: () => secret, behave: (): Behaviour => 'fail' });
     cleanups.push(failing.close);
     let secret: string | undefined;
