@@ -51,7 +51,7 @@ describe.skipIf(onPglite)('Idempotency-Key after a crash (PostgreSQL: a real ser
     const item = await stockedSku(t(), 10_000);
     let cutAfterClaim = 0;
     let cutAfterCommit = 0;
-    for (let round = 0; round < 6 && (cutAfterClaim < 2 || cutAfterCommit < 1 || round < 3); round++) {
+    for (let round = 0; round < 8 && (cutAfterClaim < 2 || cutAfterCommit < 1 || round < 3); round++) {
       if (!server.running) await server.start();
       const requests = Array.from({ length: 16 }, () => {
         const body = orderBody([{ sku: item.sku, quantity: 1 }], {
