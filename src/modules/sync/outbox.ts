@@ -3,10 +3,15 @@ import type { Trx } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
 import { EVENT_TYPE_PREFIX, type EventData, type EventType } from './event-catalogue.js';
 
-export interface PendingEvent<T extends EventType = EventType> {
-  type: T;
-  data: EventData<T>;
-}
+/**
+ * An event to write: its type and the payload that type carries (event-catalogue.ts). A union over
+ * the types, so `{ type: 'order.shipped', data }` compiles only when `data` is an order.shipped
+ * payload, not any event's.
+ */
+export type PendingEvent<T extends EventType = EventType> = { [K in T]: { type: K; data: EventData<K> } }[T];
+
+/** The same, with `data` possibly an SQL expression over the caller's statement (outboxWrites). */
+type EventWrite = { [K in EventType]: { type: K; data: EventData<K> | RawBuilder<unknown> } }[EventType];
 
 /**
  * Writes events for one subject (an order id) into the outbox, inside the caller's transaction, in
@@ -46,7 +51,7 @@ export async function enqueue(
 export function outboxWrites(
   source: string,
   subject: string,
-  events: ReadonlyArray<{ type: EventType; data: EventData<EventType> | RawBuilder<unknown> }>,
+  events: ReadonlyArray<EventWrite>,
 ): RawBuilder<unknown> {
   const n = events.length;
   const rows = events.map(
