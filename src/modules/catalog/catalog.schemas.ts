@@ -182,7 +182,11 @@ export const ProductPage = Type.Object({
 export const ProductSearchQuery = Type.Object(
   {
     q: Type.Optional(
-      Type.String({ maxLength: 200, description: 'Words matched as prefixes in title and description' }),
+      Type.String({
+        maxLength: 200,
+        description:
+          'Words matched as prefixes in title and description; Chinese, Japanese and Korean also inside words (茶具 finds 青瓷茶具套装)',
+      }),
     ),
     category: Type.Optional(
       Type.String({ maxLength: 64, description: 'A category id or slug; its descendants are included' }),

@@ -5,6 +5,7 @@ import { hasAnyCategory } from './catalog.repository.js';
 import { type CatalogDeps, catalogRoutes } from './catalog.routes.js';
 import { loadDemoCatalog } from './demo-catalog.js';
 import * as m1122_0200 from './migrations/20261122_0200_catalog.js';
+import * as m1204_2340 from './migrations/20261204_2340_cjk_search.js';
 
 export type { CatalogDeps } from './catalog.routes.js';
 export type { Category, Product, ProductStatus, ProductSummary, Variant } from './catalog.schemas.js';
@@ -25,6 +26,7 @@ export const catalogModule = {
   name: 'catalog',
   migrations: {
     '20261122_0200_catalog': m1122_0200,
+    '20261204_2340_cjk_search': m1204_2340,
   },
   routes: [catalogRoutes],
 } satisfies Module<CatalogDeps>;

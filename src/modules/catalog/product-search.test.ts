@@ -162,4 +162,36 @@ describe('product search', () => {
     expect(titles(await search('in_stock=true'))).toEqual(['Crimson Kettle']);
     expect(titles(await search('in_stock=false'))).toHaveLength(4);
   });
+
+  it('finds Chinese and Japanese words inside titles and descriptions, not only as prefixes', async () => {
+    const teaware = await created('/v1/categories', { name: '茶具', slug: 'cjk-teaware', attributes: [] });
+    for (const [title, description] of [
+      ['青瓷茶具套装', '龙泉青瓷，一壶四杯'],
+      ['白瓷茶杯', '景德镇手工茶具'],
+      ['和風の茶碗', '手作りの器'],
+      ['Linen napkins', '亚麻餐巾'],
+    ]) {
+      await created('/v1/products', {
+        categoryId: teaware.id,
+        title,
+        description,
+        status: 'active',
+        variants: [variant()],
+      });
+    }
+    const found = async (q: string) =>
+      titles(await get(`/v1/products?category=cjk-teaware&q=${encodeURIComponent(q)}`));
+    // a title match ranks above a description match
+    expect(await found('茶具')).toEqual(['青瓷茶具套装', '白瓷茶杯']);
+    expect(await found('瓷茶具')).toEqual(['青瓷茶具套装']);
+    expect((await found('茶杯')).sort()).toEqual(['白瓷茶杯']);
+    expect((await found('杯')).sort()).toEqual(['白瓷茶杯', '青瓷茶具套装']);
+    expect(await found('茶碗')).toEqual(['和風の茶碗']);
+    expect(await found('餐巾 linen')).toEqual(['Linen napkins']);
+    // the characters must be adjacent, in order
+    expect(await found('具茶')).toEqual([]);
+    expect(await found('青具')).toEqual([]);
+    // prefixes still match
+    expect(await found('青瓷')).toEqual(['青瓷茶具套装']);
+  });
 });

@@ -7,9 +7,37 @@ import type { AttributeType, AttributeValue, ProductSort } from './catalog.schem
 const MAX_QUERY_WORDS = 16;
 
 /**
- * A prefix tsquery from free text: "Linen shi" → "linen:* & shi:*". Words are the runs of letters
- * and digits, so no tsquery operator or quote from the user's text reaches to_tsquery. Undefined
- * when nothing is left, meaning no text filter.
+ * Han, kana and Hangul: scripts written without spaces. The same class as the search vector's
+ * ordersync_cjk_grams (migration 20261204_2340_cjk_search), which adds each run's character bigrams
+ * and single characters to the vector.
+ */
+const CJK_RUN = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+/gu;
+
+/** A CJK run as the vector holds it: its bigrams, adjacent (茶具套 → 茶具 <-> 具套), or one character. */
+function cjkTerm(run: string): string {
+  if (run.length === 1) return run;
+  const grams = Array.from({ length: run.length - 1 }, (_, i) => run.slice(i, i + 2));
+  return grams.length === 1 ? grams[0]! : `(${grams.join(' <-> ')})`;
+}
+
+/**
+ * One word as a tsquery term: a prefix; and for a word with CJK in it, also its CJK runs found
+ * anywhere inside a longer word (`茶具` inside 青瓷茶具套装), beside prefixes of its other parts.
+ */
+function wordTerm(word: string): string {
+  const runs = word.match(CJK_RUN);
+  if (!runs) return `${word}:*`;
+  const others = word
+    .split(CJK_RUN)
+    .filter((part) => part.length > 0)
+    .map((part) => `${part}:*`);
+  return `(${word}:* | ${[...others, ...runs.map(cjkTerm)].join(' & ')})`;
+}
+
+/**
+ * A tsquery from free text: "Linen shi" → "linen:* & shi:*", "茶具" → "(茶具:* | 茶具)". Words are the
+ * runs of letters and digits, so no tsquery operator or quote from the user's text reaches
+ * to_tsquery. Undefined when nothing is left, meaning no text filter.
  */
 export function buildPrefixTsQuery(q: string | undefined): string | undefined {
   if (!q) return undefined;
@@ -18,7 +46,7 @@ export function buildPrefixTsQuery(q: string | undefined): string | undefined {
     .split(/[^\p{L}\p{M}\p{N}]+/u)
     .filter((w) => w.length > 0)
     .slice(0, MAX_QUERY_WORDS);
-  return words.length > 0 ? words.map((w) => `${w}:*`).join(' & ') : undefined;
+  return words.length > 0 ? words.map(wordTerm).join(' & ') : undefined;
 }
 
 /** One `attr.<name>=a,b` parameter: the product's attribute must equal one of `anyOf`. */

@@ -22,7 +22,16 @@ describe('buildPrefixTsQuery', () => {
   });
 
   it('keeps letters of any script', () => {
-    expect(buildPrefixTsQuery('纯棉 Café')).toBe('纯棉:* & café:*');
+    expect(buildPrefixTsQuery('Café Ελιά')).toBe('café:* & ελιά:*');
+  });
+
+  it('finds CJK words inside longer ones by their character bigrams, adjacent, or one character', () => {
+    expect(buildPrefixTsQuery('茶具')).toBe('(茶具:* | 茶具)');
+    expect(buildPrefixTsQuery('茶具套')).toBe('(茶具套:* | (茶具 <-> 具套))');
+    expect(buildPrefixTsQuery('杯')).toBe('(杯:* | 杯)');
+    expect(buildPrefixTsQuery('纯棉 Café')).toBe('(纯棉:* | 纯棉) & café:*');
+    expect(buildPrefixTsQuery('iPhone手机壳')).toBe('(iphone手机壳:* | iphone:* & (手机 <-> 机壳))');
+    expect(buildPrefixTsQuery('和風の茶碗')).toBe('(和風の茶碗:* | (和風 <-> 風の <-> の茶 <-> 茶碗))');
   });
 
   it('is no filter when nothing is left', () => {
