@@ -190,7 +190,7 @@ describe('admin console in a browser', () => {
     await shot('dashboard', true);
   });
 
-  it('finds an order by phone and ships it', async () => {
+  it('finds an order by phone, ships it and marks it delivered', async () => {
     await nav('Orders');
     await heading('Orders');
     await expectAccessible('orders');
@@ -199,7 +199,8 @@ describe('admin console in a browser', () => {
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     const target = orders[5]!;
     await page.getByRole('link', { name: target.number }).waitFor();
-    expect(await page.locator('tbody tr').count()).toBe(1);
+    // The previous page stays on screen until the search answers (it holds the same order, the newest).
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
     await page.getByRole('link', { name: target.number }).click();
     await heading(`Order ${target.number}`);
 
@@ -210,6 +211,13 @@ describe('admin console in a browser', () => {
     await page.locator('.page-header .badge', { hasText: 'shipped' }).first().waitFor();
     await page.getByText('SF1234567890123').first().waitFor();
     expect((await api('GET', `/v1/orders/${target.id}`)).status).toBe('shipped');
+
+    // The carrier never reports it: marked delivered by hand, with the reason.
+    await page.getByRole('button', { name: /^Mark delivered/ }).click();
+    await page.getByLabel('Reason').fill('Buyer confirmed by phone');
+    await page.locator('.disclosure-body').getByRole('button', { name: 'Mark delivered' }).click();
+    await page.locator('.page-header .badge', { hasText: 'delivered' }).first().waitFor();
+    expect((await api('GET', `/v1/orders/${target.id}`)).status).toBe('delivered');
     await expectAccessible('order detail');
     await shot('order-detail', true);
   });

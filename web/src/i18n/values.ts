@@ -51,4 +51,5 @@ export const zhValues: Record<string, string> = {
   running: '进行中',
   ended: '已结束',
   sold_out: '已售罄',
+  held: '暂挂',
 };

@@ -21,10 +21,11 @@ function useOrderCommand<T>(orderId: string, run: (input: T) => Promise<unknown>
 
 const CANCELLABLE = new Set(['pending_payment', 'placed', 'paid']);
 const REFUNDABLE = new Set(['paid', 'partially_refunded']);
+const IN_TRANSIT = new Set(['in_transit', 'out_for_delivery', 'exception']);
 
 export function OrderActions({ loaded }: { loaded: LoadedOrder }) {
   const { can } = useSession();
-  const { order, payments } = loaded;
+  const { order, payments, shipments } = loaded;
   const refundable = payments.filter((p) => REFUNDABLE.has(p.status) && p.amount > p.refundedAmount);
   return (
     <div className="actions">
@@ -38,6 +39,21 @@ export function OrderActions({ loaded }: { loaded: LoadedOrder }) {
       {can('POST /v1/payments/{id}/refunds') && refundable.length > 0 && (
         <RefundForm loaded={loaded} payments={refundable} />
       )}
+      {can('POST /v1/shipments/{id}/deliver') &&
+        shipments
+          .filter((s) => IN_TRANSIT.has(s.status))
+          .map((s) => (
+            <DeliverForm
+              key={s.id}
+              orderId={order.id}
+              shipmentId={s.id}
+              label={s.trackingNumber ?? s.warehouse}
+            />
+          ))}
+      {can('POST /v1/payments/{id}/resolve') &&
+        payments
+          .filter((p) => p.status === 'held')
+          .map((p) => <ResolveHeld key={p.id} orderId={order.id} payment={p} />)}
       {can('POST /v1/orders/{id}/confirm-receipt') && order.status === 'delivered' && (
         <ConfirmReceipt loaded={loaded} />
       )}
@@ -266,5 +282,74 @@ function CancelForm({ loaded }: { loaded: LoadedOrder }) {
         </form>
       )}
     </Disclosure>
+  );
+}
+
+/** A parcel the carrier will not report delivered (or reported wrongly): marked delivered by hand, with why. */
+function DeliverForm({ orderId, shipmentId, label }: { orderId: string; shipmentId: string; label: string }) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState('');
+  const deliver = useOrderCommand(orderId, () =>
+    must(
+      api.POST('/v1/shipments/{id}/deliver', {
+        params: { path: { id: shipmentId } },
+        body: { reason: reason.trim() },
+        headers: once(),
+      }),
+    ),
+  );
+  return (
+    <Disclosure label={`${t('markDelivered')} (${label})`}>
+      {() => (
+        <form
+          className="form-grid"
+          onSubmit={(e) => {
+            e.preventDefault();
+            deliver.mutate(undefined);
+          }}
+        >
+          <Field label={t('reason')}>
+            <input required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
+          </Field>
+          <button type="submit" className="primary" disabled={deliver.isPending}>
+            {t('markDelivered')}
+          </button>
+          <Outcome error={deliver.error} success={deliver.isSuccess} />
+        </form>
+      )}
+    </Disclosure>
+  );
+}
+
+/** Money received with another amount than asked: finance accepts it toward the order or refunds it. */
+function ResolveHeld({ orderId, payment }: { orderId: string; payment: Payment }) {
+  const { t, money } = useI18n();
+  const resolve = useOrderCommand(orderId, (action: 'accept' | 'refund') =>
+    must(
+      api.POST('/v1/payments/{id}/resolve', {
+        params: { path: { id: payment.id } },
+        body: { action },
+        headers: once(),
+      }),
+    ),
+  );
+  return (
+    <div>
+      <p>{t('heldPayment', { amount: money(payment.amount, payment.currency) })}</p>
+      <div className="row">
+        <button type="button" onClick={() => resolve.mutate('accept')} disabled={resolve.isPending}>
+          {t('acceptPayment')}
+        </button>
+        <button
+          type="button"
+          className="danger"
+          onClick={() => resolve.mutate('refund')}
+          disabled={resolve.isPending}
+        >
+          {t('refund')}
+        </button>
+      </div>
+      <Outcome error={resolve.error} success={resolve.isSuccess} />
+    </div>
   );
 }
