@@ -74,7 +74,17 @@ export async function createTestApp(
     adminKey,
     async keyFor(role) {
       if (!keys.has(role))
-        keys.set(role, (await createApiKey(database.db, { name: `test ${role}`, role })).key);
+        keys.set(
+          role,
+          // A channel key acts for one channel; the test one for `web`, where orders go by default.
+          (
+            await createApiKey(database.db, {
+              name: `test ${role}`,
+              role,
+              channel: role === 'channel' ? 'web' : undefined,
+            })
+          ).key,
+        );
       return keys.get(role)!;
     },
     request({ key, headers, ...options }) {

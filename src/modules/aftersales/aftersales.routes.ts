@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import { decodeCursor, encodeCursor, IdCursor, Page } from '../../platform/http/pagination.js';
-import type { OrderHooks } from '../orders/index.js';
+import { OrderAccessSchema, type OrderHooks, orderAccessHook } from '../orders/index.js';
 import { buildPaymentProviders } from '../payments/index.js';
 import {
   CreateKbArticleBody,
@@ -54,9 +54,11 @@ export const aftersalesRoutes: FastifyPluginAsyncTypebox<{ deps: AftersalesDeps 
         tags,
         summary: 'Ask for a return, an exchange or a refund only, within the return window',
         params: OrderIdParams,
+        ...OrderAccessSchema,
         body: CreateReturnBody,
         response: { 201: Return },
       },
+      onRequest: orderAccessHook(deps.db),
     },
     async (request, reply) =>
       reply.status(201).send(await requestReturn(deps.db, request.params.id, request.body, actorOf(request))),

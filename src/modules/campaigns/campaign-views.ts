@@ -23,7 +23,9 @@ export const buyerOf = (input: BuyInput) => ({
 });
 
 /** A queued ticket's request as it was accepted, and whether the Redis gate took its units. */
-export const ticketRequest = (t: TicketRow) => t.request as { input: BuyInput; gated: boolean };
+/** What a ticket stores to place its order: the buy, whether the gate admitted it, its token's hash. */
+export const ticketRequest = (t: TicketRow) =>
+  t.request as { input: BuyInput; gated: boolean; accessTokenHash?: string };
 
 export const toGateCampaign = (c: CampaignRow): GateCampaign => ({
   id: c.id,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Redis } from 'ioredis';
 import { Type } from 'typebox';
+import { channelFor } from '../../platform/auth/channel-scope.js';
 import type { Config } from '../../platform/config.js';
 import type { DatabaseKind } from '../../platform/db/connect.js';
 import type { Db } from '../../platform/db/database.js';
@@ -13,7 +14,8 @@ import {
   Campaign,
   CampaignParams,
   CreateCampaignBody,
-  Order,
+  PlacedOrder,
+  QueuedTicket,
   Ticket,
   TicketParams,
 } from './campaigns.schemas.js';
@@ -94,15 +96,16 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ deps: CampaignDeps }> =
         params: CampaignParams,
         querystring: BuyQuery,
         body: BuyBody,
-        response: { 201: Order, 202: Ticket },
+        response: { 201: PlacedOrder, 202: QueuedTicket },
       },
     },
     async (request, reply) => {
+      const input = { ...request.body, channel: channelFor(request.principal, request.body.channel) };
       if (request.query.queued) {
-        const ticket = await sales.enqueue(request.params.id, request.body);
+        const ticket = await sales.enqueue(request.params.id, input);
         return reply.status(202).header('location', `/v1/tickets/${ticket.id}`).send(ticket);
       }
-      const order = await sales.buy(request.params.id, request.body, request.principal?.name ?? 'buyer');
+      const order = await sales.buy(request.params.id, input, request.principal?.name ?? 'buyer');
       return reply.status(201).send(order);
     },
   );

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { DateTime, Money, StringEnum, Uuid } from '../../platform/schemas.js';
-import { Address, Customer, Order, PAYMENT_METHODS } from '../orders/index.js';
+import { Address, Customer, Order, PAYMENT_METHODS, PlacedOrder } from '../orders/index.js';
 
 export const Campaign = Type.Object({
   id: Type.String(),
@@ -69,4 +69,14 @@ export const Ticket = Type.Object({
 
 export const CampaignParams = Type.Object({ id: Uuid() });
 export const TicketParams = Type.Object({ id: Uuid() });
-export { Order };
+export { Order, PlacedOrder };
+
+/** A ticket as the queued buy answers it: with the access token its order will take (see PlacedOrder). */
+export const QueuedTicket = Type.Intersect([
+  Ticket,
+  Type.Object({
+    accessToken: Type.String({
+      description: "The order's access token once it is placed: what a storefront key needs to reach it",
+    }),
+  }),
+]);

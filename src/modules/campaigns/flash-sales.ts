@@ -7,7 +7,9 @@ import { configuredPaymentMethods } from '../../platform/provider-config.js';
 import { resolveSkus, type SkuLookup } from '../catalog/index.js';
 import type { LockedStock } from '../inventory/index.js';
 import {
+  newOrderAccessToken,
   type Order,
+  type PlacedOrderResult,
   type PlaceOrderContext,
   type PlaceOrderInput,
   placeOrder,
@@ -168,12 +170,13 @@ export class FlashSales {
   }
 
   /** POST /v1/campaigns/{id}/orders: the order, or a fast refusal. */
-  async buy(campaignId: string, input: BuyInput, actor: string): Promise<Order> {
+  async buy(campaignId: string, input: BuyInput, actor: string): Promise<PlacedOrderResult> {
     const c = await this.#termsOf(campaignId);
     const { customer, quantity } = buyerOf(input);
     const gated = await this.#admit(c, customer, quantity);
     try {
-      return await this.#place(c, input, actor);
+      // Given no token hash (that is a ticket's), the placement made the buyer's token.
+      return (await this.#place(c, input, actor)) as PlacedOrderResult;
     } catch (error) {
       if (gated && shouldGiveBack(error)) await this.gate!.giveBack(c.id, customer, quantity);
       throw error;
@@ -188,12 +191,14 @@ export class FlashSales {
     if (!this.intake.reserve()) throw queueFull();
     let ticket: TicketRow;
     let gated = false;
+    // The buyer gets the order's token with the ticket; the order, placed later, takes its hash.
+    const access = newOrderAccessToken();
     try {
       gated = await this.#admit(c, customer, quantity);
       ticket = await insertTicket(this.db, {
         id: newId(),
         campaign_id: c.id,
-        request: JSON.stringify({ input, gated }),
+        request: JSON.stringify({ input, gated, accessTokenHash: access.hash }),
       });
     } catch (error) {
       this.intake.release();
@@ -207,9 +212,9 @@ export class FlashSales {
       // it fails here, and its gate unit goes back. If a worker settled it first, the message did get
       // through after all (a confirm lost with its channel): then the buyer has a ticket like any other.
       if (await this.#failTicket(c.id, ticket.id, input, gated, error)) throw error;
-      return toTicket((await findTicket(this.db, ticket.id))!);
+      return { ...toTicket((await findTicket(this.db, ticket.id))!), accessToken: access.token };
     }
-    return toTicket(ticket);
+    return { ...toTicket(ticket), accessToken: access.token };
   }
 
   async ticket(id: string) {
@@ -241,9 +246,9 @@ export class FlashSales {
   async settleTicket(ticketId: string): Promise<void> {
     const t = await findTicket(this.db, ticketId);
     if (t?.status !== 'queued') return;
-    const { input, gated } = ticketRequest(t);
+    const { input, gated, accessTokenHash } = ticketRequest(t);
     try {
-      await this.#place(await this.#termsOf(t.campaign_id), input, 'intake', ticketId);
+      await this.#place(await this.#termsOf(t.campaign_id), input, 'intake', ticketId, accessTokenHash);
     } catch (error) {
       await this.#failTicket(t.campaign_id, ticketId, input, gated, error);
     }
@@ -272,9 +277,15 @@ export class FlashSales {
   }
 
   /** Places a campaign order, merged with others of the same campaign when they come together. */
-  async #place(c: CampaignRow, input: BuyInput, actor: string, ticketId?: string): Promise<Order> {
+  async #place(
+    c: CampaignRow,
+    input: BuyInput,
+    actor: string,
+    ticketId?: string,
+    accessTokenHash?: string,
+  ): Promise<Order> {
     try {
-      const request = { input, actor, ticketId };
+      const request = { input, actor, ticketId, accessTokenHash };
       return await (this.#merged ? this.#merged.place(c, request) : this.#placeAlone(c, request));
     } catch (caught) {
       const error =
@@ -310,7 +321,7 @@ export class FlashSales {
   }
 
   /** The order of a campaign request and how to place it: the campaign price and its own writes. */
-  #order(c: CampaignRow, { input, actor, ticketId }: CampaignOrderRequest, now: Date) {
+  #order(c: CampaignRow, { input, actor, ticketId, accessTokenHash }: CampaignOrderRequest, now: Date) {
     const { customer, quantity } = buyerOf(input);
     const [shipTo] = Object.keys(input.addresses);
     return [
@@ -328,6 +339,7 @@ export class FlashSales {
         priceOverrides: new Map([[c.sku, c.price]]),
         skus: this.#skus,
         alongside: campaignOrderWrites(c, customer, quantity, now, ticketId),
+        ...(accessTokenHash ? { accessTokenHash } : {}),
       },
     ] as const satisfies readonly [PlaceOrderInput, PlaceOrderContext];
   }

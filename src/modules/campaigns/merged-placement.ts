@@ -14,6 +14,8 @@ export interface CampaignOrderRequest {
   actor: string;
   /** The queued intake's ticket the order settles. */
   ticketId?: string;
+  /** The hash of the access token the ticket's buyer holds (see newOrderAccessToken). */
+  accessTokenHash?: string;
 }
 
 /** How FlashSales places one campaign order, by itself or inside a merged batch. */

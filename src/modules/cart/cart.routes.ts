@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { channelFor } from '../../platform/auth/channel-scope.js';
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import { configuredPaymentMethods } from '../../platform/provider-config.js';
 import type { SkuDirectory } from '../catalog/index.js';
-import { Order } from '../orders/index.js';
+import { PlacedOrder } from '../orders/index.js';
 import {
   AddItemBody,
   Cart,
@@ -101,11 +102,14 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: CartRouteDeps }> = as
         summary: 'Place the order for this cart',
         params: CartParams,
         body: CheckoutBody,
-        response: { 201: Order },
+        description:
+          "The answer carries the order's accessToken, shown once: a storefront key reaches the order only with it.",
+        response: { 201: PlacedOrder },
       },
     },
     async (request, reply) => {
-      const order = await checkoutCart(carts, request.params.id, request.body, {
+      const input = { ...request.body, channel: channelFor(request.principal, request.body.channel) };
+      const order = await checkoutCart(carts, request.params.id, input, {
         actor: request.principal?.name ?? 'guest',
         paymentTimeoutSeconds: deps.config.orderPaymentTimeoutSeconds,
         paymentMethods,

@@ -5,7 +5,7 @@ import { newId } from '../../platform/ids.js';
 import { ownValue } from '../../platform/own-value.js';
 import type { SkuLookup } from '../catalog/index.js';
 import { availableBySku } from '../inventory/index.js';
-import { type Order, placeOrderInTransaction } from '../orders/index.js';
+import { type PlacedOrderResult, placeOrderInTransaction } from '../orders/index.js';
 import {
   addToOpenCart,
   type CartItemRow,
@@ -152,7 +152,7 @@ export function checkoutCart(
   cartId: string,
   input: CheckoutInput,
   ctx: { actor: string; paymentTimeoutSeconds: number; paymentMethods: ReadonlySet<string> },
-): Promise<Order> {
+): Promise<PlacedOrderResult> {
   return inTransaction(db, async (trx) => {
     await lockOpenCart(trx, cartId);
     const items = await findCartItems(trx, cartId);

@@ -5,11 +5,19 @@ import type { ScheduledJob } from '../../platform/scheduler.js';
 import * as m1122_0400 from './migrations/20261122_0400_orders.js';
 import * as m1123_0100 from './migrations/20261123_0100_order_lifecycle.js';
 import * as m1204_2330 from './migrations/20261204_2330_phones_e164.js';
+import * as m1204_2345 from './migrations/20261204_2345_order_access.js';
 import { cancelOverdueOrders } from './order-commands.js';
 import { completeDeliveredOrders } from './order-fulfilment.js';
 import type { OrderHooks } from './order-hooks.js';
 import { type OrderDeps, orderRoutes } from './orders.routes.js';
 
+export {
+  checkOrderAccess,
+  newOrderAccessToken,
+  ORDER_TOKEN_HEADER,
+  OrderAccessSchema,
+  orderAccessHook,
+} from './order-access.js';
 export { lockOrder, recordOrderPayment, recordOrderRefund } from './order-commands.js';
 export {
   cancelOrderLines,
@@ -37,10 +45,16 @@ export {
   Customer,
   Order,
   PAYMENT_METHODS,
+  PlacedOrder,
   PlaceOrderBody,
   type PlaceOrderInput,
 } from './orders.schemas.js';
-export { type PlaceOrderContext, placeOrder, placeOrderInTransaction } from './place-order.js';
+export {
+  type PlacedOrder as PlacedOrderResult,
+  type PlaceOrderContext,
+  placeOrder,
+  placeOrderInTransaction,
+} from './place-order.js';
 
 export function scheduledOrderJobs(db: Db, hooks: OrderHooks, autoCompleteDays = 10): ScheduledJob[] {
   return [
@@ -55,6 +69,7 @@ export const ordersModule = {
     '20261122_0400_orders': m1122_0400,
     '20261123_0100_order_lifecycle': m1123_0100,
     '20261204_2330_phones_e164': m1204_2330,
+    '20261204_2345_order_access': m1204_2345,
   },
   routes: [orderRoutes],
   jobs: (deps) => scheduledOrderJobs(deps.db, deps.orderHooks, deps.config.orderAutoCompleteDays),

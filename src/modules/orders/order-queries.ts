@@ -55,7 +55,7 @@ export async function getOrderDetail(db: Db, id: string, hooks: OrderHooks) {
   };
 }
 
-export async function findOrders(db: Db, query: ListOrdersQuery) {
+export async function findOrders(db: Db, query: ListOrdersQuery & { qNumberOnly?: boolean }) {
   const limit = query.limit ?? 50;
   const cursor = decodeCursor(query.cursor, OrderCursor);
   const { customer, q } = query;

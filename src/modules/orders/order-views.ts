@@ -1,3 +1,4 @@
+import type { Role } from '../../platform/auth/roles.js';
 import type { EventData } from '../sync/index.js';
 import type { OrderAddressRow, OrderLineRow, OrderRow } from './orders.repository.js';
 import type { Order, OrderSummary } from './orders.schemas.js';
@@ -64,6 +65,19 @@ export function toOrder(o: OrderRow, lines: OrderLineRow[], addresses: OrderAddr
       ]),
     ),
   };
+}
+
+/**
+ * What a role sees of an order: a warehouse ships to the addresses and needs no customer contact;
+ * finance settles money and needs no addresses. The others see it whole.
+ */
+export function orderViewFor<T extends OrderSummary & { addresses?: Order['addresses'] }>(
+  role: Role | undefined,
+  order: T,
+): T {
+  if (role === 'warehouse') return { ...order, customer: null };
+  if (role === 'finance' && order.addresses) return { ...order, addresses: {} };
+  return order;
 }
 
 /** The order as carried in every order event. */

@@ -60,14 +60,15 @@ export async function insertPlacedOrder(
     o as (
       insert into orders (id, number, channel, status, payment_status, fulfillment_status, payment_method,
         customer_email, customer_phone, customer_name, currency, subtotal, shipping_total, discount_total,
-        tax_total, grand_total, note, placed_at, payment_due_at)
+        tax_total, grand_total, note, placed_at, payment_due_at, access_token_hash)
       values (${order.id},
         'OS-' || to_char(${order.placed_at}::timestamptz at time zone 'UTC', 'YYMMDD') || '-' ||
           lpad(nextval('order_number_seq')::text, 6, '0'),
         ${order.channel}, ${order.status}, ${order.payment_status}, ${order.fulfillment_status},
         ${order.payment_method}, ${order.customer_email}, ${order.customer_phone ?? null}, ${order.customer_name ?? null},
         ${order.currency}, ${order.subtotal}, ${order.shipping_total}, ${order.discount_total}, ${order.tax_total},
-        ${order.grand_total}, ${order.note ?? null}, ${order.placed_at}, ${order.payment_due_at ?? null})
+        ${order.grand_total}, ${order.note ?? null}, ${order.placed_at}, ${order.payment_due_at ?? null},
+        ${order.access_token_hash ?? null})
       returning *
     ),
     a as (
@@ -102,6 +103,19 @@ export async function insertPlacedOrder(
 
 export async function findOrderById(db: Conn, id: string): Promise<OrderRow | undefined> {
   return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** What deciding who may reach an order needs: its channel and its buyer's token hash. */
+export async function findOrderAccess(db: Conn, id: string) {
+  return db
+    .selectFrom('orders')
+    .select(['channel', 'access_token_hash'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function setOrderAccessTokenHash(db: Conn, id: string, hash: string): Promise<void> {
+  await db.updateTable('orders').set({ access_token_hash: hash }).where('id', '=', id).execute();
 }
 
 /** select * from orders where id = $1 for update — every state change starts here. */
@@ -166,6 +180,8 @@ export interface OrderListFilter {
   /** A customer's email, or the spellings of their phone (phoneSpellings). */
   customer?: { email: string } | { phones: string[] };
   q?: { text: string; phones: string[] };
+  /** `q` matches the order number only (for roles that may not search by customer contact). */
+  qNumberOnly?: boolean;
   from?: string;
   to?: string;
   after?: { placedAt: string; id: string };
@@ -188,13 +204,15 @@ export async function listOrders(db: Conn, f: OrderListFilter): Promise<OrderRow
   if (f.to) q = q.where('placed_at', '<', new Date(f.to));
   if (f.q) {
     const { text, phones } = f.q;
-    q = q.where((eb) =>
-      eb.or([
-        eb('number', '=', text.toUpperCase()),
-        eb(sql`lower(customer_email)`, '=', text.toLowerCase()),
-        eb('customer_phone', 'in', phones),
-      ]),
-    );
+    if (f.qNumberOnly) q = q.where('number', '=', text.toUpperCase());
+    else
+      q = q.where((eb) =>
+        eb.or([
+          eb('number', '=', text.toUpperCase()),
+          eb(sql`lower(customer_email)`, '=', text.toLowerCase()),
+          eb('customer_phone', 'in', phones),
+        ]),
+      );
   }
   if (f.after) {
     const { placedAt, id } = f.after;

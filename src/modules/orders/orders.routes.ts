@@ -1,26 +1,29 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { channelFor } from '../../platform/auth/channel-scope.js';
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
-import { invalid } from '../../platform/errors.js';
+import { AppError, invalid } from '../../platform/errors.js';
 import { claimLost, idempotentCommit } from '../../platform/http/idempotency.js';
 import { Page } from '../../platform/http/pagination.js';
 import { configuredPaymentMethods } from '../../platform/provider-config.js';
 import type { SkuDirectory } from '../catalog/index.js';
+import { OrderAccessSchema, orderAccessHook, reissueOrderAccessToken } from './order-access.js';
 import { cancelOrder } from './order-commands.js';
 import { confirmReceipt } from './order-fulfilment.js';
 import type { OrderHooks } from './order-hooks.js';
 import { findOrders, getOrder, getOrderDetail } from './order-queries.js';
+import { orderViewFor } from './order-views.js';
 import { placedOrderId } from './orders.repository.js';
 import {
   CancelOrderBody,
   ConfirmReceiptBody,
   ListOrdersQuery,
-  Order,
   OrderDetail,
   OrderIdParams,
   OrderSummary,
+  PlacedOrder,
   PlaceOrderBody,
 } from './orders.schemas.js';
 import { placeOrder } from './place-order.js';
@@ -51,6 +54,7 @@ export interface OrderDeps {
 export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: OrderDeps }> = async (app, { deps }) => {
   const readers = ['support', 'finance', 'warehouse', 'channel'] as const;
   const paymentMethods = configuredPaymentMethods(deps.config.providers);
+  const orderAccess = orderAccessHook(deps.db);
 
   app.post(
     '/orders',
@@ -58,17 +62,29 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: OrderDeps }> = async
       config: {
         roles: ['storefront', 'channel', 'support'],
         // A retry of a placement whose answer was lost (a crash after commit) gets the order it placed.
-        idempotency: { recover: async (id) => ({ status: 201, body: await getOrder(deps.db, id) }) },
+        // Its token was lost with that answer (only its hash is kept), so the order gets a new one.
+        idempotency: {
+          recover: async (id) => ({
+            status: 201,
+            body: {
+              ...(await getOrder(deps.db, id)),
+              accessToken: await reissueOrderAccessToken(deps.db, id),
+            },
+          }),
+        },
       },
       schema: {
         tags: ['orders'],
         summary: 'Place an order: prices from the catalog, every line reserved or none',
+        description:
+          "The answer carries the order's accessToken, shown once: a storefront key reaches the order only with it. A channel key places orders for its own channel.",
         body: PlaceOrderBody,
-        response: { 201: Order },
+        response: { 201: PlacedOrder },
       },
     },
     async (request, reply) => {
-      const order = await placeOrder(deps.db, request.body, {
+      const input = { ...request.body, channel: channelFor(request.principal, request.body.channel) };
+      const order = await placeOrder(deps.db, input, {
         actor: actorOf(request),
         paymentTimeoutSeconds: deps.config.orderPaymentTimeoutSeconds,
         paymentMethods,
@@ -89,11 +105,23 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: OrderDeps }> = async
       schema: {
         tags: ['orders'],
         summary: 'Find orders',
+        description:
+          "A channel key finds its own channel's orders only; a warehouse key sees no customer contact and searches `q` by order number only.",
         querystring: ListOrdersQuery,
         response: { 200: Page(OrderSummary) },
       },
     },
-    async (request) => findOrders(deps.db, request.query),
+    async (request) => {
+      const who = request.principal;
+      if (who?.role === 'warehouse' && request.query.customer !== undefined)
+        throw new AppError('forbidden', 'A warehouse key may not look orders up by customer');
+      const page = await findOrders(deps.db, {
+        ...request.query,
+        channel: channelFor(who, request.query.channel),
+        qNumberOnly: who?.role === 'warehouse',
+      });
+      return { ...page, data: page.data.map((o) => orderViewFor(who?.role, o)) };
+    },
   );
 
   app.get(
@@ -103,13 +131,17 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: OrderDeps }> = async
       schema: {
         tags: ['orders'],
         summary: 'An order with lines, reservations, payments and timeline',
+        description:
+          "A storefront key needs the order's access token; a channel key reaches its channel's orders only; a warehouse key sees no customer contact, a finance key no addresses.",
         params: OrderIdParams,
+        ...OrderAccessSchema,
         response: { 200: OrderDetail },
       },
+      onRequest: orderAccess,
     },
     async (request, reply) => {
       const order = await getOrderDetail(deps.db, request.params.id, deps.orderHooks);
-      return reply.header('etag', `"${order.version}"`).send(order);
+      return reply.header('etag', `"${order.version}"`).send(orderViewFor(request.principal?.role, order));
     },
   );
 
@@ -121,9 +153,11 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: OrderDeps }> = async
         tags: ['orders'],
         summary: 'Cancel before shipment; stock is released and payments refunded',
         params: OrderIdParams,
+        ...OrderAccessSchema,
         body: Type.Optional(CancelOrderBody),
         response: { 200: OrderDetail },
       },
+      onRequest: orderAccess,
     },
     async (request, reply) => {
       const body = request.body ?? {};
@@ -147,9 +181,11 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: OrderDeps }> = async
         tags: ['orders'],
         summary: 'The buyer confirms receipt: a delivered order is completed',
         params: OrderIdParams,
+        ...OrderAccessSchema,
         body: Type.Optional(ConfirmReceiptBody),
         response: { 200: OrderDetail },
       },
+      onRequest: orderAccess,
     },
     async (request, reply) => {
       const version = expectedVersion(request, request.body?.version);

@@ -90,11 +90,17 @@ export const OrderSummary = Type.Object({
   channel: Type.String(),
   paymentMethod: Type.String(),
   currency: Currency(),
-  customer: Type.Object({
-    email: Type.String(),
-    phone: Type.Union([Type.String(), Type.Null()]),
-    name: Type.Union([Type.String(), Type.Null()]),
-  }),
+  customer: Type.Union(
+    [
+      Type.Object({
+        email: Type.String(),
+        phone: Type.Union([Type.String(), Type.Null()]),
+        name: Type.Union([Type.String(), Type.Null()]),
+      }),
+      Type.Null(),
+    ],
+    { description: 'null for a warehouse key: it ships to the addresses and needs no customer contact' },
+  ),
   totals: Totals,
   paidTotal: Money(),
   version: Type.Integer(),
@@ -116,10 +122,24 @@ export const Order = Type.Intersect([
   OrderSummary,
   Type.Object({
     lines: Type.Array(OrderLine),
-    addresses: Type.Record(Type.String(), Type.Object({}, { additionalProperties: true })),
+    addresses: Type.Record(Type.String(), Type.Object({}, { additionalProperties: true }), {
+      description: 'Shipping addresses by key; empty for a finance key, which needs none',
+    }),
   }),
 ]);
 export type Order = Static<typeof Order>;
+
+/** The order as its placement answers: with the buyer's access token, shown this once. */
+export const PlacedOrder = Type.Intersect([
+  Order,
+  Type.Object({
+    accessToken: Type.String({
+      description:
+        'Proof of this order for a storefront key (GET, cancel, confirm receipt, payments, returns): send it as the order-access-token header or the accessToken query parameter. Shown only here; keep it with the buyer',
+    }),
+  }),
+]);
+export type PlacedOrder = Static<typeof PlacedOrder>;
 
 export const TimelineEntry = Type.Object({
   id: Type.String(),

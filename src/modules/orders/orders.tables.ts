@@ -1,3 +1,4 @@
+import type { ColumnType } from 'kysely';
 import type { CreatedAt, Generated, JsonDefault, NullableTime } from '../../platform/db/columns.js';
 import type { FulfillmentStatus, OrderStatus, PaymentStatus } from './order-state.js';
 
@@ -32,6 +33,8 @@ export interface OrdersTable {
   closed_at: NullableTime;
   /** Set when something about the order needs a person (e.g. a payment that did not match). */
   review_reason: string | null;
+  /** SHA-256 of the buyer's access token (order-access.ts); null on orders placed before tokens. */
+  access_token_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OrderAddressesTable {

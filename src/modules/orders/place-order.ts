@@ -5,6 +5,7 @@ import { newId } from '../../platform/ids.js';
 import { ordersPlaced, stockConflicts } from '../../platform/metrics.js';
 import { resolveSkus, type SkuLookup } from '../catalog/index.js';
 import { LockedStock, planReservations } from '../inventory/index.js';
+import { newOrderAccessToken } from './order-access.js';
 import { priceOrder } from './order-pricing.js';
 import { toOrder } from './order-views.js';
 import { insertPlacedOrder, type StatementWrites } from './orders.repository.js';
@@ -32,13 +33,28 @@ export interface PlaceOrderContext {
    * plan from the LockedStock of a transaction placing several orders, and tell it what was taken.
    */
   lockStock?: boolean | LockedStock;
+  /**
+   * The hash of an access token the buyer already holds (handed out before the order existed, with a
+   * queued ticket); without it a new token is made and returned with the order.
+   */
+  accessTokenHash?: string;
 }
+
+/** A placed order with the buyer's access token, which this placement made (no accessTokenHash given). */
+export type PlacedOrder = Order & { accessToken: string };
+type TokenGiven = PlaceOrderContext & { accessTokenHash: string };
 
 /**
  * POST /v1/orders and flash-sale orders: all lines reserved or none. Two reads and one statement, without a transaction:
  * the statement is atomic, and when stock moved between the read and the write it fails whole and
  * is tried again; the last try reads with the levels locked inside a transaction, so it cannot lose.
  */
+export async function placeOrder(db: Db, input: PlaceOrderInput, ctx: TokenGiven): Promise<Order>;
+export async function placeOrder(
+  db: Db,
+  input: PlaceOrderInput,
+  ctx: PlaceOrderContext,
+): Promise<PlacedOrder>;
 export async function placeOrder(db: Db, input: PlaceOrderInput, ctx: PlaceOrderContext): Promise<Order> {
   for (let attempt = 1; attempt < 3; attempt++) {
     try {
@@ -80,8 +96,18 @@ function assignAddresses(input: PlaceOrderInput): string[] {
 export async function placeOrderInTransaction(
   trx: Conn,
   input: PlaceOrderInput,
+  ctx: TokenGiven,
+): Promise<Order>;
+export async function placeOrderInTransaction(
+  trx: Conn,
+  input: PlaceOrderInput,
   ctx: PlaceOrderContext,
-): Promise<Order> {
+): Promise<PlacedOrder>;
+export async function placeOrderInTransaction(
+  trx: Conn,
+  input: PlaceOrderInput,
+  ctx: PlaceOrderContext,
+): Promise<Order | PlacedOrder> {
   // An order nobody can pay would hold its stock until the timeout.
   if (!ctx.paymentMethods.has(input.paymentMethod)) {
     const configured = [...ctx.paymentMethods].sort().join(', ');
@@ -156,6 +182,9 @@ export async function placeOrderInTransaction(
   }
 
   const now = new Date();
+  const access = ctx.accessTokenHash
+    ? { hash: ctx.accessTokenHash, token: undefined }
+    : newOrderAccessToken();
   const usedAddresses = [...new Set(shipTo)];
   const totals = priceOrder(
     lines.map((l) => ({ unitPrice: l.unit_price, quantity: l.quantity })),
@@ -207,6 +236,7 @@ export async function placeOrderInTransaction(
       note: input.note ?? null,
       placed_at: now,
       payment_due_at: cod ? null : new Date(now.getTime() + ctx.paymentTimeoutSeconds * 1000),
+      access_token_hash: access.hash,
     },
     addresses,
     lines,
@@ -241,5 +271,6 @@ export async function placeOrderInTransaction(
   if (ctx.lockStock instanceof LockedStock) ctx.lockStock.took(reserved.reservations);
   // Counted before commit: a commit failure after this point is rare enough not to matter for a rate.
   ordersPlaced.inc({ channel });
-  return toOrder(order, lines, addresses);
+  const placed = toOrder(order, lines, addresses);
+  return access.token ? { ...placed, accessToken: access.token } : placed;
 }

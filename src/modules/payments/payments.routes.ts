@@ -4,7 +4,7 @@ import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { notFound } from '../../platform/errors.js';
-import { lockOrder } from '../orders/index.js';
+import { lockOrder, OrderAccessSchema, orderAccessHook } from '../orders/index.js';
 import { resolveHeldPayment } from './held-payments.js';
 import {
   capturePayment,
@@ -50,9 +50,11 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ deps: PaymentDeps }> = a
         description:
           'Providers: sandbox, alipay (page-pay link), wechatpay (Native QR code). cod is collected at delivery.',
         params: OrderIdParams,
+        ...OrderAccessSchema,
         body: CreatePaymentBody,
         response: { 201: Payment },
       },
+      onRequest: orderAccessHook(deps.db),
     },
     async (request, reply) =>
       reply.status(201).send(await createPayment(deps.db, providers, request.params.id, request.body)),

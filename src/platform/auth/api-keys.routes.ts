@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Db } from '../db/database.js';
-import { notFound } from '../errors.js';
+import { invalid, notFound } from '../errors.js';
 import { UUID_PATTERN } from '../ids.js';
 import type { ApiKeyResolver } from './api-keys.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
-import { RoleSchema } from './roles.js';
+import { ChannelCode, RoleSchema } from './roles.js';
 
 const ApiKey = Type.Object({
   id: Type.String(),
@@ -14,6 +14,7 @@ const ApiKey = Type.Object({
   keyPrefix: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
   revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  channel: Type.Union([Type.String(), Type.Null()], { description: 'The sales channel of a channel key' }),
 });
 
 /** What these routes use. */
@@ -32,7 +33,15 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ deps: ApiKeyDeps }> = asy
         tags: ['platform'],
         summary: 'Create an API key (the key is shown once)',
         body: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 100 }), role: RoleSchema },
+          {
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            role: RoleSchema,
+            channel: Type.Optional({
+              ...ChannelCode,
+              description:
+                'Required for a channel key: the one sales channel whose orders it places and reads',
+            }),
+          },
           { additionalProperties: false },
         ),
         response: {
@@ -40,16 +49,29 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ deps: ApiKeyDeps }> = asy
             id: Type.String(),
             name: Type.String(),
             role: Type.String(),
+            channel: Type.Union([Type.String(), Type.Null()]),
             key: Type.String(),
           }),
         },
       },
     },
     async (request, reply) => {
+      const { role, channel } = request.body;
+      if ((role === 'channel') !== (channel !== undefined))
+        throw invalid([
+          {
+            field: 'body.channel',
+            message: role === 'channel' ? 'is required for a channel key' : 'is only for a channel key',
+          },
+        ]);
       const created = await createApiKey(deps.db, request.body);
-      return reply
-        .status(201)
-        .send({ id: created.id, name: created.name, role: created.role, key: created.key });
+      return reply.status(201).send({
+        id: created.id,
+        name: created.name,
+        role: created.role,
+        channel: created.channel,
+        key: created.key,
+      });
     },
   );
 
@@ -64,6 +86,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ deps: ApiKeyDeps }> = asy
         keyPrefix: k.key_prefix,
         createdAt: k.created_at.toISOString(),
         revokedAt: k.revoked_at?.toISOString() ?? null,
+        channel: k.channel,
       })),
     }),
   );

@@ -9,7 +9,10 @@ export const hashKey = (key: string): string => createHash('sha256').update(key)
 
 export const generateKey = (): string => `osk_${randomBytes(24).toString('base64url')}`;
 
-export async function createApiKey(db: Db, input: { name: string; role: Role; key?: string }) {
+export async function createApiKey(
+  db: Db,
+  input: { name: string; role: Role; key?: string; channel?: string | undefined },
+) {
   const key = input.key ?? generateKey();
   const row = await db
     .insertInto('api_keys')
@@ -19,8 +22,9 @@ export async function createApiKey(db: Db, input: { name: string; role: Role; ke
       role: input.role,
       key_prefix: key.slice(0, 8),
       key_hash: hashKey(key),
+      channel: input.channel ?? null,
     })
-    .returning(['id', 'name', 'role', 'key_prefix', 'created_at'])
+    .returning(['id', 'name', 'role', 'key_prefix', 'created_at', 'channel'])
     .executeTakeFirstOrThrow();
   return { ...row, key };
 }
@@ -28,7 +32,7 @@ export async function createApiKey(db: Db, input: { name: string; role: Role; ke
 export async function listApiKeys(db: Db) {
   return db
     .selectFrom('api_keys')
-    .select(['id', 'name', 'role', 'key_prefix', 'created_at', 'revoked_at'])
+    .select(['id', 'name', 'role', 'key_prefix', 'created_at', 'revoked_at', 'channel'])
     .orderBy('created_at')
     .execute();
 }
@@ -74,11 +78,13 @@ export class ApiKeyResolver {
     if (hit) return hit.principal;
     const row = await this.db
       .selectFrom('api_keys')
-      .select(['id', 'name', 'role'])
+      .select(['id', 'name', 'role', 'channel'])
       .where('key_hash', '=', hash)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    const principal = row ? { keyId: row.id, name: row.name, role: row.role as Role } : null;
+    const principal = row
+      ? { keyId: row.id, name: row.name, role: row.role as Role, channel: row.channel }
+      : null;
     this.#cache.set(hash, { principal });
     return principal;
   }

@@ -1,3 +1,4 @@
+import type { ColumnType } from 'kysely';
 import type { CreatedAt, Generated, NullableTime } from '../db/columns.js';
 
 export interface ApiKeysTable {
@@ -8,6 +9,8 @@ export interface ApiKeysTable {
   key_hash: string;
   created_at: CreatedAt;
   revoked_at: NullableTime;
+  /** The sales channel a channel key acts for; null for every other role. */
+  channel: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface IdempotencyKeysTable {
