@@ -17,15 +17,15 @@ describe('Idempotency-Key records', () => {
 
   it('never keep a new API key or signing secret, and a repeat does not show it again', async () => {
     const key = `k-${newId()}`;
-    const first = await post('/v1/api-keys', { name: 'erp', role: 'channel' }, key);
+    const first = await post('/v1/api-keys', { name: 'erp', role: 'channel', channel: 'erp' }, key);
     expect(first.statusCode).toBe(201);
     const created = first.json() as { id: string; key: string };
     const repeat = expectProblem(
-      await post('/v1/api-keys', { name: 'erp', role: 'channel' }, key),
+      await post('/v1/api-keys', { name: 'erp', role: 'channel', channel: 'erp' }, key),
       409,
       'conflict',
     );
-    expect(repeat.created).toEqual({ id: created.id, name: 'erp', role: 'channel' });
+    expect(repeat.created).toEqual({ id: created.id, name: 'erp', role: 'channel', channel: 'erp' });
     expect(JSON.stringify(repeat)).not.toContain(created.key);
     expect(await t().db.selectFrom('api_keys').where('name', '=', 'erp').select('id').execute()).toHaveLength(
       1,
