@@ -10,8 +10,9 @@ const ALL = [...ROLES];
  * Money counts as received only on a verified provider message, so the two operations that mark it
  * received without one (the sandbox's pay, and capturing a sandbox authorization) are admin only.
  * Finance settles money a provider did report but that did not match (resolve: accept or refund).
- * Refunds only give money back, through the provider; the buyer's storefront key may open an intent
- * (the provider then says whether money came) and cancel before shipment (which refunds).
+ * Refunds only give money back, through the provider; the buyer's storefront key, with the order's
+ * access token, may open an intent (the provider then says whether money came) and cancel before
+ * shipment (which refunds).
  */
 const ALLOWED: Record<string, readonly Role[]> = {
   'POST /v1/orders': ['admin', 'support', 'channel', 'storefront'],
@@ -78,6 +79,8 @@ describe('who may change money and orders', () => {
           method: method.toUpperCase() as 'GET' | 'POST',
           url,
           key: keys.get(role)!,
+          // the buyer's proof of the order, without which a storefront key reaches none (order-access.test.ts)
+          headers: path.startsWith('/v1/orders/') ? { 'order-access-token': order.accessToken } : {},
           ...(method === 'post' ? { payload: {} } : {}),
         });
         expect(res.statusCode, `${key} as ${role}: ${res.body}`).toBeLessThan(500);
