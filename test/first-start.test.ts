@@ -70,7 +70,8 @@ describe.skipIf(!onPglite)('the first start (embedded database)', () => {
     // The key printed is one the database knows: the next start (key table not empty) prints none.
     const again = await startUntilBanner({ ...quiet, PORT: port, DATA_DIR: dataDir });
     expect(again).not.toContain('Admin key');
-  });
+    // Three starts of the CLI, each migrating PGlite: ~20 s on an idle machine, over a minute on a busy one.
+  }, 180_000);
 });
 
 describe.skipIf(onPglite)('the first start (PostgreSQL)', () => {
