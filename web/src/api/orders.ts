@@ -69,8 +69,8 @@ export function ordersCsv(orders: OrderSummary[]): string {
       o.paymentStatus,
       o.fulfillmentStatus,
       o.channel,
-      o.customer.email,
-      o.customer.phone,
+      o.customer?.email ?? '',
+      o.customer?.phone ?? '',
       o.currency,
       o.totals.grandTotal,
     ]

@@ -27,14 +27,14 @@ export default function OrderDetail({ id }: { id: string }) {
               <Section title={t('customer')}>
                 <dl className="facts">
                   <dt>{t('customer')}</dt>
-                  <dd>{order.customer.name ?? '—'}</dd>
+                  <dd>{order.customer?.name ?? '—'}</dd>
                   <dt>E-mail</dt>
-                  <dd>{order.customer.email}</dd>
+                  <dd>{order.customer?.email ?? '—'}</dd>
                   <dt>{t('channel')}</dt>
                   <dd>{order.channel}</dd>
                   <dt>{t('placedAt')}</dt>
                   <dd>{date(order.placedAt)}</dd>
-                  {order.customer.phone && (
+                  {order.customer?.phone && (
                     <>
                       <dt>☎</dt>
                       <dd>{order.customer.phone}</dd>

@@ -162,9 +162,9 @@ export default function Orders() {
                     </td>
                     <td>{date(o.placedAt)}</td>
                     <td>
-                      {o.customer.name ?? o.customer.email}
+                      {o.customer ? (o.customer.name ?? o.customer.email) : '—'}
                       <br />
-                      <span className="muted">{o.customer.phone ?? o.customer.email}</span>
+                      <span className="muted">{o.customer?.phone ?? o.customer?.email}</span>
                     </td>
                     <td>
                       <Badge value={o.status} />
