@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type PlaceOrderInput, placedOrderId, placeOrder } from '../src/modules/orders/index.js';
 import { idempotencyExpiry } from '../src/platform/http/idempotency-expiry.js';
@@ -45,6 +46,34 @@ describe('Idempotency-Key records', () => {
     for (const plaintext of [created.key, secret, rotated.json().secret as string]) {
       expect(bodies).not.toContain(plaintext);
     }
+  });
+
+  it("never keep an order's access token: a repeat gets the order with a new one, the first revoked", async () => {
+    const item = await stockedSku(t(), 5);
+    const key = `o-${newId()}`;
+    const body = orderBody([{ sku: item.sku, quantity: 1 }]);
+    const first = await post('/v1/orders', body, key);
+    expect(first.statusCode, first.body).toBe(201);
+    const token = first.json().accessToken as string;
+    expect(token).toMatch(/^oat_/);
+
+    const repeat = await post('/v1/orders', body, key);
+    expect(repeat.statusCode, repeat.body).toBe(201);
+    expect(repeat.headers['idempotent-replayed']).toBe('true');
+    expect(repeat.json()).toMatchObject({ id: first.json().id, number: first.json().number });
+    const fresh = repeat.json().accessToken as string;
+    expect(fresh).toMatch(/^oat_/);
+    expect(fresh).not.toBe(token);
+
+    const stored = (await storedBodies()).join('\n');
+    expect(stored).toContain(first.json().id);
+    for (const plaintext of [token, fresh]) expect(stored).not.toContain(plaintext);
+    const order = await t()
+      .db.selectFrom('orders')
+      .select('access_token_hash')
+      .where('id', '=', first.json().id)
+      .executeTakeFirstOrThrow();
+    expect(order.access_token_hash).toBe(createHash('sha256').update(fresh).digest('hex'));
   });
 
   it('are deleted by the expiry job once older than the retention', async () => {

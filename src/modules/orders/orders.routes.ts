@@ -62,8 +62,11 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: OrderDeps }> = async
       config: {
         roles: ['storefront', 'channel', 'support'],
         // A retry of a placement whose answer was lost (a crash after commit) gets the order it placed.
-        // Its token was lost with that answer (only its hash is kept), so the order gets a new one.
+        // Its token was lost with that answer (only its hash is kept), so the order gets a new one. The
+        // token is never stored with the answer either: a repeat gets the stored order and a new token.
         idempotency: {
+          secretFields: ['accessToken'],
+          reissue: async (id) => ({ accessToken: await reissueOrderAccessToken(deps.db, id) }),
           recover: async (id) => ({
             status: 201,
             body: {

@@ -31,6 +31,11 @@ declare module 'fastify' {
        * repeat gets a 409 naming what was created instead of the secret again.
        */
       secretFields?: readonly string[];
+      /**
+       * Issues the secret fields anew for a repeat of a request that succeeded (an order's access
+       * token), given what it created: the repeat gets the stored answer with these instead of a 409.
+       */
+      reissue?: (resource: string) => Promise<Record<string, unknown>>;
     };
   }
 }
@@ -95,6 +100,13 @@ export function registerIdempotency(app: FastifyInstance, db: Db, options: { lea
       if (row.state === 'done') {
         const status = row.response_status ?? 200;
         if (config?.secretFields && status < 300) {
+          if (config.reissue && row.resource !== null && row.response_body) {
+            const fresh = await config.reissue(row.resource);
+            return reply
+              .status(status)
+              .header('idempotent-replayed', 'true')
+              .send({ ...(JSON.parse(row.response_body) as object), ...fresh });
+          }
           throw new AppError(
             'conflict',
             'The request with this Idempotency-Key succeeded already; the secret it returned is shown only once and is not kept (revoke or rotate it if it was lost)',
