@@ -24,6 +24,13 @@ import { registerTextRule } from './platform/http/well-formed-text.js';
 import { newId } from './platform/ids.js';
 import { registerMetrics } from './platform/metrics.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The services the app's modules were given: a process's jobs use the same ones, caches included. */
+    services: AppServices;
+  }
+}
+
 export interface BuildAppOptions {
   db: Db;
   dbKind: DatabaseKind;
@@ -71,6 +78,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     brokers: options.brokers ?? new Brokers(options.config.sync, app.log),
   });
   if (!options.brokers) app.addHook('onClose', () => deps.brokers.close());
+  app.decorate('services', deps);
 
   await app.register(swagger, {
     openapi: {

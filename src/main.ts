@@ -58,8 +58,7 @@ export async function serve(config: Config, handle: DatabaseHandle): Promise<Run
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const brokers = new Brokers(config.sync, pino({ level: config.logLevel }));
   const app = await buildApp({ db: handle.db, dbKind: handle.kind, config, redis, brokers });
-  const services = processServices(handle, config, app.log, redis, brokers);
-  const scheduler = new Scheduler(scheduledJobs(services), config.schedulerIntervalMs, app.log);
+  const scheduler = new Scheduler(scheduledJobs(app.services), config.schedulerIntervalMs, app.log);
   const url = await app.listen({ port: config.port, host: config.host });
   scheduler.start();
   // The relay in-process: the embedded default (PGlite is one process); optional beside `ordersync worker`.
@@ -87,7 +86,7 @@ export async function serve(config: Config, handle: DatabaseHandle): Promise<Run
   };
 }
 
-/** The services the modules' jobs and workers get, in a process that is not (only) the HTTP app. */
+/** The services the modules' jobs and workers get in `ordersync worker`, which has no HTTP app. */
 function processServices(
   handle: DatabaseHandle,
   config: Config,
