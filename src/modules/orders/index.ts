@@ -12,9 +12,7 @@ import type { OrderHooks } from './order-hooks.js';
 import { type OrderDeps, orderRoutes } from './orders.routes.js';
 
 export {
-  checkOrderAccess,
   newOrderAccessToken,
-  ORDER_TOKEN_HEADER,
   OrderAccessSchema,
   orderAccessHook,
 } from './order-access.js';

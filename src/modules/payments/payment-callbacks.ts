@@ -21,7 +21,7 @@ import type {
   PaymentProviders,
   ProviderNotice,
 } from './payment-provider.js';
-import { assertPaymentTransition } from './payment-state.js';
+import { assertPaymentTransition, checkPaymentTransition } from './payment-state.js';
 import { paymentSnapshot } from './payment-views.js';
 import { findPaymentById, lockPaymentById, type PaymentRow, updatePayment } from './payments.repository.js';
 import { requestPaymentRefund, settleRefund } from './refunds.js';
@@ -141,7 +141,7 @@ async function apply(trx: Trx, provider: PaymentProvider, notice: ProviderNotice
   ) {
     // Verified money that does not match: taken (the provider stops resending), recorded, and held
     // for an operator; an intent that already counted its money is only flagged.
-    if (['pending', 'authorized', 'cancelled'].includes(payment.status)) {
+    if (checkPaymentTransition(payment, 'hold').ok) {
       await holdPayment(trx, order, payment, notice, actor);
     } else {
       const reason = `${provider.name} reported ${notice.amount ?? '?'} ${notice.currency ?? '?'} again for payment ${payment.id}, which is ${payment.status}`;

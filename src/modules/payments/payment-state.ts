@@ -1,5 +1,6 @@
 import {
   assertStateTransition,
+  checkStateTransition,
   type Transition,
   type TransitionTable,
   terminalStates,
@@ -57,6 +58,10 @@ export const PAYMENT_TERMINAL_STATUSES = terminalStates(
   PAYMENT_INTENT_STATUSES,
   PAYMENT_TRANSITIONS as Record<string, Transition<PaymentIntentStatus, never>>,
 );
+
+/** Whether `action` may be taken now, and where it leads; for callers that branch on a refusal. */
+export const checkPaymentTransition = (payment: PaymentSubject, action: PaymentAction) =>
+  checkStateTransition('payment', PAYMENT_TRANSITIONS, payment, action);
 
 export const assertPaymentTransition = (payment: PaymentSubject, action: PaymentAction) =>
   assertStateTransition('payment', PAYMENT_TRANSITIONS, payment, action);
