@@ -4,7 +4,9 @@ import { AppError } from '../../platform/errors.js';
 import { parseAs } from '../../platform/http/validation.js';
 import { ownValue } from '../../platform/own-value.js';
 import { carrierByKuaidi100 } from './carriers.js';
-import type { TrackingStatus } from './shipment-state.js';
+import { TRACKING_STATUSES, type TrackingStatus } from './shipment-state.js';
+
+const KNOWN_STATUSES: ReadonlySet<string> = new Set(TRACKING_STATUSES);
 
 /** One carrier event, whatever format it came in. */
 export interface TrackingEventInput {
@@ -234,17 +236,9 @@ export function parseGenericPush(
     throw new AppError('validation_failed', 'The push is not JSON');
   }
   const push = parseAs(GenericPush, parsed, 'body');
-  const known = new Set<string>([
-    'info',
-    'in_transit',
-    'out_for_delivery',
-    'delivered',
-    'exception',
-    'returned_to_sender',
-  ]);
   const events = push.events.map((e, i) => {
     const time = new Date(e.time);
-    if (Number.isNaN(time.getTime()) || !known.has(e.status) || typeof e.description !== 'string') {
+    if (Number.isNaN(time.getTime()) || !KNOWN_STATUSES.has(e.status)) {
       throw new AppError(
         'validation_failed',
         `events[${i}] needs time (ISO 8601), a known status and description`,

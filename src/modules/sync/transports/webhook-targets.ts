@@ -2,6 +2,9 @@ import dns from 'node:dns';
 import net, { type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
+/** A URL's host as a resolver or socket takes it: an IPv6 address without its brackets. */
+export const hostOf = (u: URL): string => u.hostname.replace(/^\[(.*)\]$/, '$1');
+
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
 /** A webhook URL or address that may not be used, with the reason. */
@@ -57,7 +60,7 @@ export class WebhookTargets {
     const u = new URL(url);
     if (u.username || u.password) return 'must not carry credentials (user:password@)';
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'must be http:// or https://';
-    const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+    const host = hostOf(u);
     if (net.isIP(host)) return this.addressRefusal(host);
     if (this.#hosts.has(host.toLowerCase())) return null;
     let addresses: dns.LookupAddress[];

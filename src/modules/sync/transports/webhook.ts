@@ -4,7 +4,7 @@ import net from 'node:net';
 import { type RelayEvent, structuredCloudEvent } from '../cloud-event.js';
 import { DeliveryFailure, type DeliveryTarget, type Transport } from './transport.js';
 import { signatureHeaders } from './webhook-signature.js';
-import { TargetRefused, WebhookTargets } from './webhook-targets.js';
+import { hostOf, TargetRefused, WebhookTargets } from './webhook-targets.js';
 
 /**
  * Webhooks: the event as a structured CloudEvents JSON body, signed the Standard Webhooks way, POSTed to
@@ -42,7 +42,7 @@ export class WebhookTransport implements Transport {
       const u = new URL(url);
       endpoint = {
         secure: u.protocol === 'https:',
-        hostname: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+        hostname: hostOf(u),
         port: u.port,
         path: u.pathname + u.search,
       };
