@@ -10,8 +10,11 @@ const browser = ['test/**/*.browser.test.ts'];
 export default defineConfig({
   test: {
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
     pool: 'forks',
+    // Files mostly wait on PostgreSQL, brokers and timers, so two run at once even on a 2-core machine,
+    // where Vitest's default (cores − 1) would run one at a time. VITEST_MAX_WORKERS overrides.
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS ?? 2),
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: unit } },

@@ -1,8 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { type InStockSkus, ProductListCache, SkuDirectory } from './modules/catalog/index.js';
+import { plannedParcels } from './modules/delivery/index.js';
+import type { ShippingPlans } from './modules/fulfillment/index.js';
 import { inStockSkus } from './modules/inventory/index.js';
 import type { OrderHooks } from './modules/orders/index.js';
+import { PricingRulesCache } from './modules/pricing/index.js';
 import type { Brokers } from './modules/sync/index.js';
 import { ApiKeyResolver } from './platform/auth/api-keys.js';
 import type { Config } from './platform/config.js';
@@ -24,8 +27,12 @@ export interface AppServices {
   skus: SkuDirectory;
   /** Product-list pages, briefly cached the same way (CATALOG_CACHE_MS). */
   productLists: ProductListCache;
+  /** Automatic promotions, shipping zones and tax rates, cached the same way (CATALOG_CACHE_MS). */
+  pricingRules: PricingRulesCache;
   /** Inventory's in-stock subquery, for catalog's in-stock filter (catalog does not import inventory). */
   inStockSkus: InStockSkus;
+  /** Delivery's plan, fulfillment's default warehouse and carrier (fulfillment does not import delivery). */
+  shippingPlans: ShippingPlans;
   /** What the modules that build on orders plug into its life cycle. */
   orderHooks: OrderHooks;
   /** Flash-sale gate and shared rate limits; absent in the embedded default. */
@@ -42,6 +49,8 @@ export function buildServices(
     apiKeys: new ApiKeyResolver(given.db),
     skus: new SkuDirectory(given.config.catalogCacheMs),
     productLists: new ProductListCache(given.config.catalogCacheMs),
+    pricingRules: new PricingRulesCache(given.config.catalogCacheMs),
     inStockSkus,
+    shippingPlans: plannedParcels,
   };
 }

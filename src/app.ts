@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { type AppServices, buildServices } from './app-services.js';
 import { Brokers } from './modules/sync/index.js';
 import { type AppModule, modules as allModules, orderHooksOf } from './modules.js';
+import { registerAudit } from './platform/audit/audit-recorder.js';
 import { registerAuth } from './platform/auth/auth-plugin.js';
 import { RoleOperations } from './platform/auth/role-operations.js';
 import { documentRoles } from './platform/auth/route-roles.js';
@@ -23,6 +24,7 @@ import { validatorCompiler } from './platform/http/validation.js';
 import { registerTextRule } from './platform/http/well-formed-text.js';
 import { newId } from './platform/ids.js';
 import { registerMetrics } from './platform/metrics.js';
+import { privateLogOptions } from './platform/privacy/private-logging.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,7 +37,7 @@ export interface BuildAppOptions {
   db: Db;
   dbKind: DatabaseKind;
   config: Config;
-  /** pino options, or false for none (tests). */
+  /** pino options (added to the private defaults), or false for none (tests). */
   logger?: boolean | object;
   redis?: Redis;
   /** Brokers shared with an in-process relay; made (and closed with the app) when not given. */
@@ -46,7 +48,14 @@ export interface BuildAppOptions {
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? { level: options.config.logLevel },
+    // Every logger is private by design (platform/privacy): given options add to that, never replace it.
+    logger:
+      options.logger === false
+        ? false
+        : {
+            ...privateLogOptions(options.config.logLevel),
+            ...(typeof options.logger === 'object' ? options.logger : {}),
+          },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : newId();
@@ -104,6 +113,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     counter,
   );
+  registerAudit(app, deps.db);
   registerAuth(app, deps.apiKeys, { perMinute: options.config.authFailuresPerAddressPerMinute, counter });
   registerIdempotency(app, deps.db, { leaseSeconds: options.config.idempotencyLeaseSeconds });
   registerMetrics(app);

@@ -3,9 +3,11 @@ import { superviseApiProcesses } from './cluster.js';
 import { loadUciHistory } from './history/load-history.js';
 import { ensureAdminKey, openDatabase, prepare, serve, start, startBanner, worker } from './main.js';
 import { modules } from './modules.js';
+import { ensureChannelSecretsKey } from './platform/channel-secrets-key.js';
 import { type Config, ConfigError, loadConfig } from './platform/config.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { ensureSandboxSecret } from './platform/provider-config.js';
+import { ensurePseudonymKey } from './platform/pseudonyms.js';
 import { assertPortFree, explainStartupError } from './platform/startup-problem.js';
 import { seedDemoData } from './seed.js';
 
@@ -33,8 +35,8 @@ async function main(command: string | undefined): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  // the embedded demo's sandbox secret lives in its data directory, made on the first start
-  const config = ensureSandboxSecret(loadConfig());
+  // the embedded demo's sandbox secret, channel key and pseudonym key live in its data directory, made on the first start
+  const config = ensurePseudonymKey(ensureChannelSecretsKey(ensureSandboxSecret(loadConfig())));
   try {
     await run(command, config);
   } catch (error) {

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import pino from 'pino';
 import type { Config } from './platform/config.js';
+import { privateLogOptions } from './platform/privacy/private-logging.js';
 
 /**
  * API_PROCESSES > 1: this (primary) process forks that many `serve` processes sharing one port; the
@@ -53,6 +54,9 @@ export async function superviseApiProcesses(config: Config): Promise<{ url: stri
     throw error;
   }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  pino({ level: config.logLevel }).info({ processes: config.apiProcesses, url }, 'API processes listening');
+  pino(privateLogOptions(config.logLevel)).info(
+    { processes: config.apiProcesses, url },
+    'API processes listening',
+  );
   return { url };
 }

@@ -16,6 +16,7 @@ import type { Config } from './platform/config.js';
 import { connectDatabase, type DatabaseHandle } from './platform/db/connect.js';
 import type { Db } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
+import { privateLogOptions } from './platform/privacy/private-logging.js';
 import { connectRedis } from './platform/redis.js';
 import { type ScheduledJob, Scheduler } from './platform/scheduler.js';
 import { isCatalogEmpty, seedDemoData } from './seed.js';
@@ -56,7 +57,7 @@ export interface Running {
 /** Starts the HTTP server and the in-process scheduler on an already migrated database. */
 export async function serve(config: Config, handle: DatabaseHandle): Promise<Running> {
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
-  const brokers = new Brokers(config.sync, pino({ level: config.logLevel }));
+  const brokers = new Brokers(config.sync, pino(privateLogOptions(config.logLevel)));
   const app = await buildApp({ db: handle.db, dbKind: handle.kind, config, redis, brokers });
   const scheduler = new Scheduler(scheduledJobs(app.services), config.schedulerIntervalMs, app.log);
   const url = await app.listen({ port: config.port, host: config.host });
@@ -69,14 +70,18 @@ export async function serve(config: Config, handle: DatabaseHandle): Promise<Run
         brokers,
         log: app.log,
         commandHandlers: commandHandlersOf(allModules),
-        consumers: consumersOf(allModules),
+        consumers: consumersOf(allModules, app.services),
       })
     : undefined;
+  const workers = config.sync.relayInProcess
+    ? allModules.filter((m) => m.workerInServe).flatMap((m) => m.worker?.(app.services) ?? [])
+    : [];
   return {
     app,
     url,
     async stop() {
       await sync?.stop();
+      for (const w of workers) await w.stop();
       await scheduler.stop();
       await app.close();
       await brokers.close();
@@ -116,7 +121,7 @@ export async function worker(
   modules: readonly AppModule[] = allModules,
 ): Promise<{ relayId: string; stop(): Promise<void> }> {
   const handle = await openDatabase(config);
-  const log = pino({ level: config.logLevel });
+  const log = pino(privateLogOptions(config.logLevel));
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const brokers = new Brokers(config.sync, log);
   const services = processServices(handle, config, log, redis, brokers, modules);
@@ -126,7 +131,7 @@ export async function worker(
     brokers,
     log,
     commandHandlers: commandHandlersOf(modules),
-    consumers: consumersOf(modules),
+    consumers: consumersOf(modules, services),
   });
   const workers = modules.flatMap((m) => m.worker?.(services) ?? []);
   const scheduler = new Scheduler(scheduledJobs(services, modules), config.schedulerIntervalMs, log);

@@ -1,6 +1,10 @@
 import path from 'node:path';
+import { readChannelSecretsKey } from './channel-secrets-key.js';
 import { envReader } from './env-reader.js';
+import { loadNotificationConfig, type NotificationConfig } from './notification-config.js';
 import { loadProviderConfig, type ProviderConfig } from './provider-config.js';
+import { readPseudonymKey } from './pseudonyms.js';
+import { loadRetentionConfig, type RetentionConfig } from './retention-config.js';
 import { loadSyncConfig, type SyncConfig } from './sync-config.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -46,6 +50,20 @@ export interface Config {
   intakeTicketTimeoutSeconds: number;
   /** The relay, its transports (AMQP_URL, NATS_URL) and the command consumer (sync-config.ts). */
   sync: SyncConfig;
+  /** Encrypts sales channels' credentials at rest (channel-secrets-key.ts); never a known default. */
+  channelSecretsKey: string | undefined;
+  /** Keys the pseudonyms that stand for a person in counts (pseudonyms.ts); never a known default. */
+  pseudonymKey: string | undefined;
+  /** How often each Shopify and WooCommerce channel's recent orders are read again. */
+  channelReconcileIntervalSeconds: number;
+  /** E-mail, SMS and helpdesk notifications (notification-config.ts). */
+  notifications: NotificationConfig;
+  /** The largest file a channel import takes (bytes as sent, gzipped or not). */
+  importMaxBytes: number;
+  /** How long an import's worker holds it between checkpoints before another process takes it over. */
+  importLeaseSeconds: number;
+  /** How long each kind of personal and operational data is kept (retention-config.ts). */
+  retention: RetentionConfig;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -108,6 +126,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     intakeAmqpQueue,
     intakeTicketTimeoutSeconds: duration('INTAKE_TICKET_TIMEOUT', 15 * 60),
     sync: loadSyncConfig(env, problems),
+    channelSecretsKey: readChannelSecretsKey(env, problems),
+    pseudonymKey: readPseudonymKey(env, problems),
+    channelReconcileIntervalSeconds: duration('CHANNEL_RECONCILE_INTERVAL', 600, '600, 10m or 1h'),
+    notifications: loadNotificationConfig(
+      env,
+      problems,
+      `http://${env.HOST || '127.0.0.1'}:${env.PORT || 3000}`,
+    ),
+    importMaxBytes: int('IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1024, 2 ** 50),
+    importLeaseSeconds: duration('IMPORT_LEASE', 60, '60s or 5m'),
+    retention: loadRetentionConfig(env, problems),
   };
   if (config.apiProcesses > 1 && !databaseUrl) {
     problems.push(

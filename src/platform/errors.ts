@@ -18,9 +18,15 @@ export type ErrorCode =
   | 'upstream_failed'
   | 'sold_out'
   | 'limit_reached'
+  /** A market rule (compliance) forbids the order: the problem names the rule and the reason. */
+  | 'market_rule_refused'
   | 'campaign_closed'
   | 'rate_limited'
   | 'queue_full'
+  /** A body larger than the operation takes (a file import past IMPORT_MAX_BYTES). */
+  | 'payload_too_large'
+  /** A body in a format the operation does not read. */
+  | 'unsupported_media_type'
   /** A service this request needs (the intake's broker) is away; try again shortly. */
   | 'service_unavailable';
 

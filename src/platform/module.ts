@@ -25,10 +25,19 @@ export interface Module<Deps = unknown, Hooks = never> {
   readonly jobs?: (deps: Deps) => ScheduledJob[];
   /** Background work `ordersync worker` runs for this module, besides the relay (e.g. a queue consumer). */
   readonly worker?: (deps: Deps) => Stoppable | undefined;
+  /**
+   * `serve` runs this module's worker too when it runs the relay in process (RELAY_IN_PROCESS=true):
+   * for work that must follow the relay closely (notifications' sender), where the scheduler's tick
+   * would be too slow. Off by default, as a module may already do that work in its routes.
+   */
+  readonly workerInServe?: boolean;
   /** Inbound commands (the command queue) this module applies, by type without the `com.ordersync.` prefix. */
   readonly commands?: CommandHandlers;
-  /** Event consumers inside the process, fed by the outbox and relay like external subscriptions. */
-  readonly consumes?: ReadonlyArray<EventConsumer>;
+  /**
+   * Event consumers inside the process, fed by the outbox and relay like external subscriptions. A
+   * function of the module's deps when a consumer needs them (a key to open credentials, a client).
+   */
+  readonly consumes?: ReadonlyArray<EventConsumer> | ((deps: Deps) => ReadonlyArray<EventConsumer>);
 }
 
 /** A route plugin: it declares the dependencies it uses, never the whole app. */
@@ -81,4 +90,11 @@ export interface EventConsumer {
   /** Where a consumer seen for the first time starts: `now` (default) or `beginning` (backfill). */
   readonly from?: 'now' | 'beginning';
   handle(event: ConsumedEvent, trx: Trx): Promise<void>;
+  /**
+   * Optional: the new events of one relay batch at once (at most one per subject, in the order the
+   * relay claimed them), in the same transaction as their inbox rows. A consumer that has it does its
+   * work in a few set-based statements per batch instead of a few per event; `handle` still takes a
+   * single event (a batch that failed is retried one event at a time). A throw fails the whole batch.
+   */
+  handleBatch?(events: readonly ConsumedEvent[], trx: Trx): Promise<void>;
 }

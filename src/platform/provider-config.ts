@@ -1,6 +1,7 @@
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureDataDirSecret } from './data-dir-secret.js';
 
 /** Alipay open platform, RSA2 keys in "public key" mode (not certificate mode). */
 export interface AlipayConfig {
@@ -160,14 +161,7 @@ export function configuredPaymentMethods(config: ProviderConfig): ReadonlySet<st
 export function ensureSandboxSecret<C extends { dataDir: string; providers: ProviderConfig }>(config: C): C {
   if (!config.providers.sandbox || config.providers.sandboxSecret) return config;
   const file = path.join(config.dataDir, 'sandbox-payment-secret');
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  try {
-    // wx: never overwrite one another process wrote first
-    fs.writeFileSync(file, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  const secret = fs.readFileSync(file, 'utf8').trim();
+  const secret = ensureDataDirSecret(config.dataDir, 'sandbox-payment-secret');
   if (secret.length < 16) throw new Error(`${file}: expected a secret of at least 16 characters`);
   return { ...config, providers: { ...config.providers, sandboxSecret: secret } };
 }

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { recordChange } from '../audit/audit-recorder.js';
 import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
 import { newId } from '../ids.js';
 import type { Principal, Role } from './roles.js';
 
@@ -14,18 +16,28 @@ export async function createApiKey(
   input: { name: string; role: Role; key?: string; channel?: string | undefined },
 ) {
   const key = input.key ?? generateKey();
-  const row = await db
-    .insertInto('api_keys')
-    .values({
-      id: newId(),
-      name: input.name,
-      role: input.role,
-      key_prefix: key.slice(0, 8),
-      key_hash: hashKey(key),
-      channel: input.channel ?? null,
-    })
-    .returning(['id', 'name', 'role', 'key_prefix', 'created_at', 'channel'])
-    .executeTakeFirstOrThrow();
+  const row = await inTransaction(db, async (trx) => {
+    const created = await trx
+      .insertInto('api_keys')
+      .values({
+        id: newId(),
+        name: input.name,
+        role: input.role,
+        key_prefix: key.slice(0, 8),
+        key_hash: hashKey(key),
+        channel: input.channel ?? null,
+      })
+      .returning(['id', 'name', 'role', 'key_prefix', 'created_at', 'channel'])
+      .executeTakeFirstOrThrow();
+    const { id, role, channel, key_prefix } = created;
+    await recordChange(trx, {
+      action: 'api_key.create',
+      resource: 'api_key',
+      resourceId: id,
+      after: { role, channel, keyPrefix: key_prefix, label: created.name },
+    });
+    return created;
+  });
   return { ...row, key };
 }
 
@@ -38,13 +50,24 @@ export async function listApiKeys(db: Db) {
 }
 
 export async function revokeApiKey(db: Db, id: string): Promise<boolean> {
-  const r = await db
-    .updateTable('api_keys')
-    .set({ revoked_at: new Date() })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
+  return inTransaction(db, async (trx) => {
+    const revoked = await trx
+      .updateTable('api_keys')
+      .set({ revoked_at: new Date() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .returning(['role', 'channel', 'revoked_at'])
+      .executeTakeFirst();
+    if (!revoked) return false;
+    await recordChange(trx, {
+      action: 'api_key.revoke',
+      resource: 'api_key',
+      resourceId: id,
+      before: { role: revoked.role, channel: revoked.channel, revokedAt: null },
+      after: { role: revoked.role, channel: revoked.channel, revokedAt: revoked.revoked_at },
+    });
+    return true;
+  });
 }
 
 export async function countApiKeys(db: Db): Promise<number> {

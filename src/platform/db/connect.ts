@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './database.js';
 import { pgTypes, preparingQuery } from './pg-client-policy.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { PGliteThread } from './pglite-thread.js';
+import { SearchPathPostgresDialect } from './search-path-introspector.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -52,7 +53,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
       end: () => pool.end(),
     };
     const db = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: preparing as unknown as pg.Pool }),
+      dialect: new SearchPathPostgresDialect({ pool: preparing as unknown as pg.Pool }),
     });
     return { db, kind: 'postgres', pool, close: () => db.destroy() };
   }

@@ -17,6 +17,23 @@ export function encodeCursor(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
+/**
+ * The page of a keyset query that read `limit + 1` rows: the extra row only says a next page exists,
+ * and the cursor holds the keyset values of the last row served.
+ */
+export function pageOf<R, T>(
+  rows: readonly R[],
+  limit: number,
+  toItem: (row: R) => T,
+  cursorOf: (last: R) => unknown[],
+): { data: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  return {
+    data: page.map(toItem),
+    nextCursor: rows.length > limit ? encodeCursor(cursorOf(page.at(-1)!)) : null,
+  };
+}
+
 /** The cursor of lists that page by id alone (UUIDv7 ids sort by time). */
 export const IdCursor = Type.Tuple([Uuid()]);
 

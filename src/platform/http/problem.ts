@@ -18,9 +18,12 @@ const STATUS: Record<ErrorCode, number> = {
   upstream_failed: 502,
   sold_out: 409,
   limit_reached: 409,
+  market_rule_refused: 422,
   campaign_closed: 409,
   rate_limited: 429,
   queue_full: 429,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   service_unavailable: 503,
 };
 
