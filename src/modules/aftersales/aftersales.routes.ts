@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
-import { decodeCursor, encodeCursor, IdCursor, Page } from '../../platform/http/pagination.js';
+import { decodeCursor, IdCursor, Page, pageOf } from '../../platform/http/pagination.js';
 import { OrderAccessSchema, type OrderHooks, orderAccessHook } from '../orders/index.js';
 import { buildPaymentProviders } from '../payments/index.js';
 import {
@@ -79,20 +79,20 @@ export const aftersalesRoutes: FastifyPluginAsyncTypebox<{ deps: AftersalesDeps 
       const limit = request.query.limit ?? 50;
       const before = decodeCursor(request.query.cursor, IdCursor);
       const rows = await listReturns(deps.db, { ...request.query, beforeId: before?.[0], limit: limit + 1 });
-      const page = rows.slice(0, limit);
       const lines = await findReturnLines(
         deps.db,
-        page.map((r) => r.id),
+        rows.slice(0, limit).map((r) => r.id),
       );
-      return {
-        data: page.map((r) =>
+      return pageOf(
+        rows,
+        limit,
+        (r) =>
           toReturn(
             r,
             lines.filter((l) => l.return_id === r.id),
           ),
-        ),
-        nextCursor: rows.length > limit ? encodeCursor([page.at(-1)!.id]) : null,
-      };
+        (last) => [last.id],
+      );
     },
   );
 

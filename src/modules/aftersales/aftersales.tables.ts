@@ -1,5 +1,6 @@
 import type { ColumnType } from 'kysely';
 import type { CreatedAt, JsonDefault } from '../../platform/db/columns.js';
+import type { ClaimKind, ClaimResolution, ClaimStatus } from './claim-state.js';
 import type { ReasonCode, ReasonGroup, ReturnStage, ReturnStatus, ReturnType } from './return-state.js';
 
 export interface ReturnRulesTable {
@@ -48,7 +49,31 @@ export interface KbArticlesTable {
   updated_at: CreatedAt;
 }
 
+export interface ClaimsTable {
+  id: string;
+  order_id: string;
+  kind: ClaimKind;
+  status: ClaimStatus;
+  note: string | null;
+  photos: JsonDefault<string[]>;
+  resolution: ClaimResolution | null;
+  amount: number | null;
+  decision_note: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface ClaimLinesTable {
+  id: string;
+  claim_id: string;
+  order_line_id: string;
+  sku: string;
+  quantity: number;
+}
+
 export interface AftersalesTables {
+  claims: ClaimsTable;
+  claim_lines: ClaimLinesTable;
   return_rules: ReturnRulesTable;
   returns: ReturnsTable;
   return_lines: ReturnLinesTable;

@@ -5,6 +5,7 @@ import { orderLineProgress } from '../fulfillment/index.js';
 import { lockOrder } from '../orders/index.js';
 import { type PaymentProviders, refundOrderAmount, settleDueRefunds } from '../payments/index.js';
 import type { Return } from './aftersales.schemas.js';
+import { refundOfUnits } from './line-refunds.js';
 import { lockReturn, recordReturnStep } from './return-decisions.js';
 import { shippingRefund } from './return-rules.js';
 import { assertReturnTransition } from './return-state.js';
@@ -27,7 +28,12 @@ export async function refundReturn(
     const locked = await lockReturn(trx, id);
     let ret = locked.ret;
     const to = assertReturnTransition(ret, 'refund');
-    const goods = locked.lines.reduce((s, l) => s + l.unit_price * l.quantity, 0);
+    // each line's share of what it was charged: after its discount, with the tax it added
+    const { amount: goods } = await refundOfUnits(
+      trx,
+      ret.order_id,
+      locked.lines.map((l) => ({ orderLineId: l.order_line_id, quantity: l.quantity })),
+    );
     const progress = await orderLineProgress(trx, ret.order_id);
     const asked = new Map<string, number>();
     for (const r of await requestedUnits(trx, ret.order_id)) {

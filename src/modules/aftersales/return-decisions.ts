@@ -1,12 +1,11 @@
 import type { Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, notFound } from '../../platform/errors.js';
-import { advanceOrder, createReplacementShipments, orderLineProgress } from '../fulfillment/index.js';
-import { findWarehouse, reserveForOrder, restockReturned } from '../inventory/index.js';
+import { advanceOrder } from '../fulfillment/index.js';
+import { findWarehouse, restockReturned } from '../inventory/index.js';
 import {
   addOrderTimeline,
   cancelOrderLines,
-  findOrderAddresses,
   lockOrder,
   type OrderHooks,
   type OrderRow,
@@ -14,6 +13,7 @@ import {
 } from '../orders/index.js';
 import { enqueue } from '../sync/index.js';
 import type { ReceiveBody, Return } from './aftersales.schemas.js';
+import { sendReplacement } from './replacements.js';
 import { assertReturnTransition, type ReturnAction } from './return-state.js';
 import { loadReturn, returnSnapshot } from './return-views.js';
 import {
@@ -153,7 +153,18 @@ export function receiveReturn(db: Db, id: string, input: ReceiveBody, actor: str
         : 'Returned goods received, not sellable',
     });
     if (ret.type === 'exchange') {
-      const shipmentIds = await sendReplacement(trx, order, ret, lines, actor);
+      const shipmentIds = await sendReplacement(
+        trx,
+        order,
+        ret.id,
+        lines.map((l) => ({
+          id: l.id,
+          orderLineId: l.order_line_id,
+          sku: l.exchange_sku ?? l.sku,
+          quantity: l.quantity,
+        })),
+        actor,
+      );
       ret = await updateReturn(trx, id, { status: assertReturnTransition(ret, 'exchange') });
       await recordReturnStep(trx, order, ret, lines, {
         action: 'exchange',
@@ -164,50 +175,4 @@ export function receiveReturn(db: Db, id: string, input: ReceiveBody, actor: str
     }
     return loadReturn(trx, id);
   });
-}
-
-async function sendReplacement(
-  trx: Trx,
-  order: OrderRow,
-  ret: ReturnRow,
-  lines: ReturnLineRow[],
-  actor: string,
-) {
-  const progress = new Map((await orderLineProgress(trx, order.id)).map((l) => [l.id, l]));
-  const addresses = new Map((await findOrderAddresses(trx, order.id)).map((a) => [a.key, a]));
-  const shipTo = (l: ReturnLineRow) => progress.get(l.order_line_id)!.shipTo;
-  // reservations of a replacement carry the return line's id, so they are never mistaken for the order's own
-  const reserved = await reserveForOrder(
-    trx,
-    order.id,
-    lines.map((l) => {
-      const a = addresses.get(shipTo(l))!;
-      return {
-        lineId: l.id,
-        sku: l.exchange_sku ?? l.sku,
-        quantity: l.quantity,
-        destination: { country: a.country, province: a.province },
-      };
-    }),
-  );
-  if (!reserved.ok) {
-    throw new AppError(
-      'insufficient_stock',
-      `Not enough stock to exchange ${reserved.shortages.map((s) => s.sku).join(', ')}`,
-      {
-        shortages: reserved.shortages,
-      },
-    );
-  }
-  const byReturnLine = new Map(lines.map((l) => [l.id, l]));
-  return createReplacementShipments(
-    trx,
-    order,
-    ret.id,
-    reserved.reservations.map((r) => {
-      const line = byReturnLine.get(r.lineId!)!;
-      return { reservation: r, orderLineId: line.order_line_id, shipTo: shipTo(line) };
-    }),
-    actor,
-  );
 }

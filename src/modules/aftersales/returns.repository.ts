@@ -74,3 +74,23 @@ export async function listReturns(
   if (filter.beforeId) q = q.where('id', '<', filter.beforeId);
   return q.execute();
 }
+
+/**
+ * Units per order line already refunded: by returns refunded (or refunded before shipment), and by
+ * claims resolved with a refund of their lines.
+ *
+ *   select order_line_id, sum(quantity) from (return lines of refunded returns
+ *     union all claim lines of claims resolved by refund) group by order_line_id
+ */
+export async function refundedUnitsByLine(db: Conn, orderId: string) {
+  const { rows } = await sql<{ order_line_id: string; quantity: number }>`
+    select order_line_id, sum(quantity)::int as quantity from (
+      select l.order_line_id, l.quantity from return_lines l join returns r on r.id = l.return_id
+      where r.order_id = ${orderId} and r.status = 'refunded'
+      union all
+      select l.order_line_id, l.quantity from claim_lines l join claims c on c.id = l.claim_id
+      where c.order_id = ${orderId} and c.status = 'resolved' and c.resolution = 'refund'
+    ) refunded group by order_line_id
+  `.execute(db);
+  return rows;
+}

@@ -101,7 +101,14 @@ describe('the RabbitMQ intake at its bound', async () => {
 
     // What `ordersync worker` runs: a consumer of the same queue.
     const brokers = new Brokers(t().config.sync);
-    const worker = startCampaignIntake({ db: t().db, config: t().config, brokers, redis, log: quietLog })!;
+    const worker = startCampaignIntake({
+      db: t().db,
+      config: t().config,
+      brokers,
+      redis,
+      log: quietLog,
+      orderHooks: { onPlacing: [] },
+    })!;
     try {
       const tickets = await Promise.all(answers.slice(0, 3).map((r) => settledTicket(t(), r.json().id)));
       expect(tickets.map((x) => x.status)).toEqual(['placed', 'placed', 'placed']);

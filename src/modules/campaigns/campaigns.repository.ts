@@ -14,8 +14,14 @@ export async function findCampaign(db: Conn, id: string): Promise<CampaignRow | 
   return db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listCampaigns(db: Conn): Promise<CampaignRow[]> {
-  return db.selectFrom('campaigns').selectAll().orderBy('starts_at', 'desc').limit(200).execute();
+/** Campaigns newest first (ids are UUIDv7), a page after `beforeId`. */
+export async function listCampaigns(
+  db: Conn,
+  page: { beforeId?: string; limit: number },
+): Promise<CampaignRow[]> {
+  let q = db.selectFrom('campaigns').selectAll().orderBy('id', 'desc').limit(page.limit);
+  if (page.beforeId) q = q.where('id', '<', page.beforeId);
+  return q.execute();
 }
 
 /** Campaigns running now or starting soon: the ones whose Redis counters must be kept right. */

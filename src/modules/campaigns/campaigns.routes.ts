@@ -5,8 +5,10 @@ import { channelFor } from '../../platform/auth/channel-scope.js';
 import type { Config } from '../../platform/config.js';
 import type { DatabaseKind } from '../../platform/db/connect.js';
 import type { Db } from '../../platform/db/database.js';
+import { Page, PageQuery } from '../../platform/http/pagination.js';
 import { StringEnum } from '../../platform/schemas.js';
 import type { SkuDirectory } from '../catalog/index.js';
+import type { OrderHooks } from '../orders/index.js';
 import type { Brokers } from '../sync/index.js';
 import {
   BuyBody,
@@ -31,6 +33,7 @@ export interface CampaignDeps {
   redis: Redis | undefined;
   brokers: Brokers;
   skus: Pick<SkuDirectory, 'resolve'>;
+  orderHooks: Pick<OrderHooks, 'onPlacing'>;
 }
 
 export const campaignRoutes: FastifyPluginAsyncTypebox<{ deps: CampaignDeps }> = async (app, { deps }) => {
@@ -45,7 +48,11 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ deps: CampaignDeps }> =
         settle,
         deps.config.sync.relayInProcess,
       ),
-    { skus: deps.skus.resolve, mergeOrders: deps.dbKind === 'postgres' },
+    {
+      skus: deps.skus.resolve,
+      onPlacing: deps.orderHooks.onPlacing,
+      mergeOrders: deps.dbKind === 'postgres',
+    },
   );
   app.addHook('onClose', () => sales.intake.close());
   // A memory intake's queue lived in a process that is gone: its tickets come back here at start.
@@ -70,6 +77,20 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ deps: CampaignDeps }> =
       },
     },
     async (request, reply) => reply.status(201).send(await sales.create(request.body)),
+  );
+
+  app.get(
+    '/campaigns',
+    {
+      config: { roles: ['support'] },
+      schema: {
+        tags,
+        summary: 'Flash-sale campaigns, newest first, with what is left',
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: Page(Campaign) },
+      },
+    },
+    async (request) => sales.list(request.query),
   );
 
   app.get(

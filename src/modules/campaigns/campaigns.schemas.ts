@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { DateTime, Money, StringEnum, Uuid } from '../../platform/schemas.js';
-import { Address, Customer, Order, PAYMENT_METHODS, PlacedOrder } from '../orders/index.js';
+import { Address, BuyerIdentity, Customer, Order, PAYMENT_METHODS, PlacedOrder } from '../orders/index.js';
 
 export const Campaign = Type.Object({
   id: Type.String(),
@@ -42,6 +42,7 @@ export const BuyBody = Type.Object(
     }),
     paymentMethod: StringEnum(PAYMENT_METHODS),
     channel: Type.Optional(Type.String({ pattern: '^[a-z0-9_-]{1,32}$' })),
+    buyerIdentity: Type.Optional(BuyerIdentity),
   },
   { additionalProperties: false },
 );

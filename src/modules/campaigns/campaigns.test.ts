@@ -49,6 +49,29 @@ describe('flash sales on the database alone', () => {
     expectProblem(await buy(t(), later.id, 2), 409, 'campaign_closed');
   });
 
+  it('lists campaigns newest first, a page at a time, for support but not for shops', async () => {
+    const s = await stockedSku(t(), 10);
+    const made = [
+      await campaign(t(), s.sku, 1),
+      await campaign(t(), s.sku, 2),
+      await campaign(t(), s.sku, 3),
+    ];
+    const first = await t().request({ method: 'GET', url: '/v1/campaigns?limit=2' });
+    expect(first.statusCode, first.body).toBe(200);
+    const page1 = first.json();
+    expect(page1.data.map((c: { id: string }) => c.id)).toEqual([made[2]!.id, made[1]!.id]);
+    const page2 = (
+      await t().request({ method: 'GET', url: `/v1/campaigns?limit=2&cursor=${page1.nextCursor}` })
+    ).json();
+    expect(page2.data[0]).toMatchObject({ id: made[0]!.id, allotted: 1, remaining: 1 });
+
+    const support = await t().keyFor('support');
+    expect((await t().request({ method: 'GET', url: '/v1/campaigns', key: support })).statusCode).toBe(200);
+    const shop = await t().keyFor('storefront');
+    expectProblem(await t().request({ method: 'GET', url: '/v1/campaigns', key: shop }), 403, 'forbidden');
+    expectProblem(await t().request({ method: 'GET', url: '/v1/campaigns?cursor=bm9wZQ' }), 400);
+  });
+
   it('queues orders: 202 with a ticket that becomes an order', async () => {
     const s = await stockedSku(t(), 10);
     const c = await campaign(t(), s.sku, 3);

@@ -1,6 +1,7 @@
 import type { Config } from '../../platform/config.js';
 import type { Db, Trx } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { decodeCursor, IdCursor, pageOf } from '../../platform/http/pagination.js';
 import { toProblem } from '../../platform/http/problem.js';
 import { newId } from '../../platform/ids.js';
 import { configuredPaymentMethods } from '../../platform/provider-config.js';
@@ -10,6 +11,7 @@ import {
   newOrderAccessToken,
   type Order,
   type PlacedOrderResult,
+  type PlacementCheck,
   type PlaceOrderContext,
   type PlaceOrderInput,
   placeOrder,
@@ -25,6 +27,7 @@ import {
   finishTicket,
   insertCampaign,
   insertTicket,
+  listCampaigns,
   listCustomerUnits,
   listQueuedTickets,
   type TicketRow,
@@ -66,6 +69,7 @@ export class FlashSales {
   readonly #merged: MergedPlacement | undefined;
   readonly #skus: SkuLookup;
   readonly #paymentMethods: ReadonlySet<string>;
+  readonly #onPlacing: readonly PlacementCheck[];
 
   /** `intake` makes the queued intake, given how to settle a ticket (what its workers do). */
   constructor(
@@ -76,6 +80,8 @@ export class FlashSales {
     options: {
       /** Where SKU prices come from on the order path: the app's cache of the catalog. */
       skus?: SkuLookup;
+      /** The placement checks (OrderHooks.onPlacing): market rules hold for sale orders too. */
+      onPlacing: readonly PlacementCheck[];
       /**
        * Merge concurrent orders of a campaign (MergedPlacement). It pays on PostgreSQL, where each
        * order held the hot rows through its own commit; PGlite runs one statement at a time anyway,
@@ -85,6 +91,7 @@ export class FlashSales {
     },
   ) {
     this.#skus = options.skus ?? resolveSkus;
+    this.#onPlacing = options.onPlacing;
     this.#paymentMethods = configuredPaymentMethods(config.providers);
     this.intake = intake((ticketId) => this.settleTicket(ticketId));
     this.#merged = options.mergeOrders
@@ -121,6 +128,14 @@ export class FlashSales {
     });
     await this.gate?.prime(toGateCampaign(row), []);
     return toCampaign(row);
+  }
+
+  /** A page of campaigns, newest first; one more row than asked tells whether another page follows. */
+  async list(query: { limit?: number; cursor?: string }) {
+    const limit = query.limit ?? 50;
+    const before = decodeCursor(query.cursor, IdCursor);
+    const rows = await listCampaigns(this.db, { beforeId: before?.[0], limit: limit + 1 });
+    return pageOf(rows, limit, toCampaign, (last) => [last.id]);
   }
 
   async get(id: string) {
@@ -331,6 +346,7 @@ export class FlashSales {
         lines: [{ sku: c.sku, quantity, shipTo }],
         paymentMethod: input.paymentMethod,
         channel: input.channel ?? 'flash-sale',
+        ...(input.buyerIdentity ? { buyerIdentity: input.buyerIdentity } : {}),
       },
       {
         actor,
@@ -338,6 +354,7 @@ export class FlashSales {
         paymentMethods: this.#paymentMethods,
         priceOverrides: new Map([[c.sku, c.price]]),
         skus: this.#skus,
+        onPlacing: this.#onPlacing,
         alongside: campaignOrderWrites(c, customer, quantity, now, ticketId),
         ...(accessTokenHash ? { accessTokenHash } : {}),
       },

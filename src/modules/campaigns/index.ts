@@ -4,6 +4,7 @@ import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import type { Module } from '../../platform/module.js';
 import type { ScheduledJob } from '../../platform/scheduler.js';
+import type { OrderHooks } from '../orders/index.js';
 import { type CampaignDeps, campaignRoutes } from './campaigns.routes.js';
 
 import { FlashGate } from './flash-gate.js';
@@ -29,11 +30,12 @@ export function scheduledCampaignJobs(db: Db, redis: Redis | undefined, config: 
  * places the queued orders. Nothing to do otherwise (a memory intake lives in its API process).
  */
 export function startCampaignIntake(
-  deps: IntakeDeps & { db: Db; redis: Redis | undefined },
+  deps: IntakeDeps & { db: Db; redis: Redis | undefined; orderHooks: Pick<OrderHooks, 'onPlacing'> },
 ): { stop(): Promise<void> } | undefined {
   if (deps.config.intake !== 'amqp') return undefined;
   const gate = deps.redis ? new FlashGate(deps.redis) : undefined;
   const sales = new FlashSales(deps.db, deps.config, gate, (settle) => openIntake(deps, settle, true), {
+    onPlacing: deps.orderHooks.onPlacing,
     mergeOrders: deps.config.databaseUrl !== undefined,
   });
   deps.log.info({ queue: deps.config.intakeAmqpQueue }, 'campaign intake consumer started');

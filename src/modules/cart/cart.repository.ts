@@ -1,12 +1,74 @@
 import { type Selectable, sql } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
+import { placedOrderId, type StatementWrites } from '../orders/index.js';
 import type { CartItemsTable, CartsTable } from './cart.tables.js';
 
 export type CartRow = Selectable<CartsTable>;
 export type CartItemRow = Selectable<CartItemsTable>;
+/** A line as a cart shows it. */
+export type CartLine = Pick<CartItemRow, 'id' | 'sku' | 'quantity'>;
 
-export async function insertCart(db: Conn, cart: { id: string; currency: string | null }): Promise<CartRow> {
-  return db.insertInto('carts').values(cart).returningAll().executeTakeFirstOrThrow();
+/** A cart's lines as one json value, in the order they were added (for statements that return the cart). */
+const linesOf = (rows: string) =>
+  sql.raw(`coalesce((select json_agg(json_build_object('id', x.id, 'sku', x.sku, 'quantity', x.quantity)
+    order by x.created_at, x.id) from (${rows}) x), '[]'::json)`);
+
+/** A new cart and its first lines (none, or some: a storefront that sends the whole basket at once), in one statement. */
+export async function insertCart(
+  db: Conn,
+  cart: { id: string; currency: string | null },
+  items: ReadonlyArray<{ id: string; sku: string; quantity: number }> = [],
+): Promise<{ cart: CartRow; lines: CartLine[] }> {
+  const { rows } = await sql<CartRow & { lines: CartLine[] }>`
+    with c as (
+      insert into carts (id, currency) values (${cart.id}, ${cart.currency}) returning *
+    ), added as (
+      insert into cart_items (id, cart_id, sku, quantity)
+      select i.id, c.id, i.sku, i.quantity
+      from c, unnest(${items.map((i) => i.id)}::uuid[], ${items.map((i) => i.sku)}::text[],
+                     ${items.map((i) => i.quantity)}::int[]) with ordinality as i(id, sku, quantity, n)
+      returning id, sku, quantity
+    )
+    select c.*, (select coalesce(json_agg(json_build_object('id', a.id, 'sku', a.sku, 'quantity', a.quantity)), '[]'::json)
+                 from added a) as lines
+    from c`.execute(db);
+  const { lines, ...row } = rows[0]!;
+  // the statement's own inserts keep no order; the caller's does
+  const bySku = new Map(lines.map((l) => [l.sku, l]));
+  return { cart: row, lines: items.map((i) => bySku.get(i.sku)!) };
+}
+
+/**
+ * A cart with its lines in one read (checkout), and `stamp`, its updated_at in microseconds: the
+ * checkout's statement places the order only while the cart is still as read (checkoutWrites).
+ */
+export async function findCartWithLines(
+  db: Conn,
+  id: string,
+): Promise<(CartRow & { stamp: string; lines: CartLine[] }) | undefined> {
+  const { rows } = await sql<CartRow & { stamp: string; lines: CartLine[] }>`
+    select c.*, (extract(epoch from c.updated_at) * 1000000)::bigint::text as stamp,
+      ${linesOf('select i.id, i.sku, i.quantity, i.created_at from cart_items i where i.cart_id = c.id')} as lines
+    from carts c where c.id = ${id}`.execute(db);
+  return rows[0];
+}
+
+/** What a checkout's statement refuses with when the cart changed (or was checked out) since it was read. */
+export const CART_CHANGED = 'cart_changed';
+
+/**
+ * The cart's part of the order's one statement: it is checked out, naming the order, only if it is
+ * still open and unchanged since the checkout read it; otherwise the whole statement is refused.
+ */
+export function checkoutWrites(cartId: string, stamp: string): StatementWrites {
+  return {
+    ctes: sql`cart_checked_out as (
+      update carts set status = 'checked_out', order_id = (${placedOrderId}), updated_at = now()
+      where id = ${cartId} and status = 'open'
+        and (extract(epoch from updated_at) * 1000000)::bigint = ${stamp}::bigint
+      returning 1)`,
+    check: sql<boolean>`ordersync_refuse_unless(exists (select 1 from cart_checked_out), ${CART_CHANGED})`,
+  };
 }
 
 export async function findCart(db: Conn, id: string): Promise<CartRow | undefined> {
@@ -31,15 +93,16 @@ export async function findCartItems(db: Conn, cartId: string): Promise<CartItemR
  * Adds to a line of an open cart, or creates it, in ONE statement. The cart row is updated first:
  * its lock keeps a checkout from running beside the add, and only an open cart priced in the item's
  * currency (or in none yet, which it then takes) gets the item. The sum is capped by the table's
- * check (1..999), which the service turns into a clear error. Returns the cart as it is now, or
- * undefined when the cart did not qualify.
+ * check (1..999), which the service turns into a clear error. Returns the cart as it is now, with
+ * its lines, or undefined when the cart did not qualify.
  */
 export async function addToOpenCart(
   db: Conn,
   item: { id: string; cart_id: string; sku: string; quantity: number },
   currency: string,
-): Promise<CartRow | undefined> {
-  const { rows } = await sql<CartRow>`
+): Promise<(CartRow & { lines: CartLine[] }) | undefined> {
+  // The statement's snapshot does not see its own insert: the lines are the others plus the one added.
+  const { rows } = await sql<CartRow & { lines: CartLine[] }>`
     with c as (
       update carts set updated_at = now(), currency = coalesce(currency, ${currency})
       where id = ${item.cart_id} and status = 'open' and coalesce(currency, ${currency}) = ${currency}
@@ -47,9 +110,12 @@ export async function addToOpenCart(
     ), added as (
       insert into cart_items (id, cart_id, sku, quantity) select ${item.id}, c.id, ${item.sku}, ${item.quantity} from c
       on conflict (cart_id, sku) do update set quantity = cart_items.quantity + excluded.quantity
-      returning id
+      returning id, sku, quantity, created_at
     )
-    select c.* from c join added on true
+    select c.*, ${linesOf(`select i.id, i.sku, i.quantity, i.created_at from cart_items i, added
+        where i.cart_id = c.id and i.sku <> added.sku
+        union all select id, sku, quantity, created_at from added`)} as lines
+    from c join added on true
   `.execute(db);
   return rows[0];
 }
@@ -88,4 +154,19 @@ export async function touchCart(
     .set({ ...changes, updated_at: new Date() })
     .where('id', '=', id)
     .execute();
+}
+
+/** Carts created and carts checked out per UTC hour in [from, to), for analytics' funnel. */
+export async function cartActivity(
+  db: Conn,
+  range: { from: Date; to: Date },
+): Promise<{ hour: Date; kind: 'cart_created' | 'checkout_done'; events: number }[]> {
+  const { rows } = await sql<{ hour: Date; kind: 'cart_created' | 'checkout_done'; events: string }>`
+    select date_trunc('hour', created_at, 'UTC') as hour, 'cart_created' as kind, count(*) as events
+    from carts where created_at >= ${range.from} and created_at < ${range.to} group by 1
+    union all
+    select date_trunc('hour', updated_at, 'UTC'), 'checkout_done', count(*)
+    from carts where status = 'checked_out' and updated_at >= ${range.from} and updated_at < ${range.to}
+    group by 1`.execute(db);
+  return rows.map((r) => ({ hour: new Date(r.hour), kind: r.kind, events: Number(r.events) }));
 }

@@ -4,15 +4,18 @@ import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import { configuredPaymentMethods } from '../../platform/provider-config.js';
 import type { SkuDirectory } from '../catalog/index.js';
-import { PlacedOrder } from '../orders/index.js';
+import { type OrderHooks, PlacedOrder } from '../orders/index.js';
+import type { PricingRulesCache } from '../pricing/index.js';
 import {
   AddItemBody,
   Cart,
   CartItemParams,
   CartParams,
+  CartShippingOptions,
   ChangeItemBody,
   CheckoutBody,
   CreateCartBody,
+  ShippingOptionsQuery,
 } from './cart.schemas.js';
 import {
   addCartItem,
@@ -22,12 +25,15 @@ import {
   getCart,
   removeCartItem,
 } from './cart.service.js';
+import { cartShippingOptions } from './shipping-options.js';
 
 /** What these routes use. */
 export interface CartRouteDeps {
   db: Db;
   config: Pick<Config, 'orderPaymentTimeoutSeconds' | 'providers'>;
   skus: Pick<SkuDirectory, 'resolve'>;
+  pricingRules: PricingRulesCache;
+  orderHooks: Pick<OrderHooks, 'onPlacing'>;
 }
 
 export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: CartRouteDeps }> = async (app, { deps }) => {
@@ -54,6 +60,23 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: CartRouteDeps }> = as
       },
     },
     async (request) => getCart(carts, request.params.id),
+  );
+
+  app.get(
+    '/carts/:id/shipping-options',
+    {
+      config,
+      schema: {
+        tags,
+        summary:
+          'Shipping options for the cart to an address, with price, delivery promise and cash on delivery',
+        params: CartParams,
+        querystring: ShippingOptionsQuery,
+        response: { 200: CartShippingOptions },
+      },
+    },
+    async (request) =>
+      cartShippingOptions({ ...carts, pricingRules: deps.pricingRules }, request.params.id, request.query),
   );
 
   app.post(
@@ -113,6 +136,8 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: CartRouteDeps }> = as
         actor: request.principal?.name ?? 'guest',
         paymentTimeoutSeconds: deps.config.orderPaymentTimeoutSeconds,
         paymentMethods,
+        pricingRules: deps.pricingRules,
+        onPlacing: deps.orderHooks.onPlacing,
       });
       return reply.status(201).send(order);
     },

@@ -5,20 +5,24 @@ import { newId } from '../../platform/ids.js';
 import { ownValue } from '../../platform/own-value.js';
 import type { SkuLookup } from '../catalog/index.js';
 import { availableBySku } from '../inventory/index.js';
-import { type PlacedOrderResult, placeOrderInTransaction } from '../orders/index.js';
+import { type PlacedOrderResult, type PlacementCheck, placeOrder } from '../orders/index.js';
+import type { PricingRulesCache } from '../pricing/index.js';
 import {
   addToOpenCart,
-  type CartItemRow,
+  CART_CHANGED,
+  type CartLine,
   type CartRow,
+  checkoutWrites,
   deleteCartItem,
   findCart,
   findCartItems,
+  findCartWithLines,
   insertCart,
   lockCart,
   setCartItemQuantity,
   touchCart,
 } from './cart.repository.js';
-import type { Cart, CheckoutInput } from './cart.schemas.js';
+import type { Cart, CheckoutInput, CreateCartInput } from './cart.schemas.js';
 
 const MAX_QUANTITY = 999;
 
@@ -28,9 +32,35 @@ export interface CartDeps {
   skus: SkuLookup;
 }
 
-export async function createCart({ db, skus }: CartDeps, input: { currency?: string }): Promise<Cart> {
-  const cart = await insertCart(db, { id: newId(), currency: input.currency ?? null });
-  return toCart(db, skus, cart, []);
+const lineError = (field: string, message: string) =>
+  new AppError('unprocessable', message, { errors: [{ field, message }] });
+
+/**
+ * POST /v1/carts: a cart, empty or with its first lines (the same SKU twice is one line), all in one
+ * currency (the one given, if any) and for sale, or none of it.
+ */
+export async function createCart({ db, skus }: CartDeps, input: CreateCartInput): Promise<Cart> {
+  const wanted = new Map<string, number>();
+  for (const item of input.items ?? []) wanted.set(item.sku, (wanted.get(item.sku) ?? 0) + item.quantity);
+  const catalog = wanted.size ? await skus(db, [...wanted.keys()]) : new Map();
+  let currency = input.currency ?? null;
+  for (const [sku, quantity] of wanted) {
+    const info = catalog.get(sku);
+    const field = `body.items[${input.items!.findIndex((item) => item.sku === sku)}]`;
+    if (!info?.sellable)
+      throw lineError(`${field}.sku`, info ? `SKU ${sku} is not for sale` : `unknown SKU ${sku}`);
+    if (quantity > MAX_QUANTITY)
+      throw lineError(`${field}.quantity`, `A line holds at most ${MAX_QUANTITY} (${sku}: ${quantity})`);
+    currency ??= info.currency;
+    if (info.currency !== currency)
+      throw lineError(`${field}.sku`, `SKU ${sku} is priced in ${info.currency}, the cart in ${currency}`);
+  }
+  const created = await insertCart(
+    db,
+    { id: newId(), currency },
+    [...wanted].map(([sku, quantity]) => ({ id: newId(), sku, quantity })),
+  );
+  return toCart(db, skus, created.cart, created.lines);
 }
 
 export async function getCart({ db, skus }: CartDeps, id: string): Promise<Cart> {
@@ -40,10 +70,13 @@ export async function getCart({ db, skus }: CartDeps, id: string): Promise<Cart>
 }
 
 /** The cart with today's prices and stock: nothing about a line is frozen until checkout. */
-async function toCart(db: Db, lookup: SkuLookup, cart: CartRow, known?: CartItemRow[]): Promise<Cart> {
+async function toCart(db: Db, lookup: SkuLookup, cart: CartRow, known?: readonly CartLine[]): Promise<Cart> {
   const items = known ?? (await findCartItems(db, cart.id));
   const skus = items.map((i) => i.sku);
-  const [catalog, stock] = await Promise.all([lookup(db, skus), availableBySku(db, skus)]);
+  const [catalog, stock] = await Promise.all([
+    lookup(db, skus),
+    skus.length ? availableBySku(db, skus) : new Map<string, number>(),
+  ]);
   let subtotal = 0;
   return {
     id: cart.id,
@@ -120,7 +153,8 @@ export async function addCartItem(
       throw new AppError('conflict', `The cart is ${cart.status}`, { currentStatus: cart.status });
     throw field(`SKU ${input.sku} is priced in ${info.currency}, the cart in ${cart.currency}`);
   }
-  return toCart(deps.db, deps.skus, added);
+  const { lines, ...cart } = added;
+  return toCart(deps.db, deps.skus, cart, lines);
 }
 
 export async function changeCartItem(
@@ -146,33 +180,61 @@ export async function removeCartItem(deps: CartDeps, cartId: string, itemId: str
   return getCart(deps, cartId);
 }
 
-/** Turns the cart into an order through the same path as POST /v1/orders, in one transaction. */
-export function checkoutCart(
+/**
+ * Turns the cart into an order through the same path as POST /v1/orders: one read of the cart and
+ * its lines, then placeOrder's stock read and one statement, which also checks the cart out — only if
+ * it is still open and unchanged since the read (checkoutWrites), so a line added meanwhile is never
+ * left out of the order unseen: the checkout reads again and places what the cart holds then. A
+ * refused placement is recorded after the rollback, for analytics' checkouts and stockouts.
+ */
+export async function checkoutCart(
   { db, skus }: CartDeps,
   cartId: string,
   input: CheckoutInput,
-  ctx: { actor: string; paymentTimeoutSeconds: number; paymentMethods: ReadonlySet<string> },
+  ctx: {
+    actor: string;
+    paymentTimeoutSeconds: number;
+    paymentMethods: ReadonlySet<string>;
+    pricingRules: PricingRulesCache;
+    onPlacing: readonly PlacementCheck[];
+  },
 ): Promise<PlacedOrderResult> {
-  return inTransaction(db, async (trx) => {
-    await lockOpenCart(trx, cartId);
-    const items = await findCartItems(trx, cartId);
-    if (items.length === 0) throw new AppError('unprocessable', 'The cart is empty');
-    const order = await placeOrderInTransaction(
-      trx,
-      {
-        customer: input.customer,
-        addresses: input.addresses,
-        paymentMethod: input.paymentMethod,
-        channel: input.channel,
-        note: input.note,
-        lines: items.map((i) => {
-          const shipTo = input.shipTo && ownValue(input.shipTo, i.sku);
-          return shipTo ? { sku: i.sku, quantity: i.quantity, shipTo } : { sku: i.sku, quantity: i.quantity };
-        }),
-      },
-      { ...ctx, skus },
-    );
-    await touchCart(trx, cartId, { status: 'checked_out', order_id: order.id });
-    return order;
-  });
+  for (let attempt = 1; ; attempt++) {
+    const cart = await findCartWithLines(db, cartId);
+    if (!cart) throw notFound('Cart', cartId);
+    if (cart.status !== 'open')
+      throw new AppError('conflict', `The cart is ${cart.status}`, { currentStatus: cart.status });
+    if (cart.lines.length === 0) throw new AppError('unprocessable', 'The cart is empty');
+    try {
+      return await placeOrder(
+        db,
+        {
+          customer: input.customer,
+          addresses: input.addresses,
+          paymentMethod: input.paymentMethod,
+          channel: input.channel,
+          note: input.note,
+          ...(input.couponCodes ? { couponCodes: input.couponCodes } : {}),
+          ...(input.shipping ? { shipping: input.shipping } : {}),
+          ...(input.buyerIdentity ? { buyerIdentity: input.buyerIdentity } : {}),
+          lines: cart.lines.map((i) => {
+            const shipTo = input.shipTo && ownValue(input.shipTo, i.sku);
+            return shipTo
+              ? { sku: i.sku, quantity: i.quantity, shipTo }
+              : { sku: i.sku, quantity: i.quantity };
+          }),
+        },
+        {
+          ...ctx,
+          skus,
+          alongside: checkoutWrites(cartId, cart.stamp),
+          refusal: { source: 'checkout', cartId },
+        },
+      );
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      if (e.code !== 'P0001' || !e.message?.startsWith(CART_CHANGED)) throw error;
+      if (attempt === 3) throw new AppError('conflict', 'The cart kept changing during checkout; try again');
+    }
+  }
 }

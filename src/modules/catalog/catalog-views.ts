@@ -23,6 +23,7 @@ export function toVariant(row: VariantRow): Variant {
     options: row.options,
     price: row.price,
     currency: row.currency,
+    weightGrams: row.weight_grams,
   };
 }
 
@@ -37,6 +38,7 @@ export function toProductSummary(
     status: row.status,
     attributes: row.attributes,
     images: row.images,
+    taxCategory: row.tax_category,
     minPrice: row.min_price ?? 0,
     maxPrice: row.max_price ?? 0,
     currency: variants[0]?.currency ?? '',

@@ -15,6 +15,7 @@ export const PRODUCT_COLUMNS = [
   'products.status',
   'products.attributes',
   'products.images',
+  'products.tax_category',
   'products.min_price',
   'products.max_price',
   'products.created_at',
@@ -23,7 +24,16 @@ export const PRODUCT_COLUMNS = [
 
 const UUID = new RegExp(UUID_PATTERN);
 
-const VARIANT_COLUMNS = ['id', 'product_id', 'sku', 'title', 'options', 'price', 'currency'] as const;
+const VARIANT_COLUMNS = [
+  'id',
+  'product_id',
+  'sku',
+  'title',
+  'options',
+  'price',
+  'currency',
+  'weight_grams',
+] as const;
 
 export async function hasAnyCategory(db: Conn): Promise<boolean> {
   return (await db.selectFrom('categories').select('id').limit(1).executeTakeFirst()) !== undefined;
@@ -121,6 +131,21 @@ export async function updateProductRow(
     .execute();
 }
 
+export async function updateVariantRow(
+  trx: Trx,
+  productId: string,
+  sku: string,
+  changes: Updateable<VariantsTable>,
+): Promise<boolean> {
+  const result = await trx
+    .updateTable('variants')
+    .set(changes)
+    .where('product_id', '=', productId)
+    .where('sku', '=', sku)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 /** Sets min_price and max_price from the product's variants, after variants change. */
 export async function refreshPriceRange(trx: Trx, productId: string): Promise<void> {
   await trx
@@ -179,7 +204,23 @@ export async function findSkuDetails(db: Conn, skus: readonly string[]) {
       'variants.currency',
       'products.title as product_title',
       'products.status',
+      'products.category_id',
+      'products.tax_category',
+      'variants.weight_grams',
     ])
     .where('variants.sku', 'in', skus)
     .execute();
+}
+
+/** The category name of each SKU (for analytics by category); unknown SKUs are absent. */
+export async function findSkuCategories(db: Conn, skus: readonly string[]): Promise<Map<string, string>> {
+  if (skus.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('variants')
+    .innerJoin('products', 'products.id', 'variants.product_id')
+    .innerJoin('categories', 'categories.id', 'products.category_id')
+    .select(['variants.sku', 'categories.name'])
+    .where('variants.sku', 'in', skus)
+    .execute();
+  return new Map(rows.map((r) => [r.sku, r.name]));
 }

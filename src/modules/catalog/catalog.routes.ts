@@ -12,6 +12,8 @@ import {
   ProductPage,
   ProductSearchQuery,
   UpdateProductBody,
+  UpdateVariantBody,
+  VariantParams,
 } from './catalog.schemas.js';
 import {
   addVariant,
@@ -20,6 +22,7 @@ import {
   getProduct,
   listCategoryTree,
   updateProduct,
+  updateVariant,
 } from './catalog.service.js';
 import type { ProductListCache } from './product-list-cache.js';
 import { attributeParams } from './product-search.js';
@@ -131,6 +134,20 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ deps: CatalogDeps }> = a
       },
     },
     async (request) => updateProduct(deps.db, request.params.id, request.body),
+  );
+
+  app.patch(
+    '/products/:id/variants/:sku',
+    {
+      schema: {
+        tags,
+        summary: "Change a variant's price or title (answers the product)",
+        params: VariantParams,
+        body: UpdateVariantBody,
+        response: { 200: Product },
+      },
+    },
+    async (request) => updateVariant(deps.db, request.params.id, request.params.sku, request.body),
   );
 
   app.post(

@@ -95,6 +95,9 @@ export const CreateVariantBody = Type.Object(
     ),
     price: Type.Integer({ minimum: 0, maximum: MAX_PRICE, description: 'Minor units (fen, cents)' }),
     currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217; one currency per product' }),
+    weightGrams: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Shipping weight, for rates by weight' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -117,11 +120,32 @@ export const CreateProductBody = Type.Object(
     status: Type.Optional(Type.Enum(PRODUCT_STATUSES, { default: 'draft' })),
     attributes: Type.Optional(AttributeValues),
     images: Type.Optional(Images),
+    taxCategory: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_-]{1,32}$',
+        description: 'Which tax rates apply (GET /v1/tax-rates); default standard',
+      }),
+    ),
     variants: Type.Array(CreateVariantBody, { minItems: 1, maxItems: MAX_VARIANTS }),
   },
   { additionalProperties: false },
 );
 export type CreateProductBody = Static<typeof CreateProductBody>;
+
+export const UpdateVariantBody = Type.Object(
+  {
+    price: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: MAX_PRICE, description: 'Minor units, in the product currency' }),
+    ),
+    title: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'A new price applies to orders placed from now on; placed orders keep theirs',
+  },
+);
+export type UpdateVariantBody = Static<typeof UpdateVariantBody>;
 
 export const UpdateProductBody = Type.Object(
   {
@@ -130,6 +154,12 @@ export const UpdateProductBody = Type.Object(
     status: Type.Optional(ProductStatus),
     attributes: Type.Optional(AttributeValues),
     images: Type.Optional(Images),
+    taxCategory: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_-]{1,32}$',
+        description: 'Which tax rates apply (GET /v1/tax-rates); default standard',
+      }),
+    ),
   },
   {
     additionalProperties: false,
@@ -140,6 +170,10 @@ export const UpdateProductBody = Type.Object(
 export type UpdateProductBody = Static<typeof UpdateProductBody>;
 
 export const ProductIdParams = Type.Object({ id: Id });
+export const VariantParams = Type.Object({
+  id: Id,
+  sku: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', maxLength: 64 }),
+});
 
 export const Variant = Type.Object({
   id: Type.String(),
@@ -148,6 +182,7 @@ export const Variant = Type.Object({
   options: Type.Record(Type.String(), Type.String()),
   price: Type.Integer(),
   currency: Type.String(),
+  weightGrams: Type.Union([Type.Integer(), Type.Null()]),
 });
 export type Variant = Static<typeof Variant>;
 
@@ -158,6 +193,7 @@ const productFields = {
   status: ProductStatus,
   attributes: Type.Record(Type.String(), AttributeValue),
   images: Type.Array(Type.String()),
+  taxCategory: Type.String(),
   minPrice: Type.Integer(),
   maxPrice: Type.Integer(),
   currency: Type.String(),

@@ -1,4 +1,5 @@
 import type { Updateable } from 'kysely';
+import { recordChange } from '../../platform/audit/audit-recorder.js';
 import type { Conn, Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, type FieldError, invalid, notFound } from '../../platform/errors.js';
@@ -18,6 +19,7 @@ import {
   lockProductById,
   refreshPriceRange,
   updateProductRow,
+  updateVariantRow,
 } from './catalog.repository.js';
 import {
   type Category,
@@ -27,6 +29,7 @@ import {
   MAX_VARIANTS,
   type Product,
   type UpdateProductBody,
+  type UpdateVariantBody,
 } from './catalog.schemas.js';
 import type { ProductsTable } from './catalog.tables.js';
 import { toCategory, toProduct } from './catalog-views.js';
@@ -167,6 +170,7 @@ export async function createProduct(db: Db, body: CreateProductBody): Promise<Pr
         status: body.status ?? 'draft',
         attributes: JSON.stringify(attributes),
         images: JSON.stringify(body.images ?? []),
+        tax_category: body.taxCategory ?? 'standard',
         ...priceRange(body.variants.map((v) => v.price)),
       },
     ]);
@@ -193,8 +197,46 @@ export async function updateProduct(db: Db, id: string, body: UpdateProductBody)
     if (body.description !== undefined) changes.description = body.description;
     if (body.status !== undefined) changes.status = body.status;
     if (body.images !== undefined) changes.images = JSON.stringify(body.images);
-    if (Object.keys(changes).length > 0) await updateProductRow(trx, id, changes);
+    if (body.taxCategory !== undefined) changes.tax_category = body.taxCategory;
+    if (Object.keys(changes).length > 0) {
+      await updateProductRow(trx, id, changes);
+      const fields = Object.keys(changes) as (keyof typeof changes)[];
+      await recordChange(trx, {
+        action: 'product.update',
+        resource: 'product',
+        resourceId: id,
+        before: Object.fromEntries(fields.map((f) => [f, product[f as keyof typeof product]])),
+        after: Object.fromEntries(fields.map((f) => [f, body[f as keyof typeof body]])),
+      });
+    }
     return loadProduct(trx, id);
+  });
+}
+
+/** Changes a variant's price or title; placed orders keep the prices they were placed at. */
+export async function updateVariant(
+  db: Db,
+  productId: string,
+  sku: string,
+  body: UpdateVariantBody,
+): Promise<Product> {
+  return inTransaction(db, async (trx) => {
+    if (!(await lockProductById(trx, productId))) throw notFound('Product', productId);
+    const variantOf = (p: Product) => p.variants.find((v) => v.sku === sku);
+    const before = variantOf(await loadProduct(trx, productId));
+    if (!before || !(await updateVariantRow(trx, productId, sku, body))) throw notFound('Variant', sku);
+    await refreshPriceRange(trx, productId); // also stamps the product's updated_at
+    const product = await loadProduct(trx, productId);
+    const after = variantOf(product)!;
+    await recordChange(trx, {
+      action: 'variant.update',
+      resource: 'variant',
+      resourceId: sku,
+      before: { price: before.price, currency: before.currency, title: before.title },
+      after: { price: after.price, currency: after.currency, title: after.title },
+      detail: { productId },
+    });
+    return product;
   });
 }
 

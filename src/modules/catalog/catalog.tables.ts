@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely';
-import type { CreatedAt, JsonDefault } from '../../platform/db/columns.js';
+import type { CreatedAt, Generated, JsonDefault } from '../../platform/db/columns.js';
 import type { AttributeDefinition, AttributeValues, ProductStatus } from './catalog.schemas.js';
 
 export interface CategoriesTable {
@@ -21,6 +21,8 @@ export interface ProductsTable {
   status: ProductStatus;
   attributes: JsonDefault<AttributeValues>;
   images: JsonDefault<string[]>;
+  /** Which tax rates apply (pricing); 'standard' unless said. */
+  tax_category: Generated<string>;
   min_price: number | null;
   max_price: number | null;
   /** Generated from title (weight A) and description (B) with the 'simple' configuration. */
@@ -37,6 +39,7 @@ export interface VariantsTable {
   options: JsonDefault<Record<string, string>>;
   price: number;
   currency: string;
+  weight_grams: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }

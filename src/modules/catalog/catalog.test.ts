@@ -238,6 +238,44 @@ describe('catalog', () => {
       expect((await get(`/v1/products/${product.id}`)).json().variants).toHaveLength(4);
     });
 
+    it("changes a variant's price and title, keeping the product's price range", async () => {
+      const cheap = variant(2000);
+      const product = await created('/v1/products', {
+        categoryId: root.id,
+        title: 'Stool',
+        attributes: { material: 'wood' },
+        variants: [variant(3000), cheap],
+      });
+      const patch = (sku: string, payload: object) =>
+        t().request({ method: 'PATCH', url: `/v1/products/${product.id}/variants/${sku}`, payload });
+
+      const res = await patch(cheap.sku, { price: 4500, title: 'Oak' });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ minPrice: 3000, maxPrice: 4500 });
+      expect(res.json().variants.find((v: { sku: string }) => v.sku === cheap.sku)).toMatchObject({
+        price: 4500,
+        title: 'Oak',
+      });
+      expect((await get(`/v1/products/${product.id}`)).json()).toMatchObject({ maxPrice: 4500 });
+
+      expectProblem(await patch('NO-SUCH-SKU', { price: 1 }), 404, 'not_found');
+      expectProblem(await patch(cheap.sku, {}), 400);
+      expectProblem(await patch(cheap.sku, { price: -1 }), 400);
+      expectProblem(await patch(cheap.sku, { price: 1.5 }), 400);
+      const support = await t().keyFor('support');
+      const denied = await t().request({
+        method: 'PATCH',
+        url: `/v1/products/${product.id}/variants/${cheap.sku}`,
+        payload: { price: 1 },
+        key: support,
+      });
+      expectProblem(denied, 403, 'forbidden');
+      expect((await get(`/v1/products/${product.id}`)).json()).toMatchObject({
+        minPrice: 3000,
+        maxPrice: 4500,
+      });
+    });
+
     it('keeps one currency per product', async () => {
       const res = await post('/v1/products', {
         categoryId: root.id,
@@ -366,6 +404,7 @@ describe('catalog', () => {
       '/v1/products',
       '/v1/products/{id}',
       '/v1/products/{id}/variants',
+      '/v1/products/{id}/variants/{sku}',
     ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }

@@ -6,7 +6,9 @@ import { type CatalogDeps, catalogRoutes } from './catalog.routes.js';
 import { loadDemoCatalog } from './demo-catalog.js';
 import * as m1122_0200 from './migrations/20261122_0200_catalog.js';
 import * as m1204_2340 from './migrations/20261204_2340_cjk_search.js';
+import * as m1205_1505 from './migrations/20261205_1505_tax_category.js';
 
+export { findSkuCategories } from './catalog.repository.js';
 export type { CatalogDeps } from './catalog.routes.js';
 export type { Category, Product, ProductStatus, ProductSummary, Variant } from './catalog.schemas.js';
 export { ProductListCache } from './product-list-cache.js';
@@ -27,6 +29,7 @@ export const catalogModule = {
   migrations: {
     '20261122_0200_catalog': m1122_0200,
     '20261204_2340_cjk_search': m1204_2340,
+    '20261205_1505_tax_category': m1205_1505,
   },
   routes: [catalogRoutes],
 } satisfies Module<CatalogDeps>;

@@ -42,5 +42,6 @@ export function variantRow(productId: string, v: CreateVariantBody) {
     options: JSON.stringify(v.options ?? {}),
     price: v.price,
     currency: v.currency,
+    weight_grams: v.weightGrams ?? null,
   };
 }

@@ -12,6 +12,10 @@ export interface SkuInfo {
   currency: string;
   /** The product is active (not draft or archived). */
   sellable: boolean;
+  categoryId: string;
+  /** Which tax rates apply to it (pricing's tax-rates). */
+  taxCategory: string;
+  weightGrams: number | null;
 }
 
 export type SkuLookup = (db: Conn, skus: readonly string[]) => Promise<Map<string, SkuInfo>>;
@@ -30,6 +34,9 @@ export const resolveSkus: SkuLookup = async (db, skus) => {
         price: r.price,
         currency: r.currency,
         sellable: r.status === 'active',
+        categoryId: r.category_id,
+        taxCategory: r.tax_category,
+        weightGrams: r.weight_grams,
       },
     ]),
   );

@@ -16,7 +16,7 @@ import {
   Shipment,
   ShipmentIdParams,
 } from './fulfillment.schemas.js';
-import { createShipment, getShipment, shipShipment } from './shipments.service.js';
+import { createShipment, getShipment, type ShippingPlans, shipShipment } from './shipments.service.js';
 import { applyTrackingPush, markShipmentDelivered } from './tracking.service.js';
 import { parseGenericPush, parseKuaidi100Push } from './tracking-formats.js';
 
@@ -27,6 +27,8 @@ export interface FulfillmentDeps {
   db: Db;
   config: Pick<Config, 'providers'>;
   orderHooks: OrderHooks;
+  /** The delivery plan's parcels, the default warehouse and carrier of a new shipment. */
+  shippingPlans: ShippingPlans;
 }
 
 export const fulfillmentRoutes: FastifyPluginAsyncTypebox<{ deps: FulfillmentDeps }> = async (
@@ -61,7 +63,15 @@ export const fulfillmentRoutes: FastifyPluginAsyncTypebox<{ deps: FulfillmentDep
     async (request, reply) =>
       reply
         .status(201)
-        .send(await createShipment(deps.db, request.params.id, request.body, actorOf(request))),
+        .send(
+          await createShipment(
+            deps.db,
+            deps.shippingPlans,
+            request.params.id,
+            request.body,
+            actorOf(request),
+          ),
+        ),
   );
 
   app.get(

@@ -32,11 +32,18 @@ export type Shipment = Static<typeof Shipment>;
 
 export const CreateShipmentBody = Type.Object(
   {
-    warehouse: Type.String({
-      minLength: 1,
-      maxLength: 64,
-      description: 'Warehouse code or id holding the reservations',
-    }),
+    warehouse: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'Warehouse code or id holding the reservations; default: the delivery plan’s',
+      }),
+    ),
+    carrier: Type.Optional(
+      StringEnum(CARRIER_CODES, {
+        description: 'The carrier it will leave with; default: the delivery plan’s',
+      }),
+    ),
     lineIds: Type.Optional(
       Type.Array(Uuid(), {
         minItems: 1,
@@ -54,7 +61,9 @@ export type CreateShipmentBody = Static<typeof CreateShipmentBody>;
 
 export const ShipBody = Type.Object(
   {
-    carrier: StringEnum(CARRIER_CODES),
+    carrier: Type.Optional(
+      StringEnum(CARRIER_CODES, { description: 'Default: the one the shipment was prepared for' }),
+    ),
     trackingNumber: Type.String({ minLength: 4, maxLength: 40 }),
   },
   { additionalProperties: false },

@@ -6,7 +6,12 @@ import { shipmentsSection } from './shipments.service.js';
 
 export { CARRIERS } from './carriers.js';
 export { advanceOrder, orderLineProgress } from './order-progress.js';
-export { createReplacementShipments } from './shipments.service.js';
+export { findShipmentLines, lockPendingShipments, type ShipmentRow } from './shipments.repository.js';
+export {
+  createReplacementShipments,
+  type PlannedParcel,
+  type ShippingPlans,
+} from './shipments.service.js';
 
 /** What fulfilment adds to the order life cycle (wired in app.ts). */
 const fulfillmentOrderHooks: Partial<OrderHooks> = {

@@ -119,3 +119,27 @@ export async function lineShipmentTotals(db: Conn, orderId: string) {
     .groupBy('l.order_line_id')
     .execute();
 }
+
+/**
+ * A warehouse's shipments still to be picked (pending) prepared in [from, to), oldest first, locked;
+ * rows another transaction holds are skipped, so two pick-list runs never batch the same shipment.
+ */
+export async function lockPendingShipments(
+  trx: Trx,
+  warehouseId: string,
+  from: Date,
+  to: Date,
+): Promise<ShipmentRow[]> {
+  return trx
+    .selectFrom('shipments')
+    .selectAll()
+    .where('warehouse_id', '=', warehouseId)
+    .where('status', '=', 'pending')
+    .where('created_at', '>=', from)
+    .where('created_at', '<', to)
+    .orderBy('created_at')
+    .orderBy('id')
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}

@@ -33,6 +33,48 @@ import {
   updateShipment,
 } from './shipments.repository.js';
 
+/** A parcel of the delivery plan (delivery's consumer writes it at placement; app-services hands it here). */
+export interface PlannedParcel {
+  shipTo: string;
+  warehouses: string[];
+  carrier: string | null;
+}
+export type ShippingPlans = (db: Conn, orderId: string) => Promise<PlannedParcel[]>;
+
+/** The plan's parcel a shipment to `shipTo` (or the order's only parcel) belongs to. */
+function parcelOf(plans: readonly PlannedParcel[], shipTo: string | undefined) {
+  if (shipTo !== undefined) return plans.find((p) => p.shipTo === shipTo);
+  return plans.length === 1 ? plans[0] : undefined;
+}
+
+/**
+ * The warehouse a shipment named none of comes from: the plan's, when the plan ships that parcel
+ * from one warehouse. Otherwise the caller has to say, and the 422 says why.
+ */
+function plannedWarehouse(plans: readonly PlannedParcel[], shipTo: string | undefined): string {
+  const missing = (why: string) =>
+    new AppError('unprocessable', `Name the warehouse: ${why}`, {
+      errors: [{ field: 'body.warehouse', message: why }],
+    });
+  if (plans.length === 0) throw missing('the order has no delivery plan (yet)');
+  const parcel = parcelOf(plans, shipTo);
+  if (!parcel) {
+    throw missing(
+      shipTo === undefined
+        ? `the plan has parcels to ${plans.map((p) => p.shipTo).join(', ')}; name shipTo or the warehouse`
+        : `the plan has no parcel to ${shipTo}`,
+    );
+  }
+  if (parcel.warehouses.length !== 1) {
+    throw missing(
+      parcel.warehouses.length === 0
+        ? `the plan found no stock reserved for ${parcel.shipTo}`
+        : `the plan splits ${parcel.shipTo} over ${parcel.warehouses.join(', ')}`,
+    );
+  }
+  return parcel.warehouses[0]!;
+}
+
 async function warehouseCode(db: Conn, id: string) {
   return (await findWarehouse(db, id))?.code ?? id;
 }
@@ -55,7 +97,13 @@ export async function getShipment(db: Db, id: string): Promise<Shipment> {
 async function writeShipment(
   trx: Trx,
   order: OrderRow,
-  input: { kind: 'order' | 'replacement'; returnId: string | null; warehouseId: string; shipTo: string },
+  input: {
+    kind: 'order' | 'replacement';
+    returnId: string | null;
+    warehouseId: string;
+    shipTo: string;
+    carrier: string | null;
+  },
   picks: { reservation: ReservationView; orderLineId: string }[],
   actor: string,
 ): Promise<ShipmentRow> {
@@ -77,6 +125,7 @@ async function writeShipment(
       return_id: input.returnId,
       warehouse_id: input.warehouseId,
       ship_to: input.shipTo,
+      carrier: input.carrier,
       status: 'pending',
     },
     lines,
@@ -85,7 +134,7 @@ async function writeShipment(
   await addOrderTimeline(trx, order.id, {
     kind: 'shipment.created',
     actor,
-    message: `${input.kind === 'replacement' ? 'Replacement shipment' : 'Shipment'} prepared at ${code}: ${lines.map((l) => `${l.quantity}× ${l.sku}`).join(', ')}`,
+    message: `${input.kind === 'replacement' ? 'Replacement shipment' : 'Shipment'} prepared at ${code}${input.carrier ? ` for ${findCarrier(input.carrier)?.name ?? input.carrier}` : ''}: ${lines.map((l) => `${l.quantity}× ${l.sku}`).join(', ')}`,
     data: { shipmentId: id },
   });
   await enqueue(trx, 'fulfillment', order.id, [
@@ -101,9 +150,11 @@ async function writeShipment(
  * POST /v1/orders/{id}/shipments: a shipment of paid (or cash-on-delivery) lines from the warehouse
  * holding their reservations, to one address. Under the order's lock, reservations already in a
  * shipment are not offered again, so of two concurrent requests for the same lines one gets a 409.
+ * The warehouse and carrier default to the delivery plan's for that address; named ones win.
  */
 export function createShipment(
   db: Db,
+  shippingPlans: ShippingPlans,
   orderId: string,
   input: CreateShipmentBody,
   actor: string,
@@ -115,9 +166,12 @@ export function createShipment(
         currentStatus: order.status,
       });
     }
-    const warehouse = await findWarehouse(trx, input.warehouse);
+    // read only when something is left to the plan
+    const plans = input.warehouse && input.carrier ? [] : await shippingPlans(trx, orderId);
+    const warehouseRef = input.warehouse ?? plannedWarehouse(plans, input.shipTo);
+    const warehouse = await findWarehouse(trx, warehouseRef);
     if (!warehouse) {
-      throw new AppError('unprocessable', `Warehouse ${input.warehouse} is not known`, {
+      throw new AppError('unprocessable', `Warehouse ${warehouseRef} is not known`, {
         errors: [{ field: 'body.warehouse', message: 'is not a warehouse code or id' }],
       });
     }
@@ -156,10 +210,17 @@ export function createShipment(
         },
       );
     }
+    const shipTo = addresses[0]!;
     const shipment = await writeShipment(
       trx,
       order,
-      { kind: 'order', returnId: null, warehouseId: warehouse.id, shipTo: addresses[0]! },
+      {
+        kind: 'order',
+        returnId: null,
+        warehouseId: warehouse.id,
+        shipTo,
+        carrier: input.carrier ?? parcelOf(plans, shipTo)?.carrier ?? null,
+      },
       open.map((r) => ({ reservation: r, orderLineId: r.lineId! })),
       actor,
     );
@@ -189,7 +250,13 @@ export async function createReplacementShipments(
     const s = await writeShipment(
       trx,
       order,
-      { kind: 'replacement', returnId, warehouseId: first.reservation.warehouseId, shipTo: first.shipTo },
+      {
+        kind: 'replacement',
+        returnId,
+        warehouseId: first.reservation.warehouseId,
+        shipTo: first.shipTo,
+        carrier: null,
+      },
       group,
       actor,
     );
@@ -215,7 +282,12 @@ export function shipShipment(
     const order = await lockOrder(trx, found.order_id);
     const shipment = (await lockShipmentById(trx, id))!;
     const to = assertShipmentTransition(shipment, 'ship');
-    const carrier = findCarrier(input.carrier)!;
+    const carrier = findCarrier(input.carrier ?? shipment.carrier ?? '');
+    if (!carrier) {
+      throw new AppError('unprocessable', 'Name the carrier: the shipment was prepared without one', {
+        errors: [{ field: 'body.carrier', message: 'is required for this shipment' }],
+      });
+    }
     if (!carrier.trackingPattern.test(input.trackingNumber)) {
       throw new AppError(
         'unprocessable',

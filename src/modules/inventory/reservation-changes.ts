@@ -4,7 +4,7 @@ import { newId } from '../../platform/ids.js';
 import { insertAdjustments } from './adjustments.repository.js';
 import { lockActiveLineReservations, shrinkReservation } from './reservations.repository.js';
 import { adjustOnHand, ensureStockLevel, unreserveStockLevels } from './stock.repository.js';
-import { findWarehouseByRef } from './warehouses.repository.js';
+import { findWarehouseByRef, findWarehousesByIds, type WarehouseRow } from './warehouses.repository.js';
 
 /**
  * Gives back some units of order lines that will not ship (refund-only before shipment), taking them
@@ -59,8 +59,21 @@ export async function restockReturned(
   return { warehouseId: warehouse.id, warehouseCode: warehouse.code };
 }
 
+const warehouseView = (w: WarehouseRow) => ({
+  id: w.id,
+  code: w.code,
+  name: w.name,
+  country: w.country,
+  region: w.region,
+});
+
 /** A warehouse by code or id, for modules that name one (shipments, restocking). */
 export async function findWarehouse(db: Conn, ref: string) {
   const w = await findWarehouseByRef(db, ref);
-  return w ? { id: w.id, code: w.code, name: w.name, country: w.country, region: w.region } : undefined;
+  return w ? warehouseView(w) : undefined;
+}
+
+/** Several warehouses by id, in one read. */
+export async function findWarehouses(db: Conn, ids: readonly string[]) {
+  return (await findWarehousesByIds(db, ids)).map(warehouseView);
 }

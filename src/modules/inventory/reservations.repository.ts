@@ -22,6 +22,18 @@ export async function listReservations(db: Conn, orderId: string) {
     .execute();
 }
 
+/** The reservations of several orders (a consumer's batch), with each one's order. */
+export async function listReservationsOfOrders(db: Conn, orderIds: readonly string[]) {
+  if (orderIds.length === 0) return [];
+  return db
+    .selectFrom('reservations')
+    .innerJoin('warehouses', 'warehouses.id', 'reservations.warehouse_id')
+    .select([...viewColumns, 'reservations.order_id'])
+    .where('reservations.order_id', 'in', orderIds)
+    .orderBy('reservations.id')
+    .execute();
+}
+
 /**
  * Moves an order's active reservations (optionally only some lines') to `to`, returning exactly the
  * rows this statement moved. Whoever flips a row owns giving its quantity back; a concurrent second

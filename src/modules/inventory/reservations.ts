@@ -2,7 +2,11 @@ import type { Conn, Trx } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
 import { insertAdjustments } from './adjustments.repository.js';
 import type { ReservationView } from './inventory.types.js';
-import { flipActiveReservations, listReservations } from './reservations.repository.js';
+import {
+  flipActiveReservations,
+  listReservations,
+  listReservationsOfOrders,
+} from './reservations.repository.js';
 import { commitStock, releaseOrderReservations } from './stock.repository.js';
 import { sumByStockKey } from './stock-key.js';
 
@@ -84,4 +88,12 @@ async function shipFlipped(
 
 export async function listReservationsForOrder(db: Conn, orderId: string): Promise<ReservationView[]> {
   return (await listReservations(db, orderId)).map(toView);
+}
+
+/** The reservations of several orders in one read, each with its order. */
+export async function listReservationsForOrders(
+  db: Conn,
+  orderIds: readonly string[],
+): Promise<Array<ReservationView & { orderId: string }>> {
+  return (await listReservationsOfOrders(db, orderIds)).map((r) => ({ ...toView(r), orderId: r.order_id }));
 }

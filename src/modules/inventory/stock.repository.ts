@@ -340,11 +340,11 @@ export async function readAllocatableStock(trx: Conn, skus: readonly string[], l
 
 /**
  *   select sku, sum(greatest(0, on_hand - reserved - safety_stock)) from stock_levels
- *   join warehouses on … and active where sku in (…) group by sku
+ *   join warehouses on … and active where sku in (…) [and warehouses.code in (…)] group by sku
  */
-export async function sumSellable(db: Conn, skus: readonly string[]) {
+export async function sumSellable(db: Conn, skus: readonly string[], warehouseCodes?: readonly string[]) {
   if (skus.length === 0) return [];
-  return db
+  let q = db
     .selectFrom('stock_levels')
     .innerJoin('warehouses', 'warehouses.id', 'stock_levels.warehouse_id')
     .select([
@@ -355,8 +355,9 @@ export async function sumSellable(db: Conn, skus: readonly string[]) {
     ])
     .where('warehouses.active', '=', true)
     .where('stock_levels.sku', 'in', skus)
-    .groupBy('stock_levels.sku')
-    .execute();
+    .groupBy('stock_levels.sku');
+  if (warehouseCodes) q = q.where('warehouses.code', 'in', warehouseCodes.length ? warehouseCodes : ['']);
+  return q.execute();
 }
 
 /**
@@ -377,4 +378,42 @@ export function selectInStockSkus(db: Conn) {
       'in',
       db.selectFrom('warehouses').select('warehouses.id').where('warehouses.active', '=', true),
     );
+}
+
+/** On hand and sellable per SKU and warehouse (code); sellable is 0 in an inactive warehouse. */
+export async function stockPerWarehouse(db: Conn, skus: readonly string[]) {
+  if (skus.length === 0) return [];
+  return db
+    .selectFrom('stock_levels')
+    .innerJoin('warehouses', 'warehouses.id', 'stock_levels.warehouse_id')
+    .select([
+      'stock_levels.sku',
+      'warehouses.code as warehouse',
+      'warehouses.active',
+      'stock_levels.on_hand as onHand',
+      sql<number>`case when warehouses.active
+        then greatest(0, stock_levels.on_hand - stock_levels.reserved - stock_levels.safety_stock) else 0 end`.as(
+        'sellable',
+      ),
+    ])
+    .where('stock_levels.sku', 'in', skus)
+    .orderBy('stock_levels.sku')
+    .orderBy('warehouses.code')
+    .execute();
+}
+
+/**
+ * Units reserved per order, SKU and warehouse (code), whatever became of the reservation since
+ * (committed, released): where each order's stock was taken from, as a subquery.
+ */
+export function selectReservedFrom(db: Conn) {
+  return db
+    .selectFrom('reservations')
+    .innerJoin('warehouses', 'warehouses.id', 'reservations.warehouse_id')
+    .select([
+      'reservations.order_id',
+      'reservations.sku',
+      'warehouses.code as warehouse',
+      'reservations.quantity',
+    ]);
 }

@@ -1,7 +1,9 @@
+import type { Insertable } from 'kysely';
+import { recordChange } from '../../platform/audit/audit-recorder.js';
 import type { Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursor, encodeCursor, IdCursor } from '../../platform/http/pagination.js';
+import { decodeCursor, IdCursor, pageOf } from '../../platform/http/pagination.js';
 import { newId } from '../../platform/ids.js';
 import { resolveSkus } from '../catalog/index.js';
 import { insertAdjustments, listAdjustments } from './adjustments.repository.js';
@@ -14,6 +16,7 @@ import {
   type StockLevel,
   type StockQuery,
 } from './inventory.schemas.js';
+import type { StockAdjustmentsTable } from './inventory.tables.js';
 import {
   adjustOnHand,
   ensureStockLevel,
@@ -71,11 +74,15 @@ export async function listStock(db: Db, query: StockQuery) {
     after,
     limit: limit + 1,
   });
-  const page = rows.slice(0, limit);
-  const totals = await stockTotals(db, [...new Set(page.map((r) => r.sku))], query.warehouse);
-  const last = page.at(-1);
+  const { data, nextCursor } = pageOf(
+    rows,
+    limit,
+    (r) => toStockLevel(r, { code: r.warehouse_code, active: r.warehouse_active }),
+    (last) => [last.sku, last.warehouse_code],
+  );
+  const totals = await stockTotals(db, [...new Set(data.map((r) => r.sku))], query.warehouse);
   return {
-    data: page.map((r) => toStockLevel(r, { code: r.warehouse_code, active: r.warehouse_active })),
+    data,
     totals: totals.map((t) => ({
       sku: t.sku,
       onHand: t.on_hand,
@@ -83,7 +90,7 @@ export async function listStock(db: Db, query: StockQuery) {
       available: t.on_hand - t.reserved,
       sellable: t.sellable,
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.sku, last.warehouse_code]) : null,
+    nextCursor,
   };
 }
 
@@ -104,6 +111,24 @@ async function belowReserved(trx: Trx, key: StockKey, warehouse: WarehouseRow): 
   );
 }
 
+/** An adjustment and its audit record (on hand before and after), in the adjusting transaction. */
+async function insertAuditedAdjustment(
+  trx: Trx,
+  warehouseCode: string,
+  row: Insertable<StockAdjustmentsTable> & { on_hand_after: number; delta: number },
+) {
+  const [adjustment] = await insertAdjustments(trx, [row]);
+  await recordChange(trx, {
+    action: 'stock.adjust',
+    resource: 'stock',
+    resourceId: `${row.sku}@${warehouseCode}`,
+    before: { onHand: row.on_hand_after - row.delta },
+    after: { onHand: row.on_hand_after },
+    detail: { reason: row.reason, adjustmentId: row.id },
+  });
+  return adjustment!;
+}
+
 /** PUT: sets the counted on-hand quantity (and optionally safety stock), recording the difference. */
 export async function setStock(
   db: Db,
@@ -122,18 +147,16 @@ export async function setStock(
     if (!row) throw await belowReserved(trx, key, warehouse);
     const delta = row.on_hand - row.on_hand_before;
     if (delta !== 0) {
-      await insertAdjustments(trx, [
-        {
-          id: newId(),
-          sku,
-          warehouse_id: warehouse.id,
-          delta,
-          on_hand_after: row.on_hand,
-          reason: input.reason ?? 'count',
-          note: input.note ?? null,
-          actor,
-        },
-      ]);
+      await insertAuditedAdjustment(trx, warehouse.code, {
+        id: newId(),
+        sku,
+        warehouse_id: warehouse.id,
+        delta,
+        on_hand_after: row.on_hand,
+        reason: input.reason ?? 'count',
+        note: input.note ?? null,
+        actor,
+      });
     }
     return toStockLevel(row, warehouse);
   });
@@ -155,19 +178,17 @@ export async function adjustStock(db: Db, input: AdjustmentBody, actor: string |
     await ensureStockLevel(trx, key);
     const row = await adjustOnHand(trx, key, input.delta);
     if (!row) throw await belowReserved(trx, key, warehouse);
-    const [adjustment] = await insertAdjustments(trx, [
-      {
-        id: newId(),
-        sku: input.sku,
-        warehouse_id: warehouse.id,
-        delta: input.delta,
-        on_hand_after: row.on_hand,
-        reason: input.reason,
-        note: input.note ?? null,
-        actor,
-      },
-    ]);
-    return { ...toAdjustment(adjustment!, warehouse.code), stock: toStockLevel(row, warehouse) };
+    const adjustment = await insertAuditedAdjustment(trx, warehouse.code, {
+      id: newId(),
+      sku: input.sku,
+      warehouse_id: warehouse.id,
+      delta: input.delta,
+      on_hand_after: row.on_hand,
+      reason: input.reason,
+      note: input.note ?? null,
+      actor,
+    });
+    return { ...toAdjustment(adjustment, warehouse.code), stock: toStockLevel(row, warehouse) };
   });
 }
 
@@ -180,9 +201,10 @@ export async function listAdjustmentPage(db: Db, query: AdjustmentQuery) {
     beforeId: before?.[0],
     limit: limit + 1,
   });
-  const page = rows.slice(0, limit);
-  return {
-    data: page.map((r) => toAdjustment(r, r.warehouse_code)),
-    nextCursor: rows.length > limit ? encodeCursor([page.at(-1)!.id]) : null,
-  };
+  return pageOf(
+    rows,
+    limit,
+    (r) => toAdjustment(r, r.warehouse_code),
+    (last) => [last.id],
+  );
 }

@@ -41,6 +41,11 @@ export async function findWarehouseByRef(db: Conn, ref: string): Promise<Warehou
   return db.selectFrom('warehouses').selectAll().where(warehouseRefIs(ref)).executeTakeFirst();
 }
 
+export async function findWarehousesByIds(db: Conn, ids: readonly string[]): Promise<WarehouseRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('warehouses').selectAll().where('id', 'in', ids).execute();
+}
+
 export async function listWarehouses(
   db: Conn,
   filter: { active?: boolean; afterCode?: string; limit: number },

@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, notFound } from '../../platform/errors.js';
-import { decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
+import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import { newId } from '../../platform/ids.js';
 import {
   type CreateWarehouseBody,
@@ -68,9 +68,5 @@ export async function listWarehousePage(db: Db, query: WarehouseListQuery) {
   const limit = query.limit ?? 50;
   const after = decodeCursor(query.cursor, WarehouseCursor);
   const rows = await listWarehouses(db, { active: query.active, afterCode: after?.[0], limit: limit + 1 });
-  const page = rows.slice(0, limit);
-  return {
-    data: page.map(toWarehouse),
-    nextCursor: rows.length > limit ? encodeCursor([page.at(-1)!.code]) : null,
-  };
+  return pageOf(rows, limit, toWarehouse, (last) => [last.code]);
 }

@@ -27,11 +27,11 @@ export interface HistoricalOrderRow {
  *   t as (insert into order_timeline select … from input join o using (id))
  *   select count(*) from o
  *
- * No outbox rows: these orders are history, not news, and subscribers must not receive a year of
- * order.placed events for orders long finished.
+ * No order events: these orders are history, not news, and subscribers must not receive a year of
+ * order.placed events for orders long finished. Returns the ids of the orders it wrote.
  */
-export async function insertHistoricalOrders(trx: Trx, orders: HistoricalOrderRow[]): Promise<number> {
-  const { rows } = await sql<{ inserted: number }>`
+export async function insertHistoricalOrders(trx: Trx, orders: HistoricalOrderRow[]): Promise<string[]> {
+  const { rows } = await sql<{ inserted: string[] }>`
     with input as (
       select * from json_to_recordset(${JSON.stringify(orders)}::json) as i(
         id uuid, number text, channel text, customer_email text, customer_name text, currency text,
@@ -62,7 +62,7 @@ export async function insertHistoricalOrders(trx: Trx, orders: HistoricalOrderRo
         input.timeline->>'message', input.timeline->'data'
       from input join o using (id)
     )
-    select count(*)::int as inserted from o
+    select coalesce(json_agg(id), '[]'::json) as inserted from o
   `.execute(trx);
   return rows[0]!.inserted;
 }

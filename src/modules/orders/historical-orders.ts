@@ -1,5 +1,6 @@
-import type { Db } from '../../platform/db/database.js';
+import type { Db, Trx } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
+import { enqueue } from '../sync/index.js';
 import { insertHistoricalOrders } from './historical-orders.repository.js';
 
 /** A finished order from an earlier system, as a loader hands it over (already cleaned). */
@@ -18,9 +19,16 @@ export interface HistoricalOrder {
 
 /**
  * Loads a batch of historical orders as completed and paid, in one transaction. Stock is not touched:
- * what these orders took left the warehouses long ago. Returns how many were new.
+ * what these orders took left the warehouses long ago. Returns how many were new, and tells
+ * analytics about those in one `history.orders_imported` event.
  */
 export async function importHistoricalOrders(db: Db, orders: HistoricalOrder[]): Promise<number> {
+  if (orders.length === 0) return 0;
+  return db.transaction().execute((trx) => writeHistoricalOrders(trx, orders));
+}
+
+/** The same inside the caller's transaction (a file import writes its checkpoint in it too). */
+export async function writeHistoricalOrders(trx: Trx, orders: HistoricalOrder[]): Promise<number> {
   if (orders.length === 0) return 0;
   const rows = orders.map((o) => {
     const subtotal = o.lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
@@ -46,5 +54,12 @@ export async function importHistoricalOrders(db: Db, orders: HistoricalOrder[]):
       timeline: { id: newId(), message: `Order ${o.number} imported from history`, data: o.source },
     };
   });
-  return db.transaction().execute((trx) => insertHistoricalOrders(trx, rows));
+  const written = await insertHistoricalOrders(trx, rows);
+  // One event per batch, not per order (history.orders_imported, not order.*): analytics builds its
+  // facts of these orders from it, and no order subscriber hears of them.
+  if (written.length > 0)
+    await enqueue(trx, 'orders', `history:${newId()}`, [
+      { type: 'history.orders_imported', data: { orderIds: written } },
+    ]);
+  return written.length;
 }

@@ -6,17 +6,27 @@ import * as m1122_0400 from './migrations/20261122_0400_orders.js';
 import * as m1123_0100 from './migrations/20261123_0100_order_lifecycle.js';
 import * as m1204_2330 from './migrations/20261204_2330_phones_e164.js';
 import * as m1204_2345 from './migrations/20261204_2345_order_access.js';
+import * as m1205_1510 from './migrations/20261205_1510_order_pricing.js';
+import * as m1206_0510 from './migrations/20261206_0510_placement_refusals.js';
 import { cancelOverdueOrders } from './order-commands.js';
 import { completeDeliveredOrders } from './order-fulfilment.js';
 import type { OrderHooks } from './order-hooks.js';
 import { type OrderDeps, orderRoutes } from './orders.routes.js';
 
 export {
+  type ChannelOrderPlaced,
+  type ChannelOrderPlacement,
+  cancelChannelOrder,
+  markChannelOrderPaid,
+  placeChannelOrder,
+} from './channel-orders.js';
+export {
   newOrderAccessToken,
   OrderAccessSchema,
   orderAccessHook,
 } from './order-access.js';
 export { lockOrder, recordOrderPayment, recordOrderRefund } from './order-commands.js';
+export { applyOrderEdit, type OrderEditWrites } from './order-edits.js';
 export {
   cancelOrderLines,
   completeDeliveredOrders,
@@ -24,9 +34,17 @@ export {
   markOrderDelivered,
   markOrderShipped,
 } from './order-fulfilment.js';
-export { NO_ORDER_HOOKS, type OrderHooks } from './order-hooks.js';
+export {
+  NO_ORDER_HOOKS,
+  type OrderHooks,
+  type OrderPlacement,
+  type PlacementCheck,
+  type PlacementWrites,
+} from './order-hooks.js';
+export { getOrderDetail } from './order-queries.js';
 export {
   addOrderTimeline,
+  addOrderTimelines,
   closeOrderIfRefunded,
   flagOrderForReview,
   recordCollectedPayment,
@@ -34,19 +52,35 @@ export {
   recordReturnedMoney,
   resolveOrderReview,
 } from './order-settlement.js';
-export { toOrderSnapshot } from './order-views.js';
+export { orderViewFor, toAddressView, toOrderSnapshot, toOrderSummary } from './order-views.js';
 export type { OrderRow } from './orders.repository.js';
-export { findOrderAddresses, placedOrderId, type StatementWrites } from './orders.repository.js';
+export {
+  findAddressesOfOrders,
+  findLinesOfOrders,
+  findOrderAddresses,
+  findOrderById,
+  findOrderLines,
+  findOrdersAwaitingPayment,
+  findOrdersByIds,
+  type OrderAddressRow,
+  type OrderLineRow,
+  placedOrderId,
+  type StatementWrites,
+} from './orders.repository.js';
 export { expectedVersion, type OrderDeps } from './orders.routes.js';
 export {
   Address,
+  BuyerIdentity,
   Customer,
   Order,
+  OrderDetail,
+  OrderSummary,
   PAYMENT_METHODS,
   PlacedOrder,
   PlaceOrderBody,
   type PlaceOrderInput,
 } from './orders.schemas.js';
+export { toE164 } from './phone-number.js';
 export {
   type PlacedOrder as PlacedOrderResult,
   type PlaceOrderContext,
@@ -68,9 +102,17 @@ export const ordersModule = {
     '20261123_0100_order_lifecycle': m1123_0100,
     '20261204_2330_phones_e164': m1204_2330,
     '20261204_2345_order_access': m1204_2345,
+    '20261205_1510_order_pricing': m1205_1510,
+    '20261206_0510_placement_refusals': m1206_0510,
   },
   routes: [orderRoutes],
   jobs: (deps) => scheduledOrderJobs(deps.db, deps.orderHooks, deps.config.orderAutoCompleteDays),
 } satisfies Module<OrderDeps & { config: Pick<Config, 'orderAutoCompleteDays'> }>;
-export { type HistoricalOrder, importHistoricalOrders } from './historical-orders.js';
+export { type HistoricalOrder, importHistoricalOrders, writeHistoricalOrders } from './historical-orders.js';
+export {
+  findHistoricalOrderFacts,
+  findOrderDimensions,
+  type HistoricalOrderFacts,
+} from './order-dimensions.repository.js';
+export { recordRefusedPlacement, refusalsPerHour } from './order-refusals.repository.js';
 export { countOrdersPerBucket, lastOrderBefore } from './order-volume.repository.js';

@@ -1,3 +1,4 @@
+import { recordChange } from '../../platform/audit/audit-recorder.js';
 import type { Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, notFound } from '../../platform/errors.js';
@@ -13,6 +14,7 @@ import {
   lockOrderById,
   type OrderRow,
   updateOrder,
+  updateOrderRecorded,
 } from './orders.repository.js';
 
 /** Locks the order for a change; a stale expected version is a 409 before anything is looked at. */
@@ -53,6 +55,13 @@ export async function cancelLockedOrder(
     data: {
       released: released.map((r) => ({ sku: r.sku, warehouse: r.warehouseCode, quantity: r.quantity })),
     },
+  });
+  await recordChange(trx, {
+    action: 'order.cancel',
+    resource: 'order',
+    resourceId: order.id,
+    before: { status: order.status },
+    after: { status: to, reason },
   });
   await enqueue(trx, 'orders', order.id, [
     {
@@ -101,34 +110,42 @@ export async function recordOrderPayment(
   const paidTotal = order.paid_total + amount;
   // what the order holds now: money given back (a held payment refunded) does not count toward it
   if (paidTotal - order.refunded_total < order.grand_total) {
-    const updated = await updateOrder(trx, orderId, { paid_total: paidTotal });
-    await insertTimeline(trx, {
-      order_id: orderId,
-      kind: 'payment.partial',
-      actor,
-      message: `Received ${amount}; ${order.grand_total - paidTotal} still due`,
-      data: { amount },
-    });
-    return updated;
+    return updateOrderRecorded(
+      trx,
+      orderId,
+      { paid_total: paidTotal },
+      {
+        kind: 'payment.partial',
+        actor,
+        message: `Received ${amount}; ${order.grand_total - paidTotal} still due`,
+        data: { amount },
+      },
+      [],
+    );
   }
   const to = assertOrderTransition(order, 'pay');
-  const paid = await updateOrder(trx, orderId, {
+  const changes = {
     paid_total: paidTotal,
     status: to,
-    payment_status: 'paid',
+    payment_status: 'paid' as const,
     payment_due_at: null,
-  });
-  await insertTimeline(trx, {
-    order_id: orderId,
-    kind: 'order.paid',
-    from_status: order.status,
-    to_status: to,
-    actor,
-    message: `Paid in full (${paid.grand_total} ${paid.currency})`,
-    data: { amount },
-  });
-  await enqueue(trx, 'orders', orderId, [{ type: 'order.paid', data: { order: toOrderSnapshot(paid) } }]);
-  return paid;
+  };
+  // the row the update makes, under this transaction's lock: the event is written in the same statement
+  const paid = { ...order, ...changes, version: order.version + 1 };
+  return updateOrderRecorded(
+    trx,
+    orderId,
+    changes,
+    {
+      kind: 'order.paid',
+      from_status: order.status,
+      to_status: to,
+      actor,
+      message: `Paid in full (${order.grand_total} ${order.currency})`,
+      data: { amount },
+    },
+    [{ type: 'order.paid', data: { order: toOrderSnapshot(paid) } }],
+  );
 }
 
 /** Records money given back; payment status becomes refunded or partially_refunded. */

@@ -1,9 +1,10 @@
+import type { Role } from '../../platform/auth/roles.js';
 import type { Db } from '../../platform/db/database.js';
 import { notFound } from '../../platform/errors.js';
-import { decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
+import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import { listReservationsForOrder } from '../inventory/index.js';
 import type { OrderHooks } from './order-hooks.js';
-import { toOrder, toOrderSummary } from './order-views.js';
+import { seesStaffEntries, toOrder, toOrderSummary } from './order-views.js';
 import {
   findOrderAddresses,
   findOrderById,
@@ -22,7 +23,8 @@ export async function getOrder(db: Db, id: string) {
   return toOrder(order, lines, addresses);
 }
 
-export async function getOrderDetail(db: Db, id: string, hooks: OrderHooks) {
+/** The order with every module's section, as `viewer` may see it (timeline notes for staff only). */
+export async function getOrderDetail(db: Db, id: string, hooks: OrderHooks, viewer: Role | undefined) {
   const order = await findOrderById(db, id);
   if (!order) throw notFound('Order', id);
   const [lines, addresses, reservations, timeline, ...sections] = await Promise.all([
@@ -30,7 +32,7 @@ export async function getOrderDetail(db: Db, id: string, hooks: OrderHooks) {
     findOrderAddresses(db, id),
     listReservationsForOrder(db, id),
     findTimeline(db, id),
-    ...hooks.detailSections.map((section) => section(db, id)),
+    ...hooks.detailSections.map((section) => section(db, id, viewer)),
   ]);
   return {
     ...toOrder(order, lines, addresses),
@@ -41,16 +43,18 @@ export async function getOrderDetail(db: Db, id: string, hooks: OrderHooks) {
       quantity: r.quantity,
       status: r.status,
     })),
-    timeline: timeline.map((t) => ({
-      id: t.id,
-      at: t.at.toISOString(),
-      kind: t.kind,
-      fromStatus: t.from_status,
-      toStatus: t.to_status,
-      actor: t.actor,
-      message: t.message,
-      data: t.data,
-    })),
+    timeline: timeline
+      .filter((t) => seesStaffEntries(viewer) || !t.data.staffOnly)
+      .map((t) => ({
+        id: t.id,
+        at: t.at.toISOString(),
+        kind: t.kind,
+        fromStatus: t.from_status,
+        toStatus: t.to_status,
+        actor: t.actor,
+        message: t.message,
+        data: t.data,
+      })),
     ...Object.assign({}, ...sections),
   };
 }
@@ -71,10 +75,5 @@ export async function findOrders(db: Db, query: ListOrdersQuery & { qNumberOnly?
     after: cursor ? { placedAt: cursor[0], id: cursor[1] } : undefined,
     limit: limit + 1,
   });
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    data: page.map(toOrderSummary),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.placed_at.toISOString(), last.id]) : null,
-  };
+  return pageOf(rows, limit, toOrderSummary, (last) => [last.placed_at.toISOString(), last.id]);
 }

@@ -3,7 +3,13 @@ import { AppError } from '../../platform/errors.js';
 import { enqueue } from '../sync/index.js';
 import { checkOrderTransition } from './order-state.js';
 import { toOrderSnapshot } from './order-views.js';
-import { insertTimeline, lockOrderById, type OrderRow, updateOrder } from './orders.repository.js';
+import {
+  insertTimeline,
+  insertTimelines,
+  lockOrderById,
+  type OrderRow,
+  updateOrder,
+} from './orders.repository.js';
 
 async function locked(trx: Trx, orderId: string): Promise<OrderRow> {
   const order = await lockOrderById(trx, orderId);
@@ -11,13 +17,35 @@ async function locked(trx: Trx, orderId: string): Promise<OrderRow> {
   return order;
 }
 
-/** A timeline entry written by a module built on orders (payments, shipments, returns). */
-export async function addOrderTimeline(
+/**
+ * A timeline entry written by a module built on orders (payments, shipments, returns). `staffOnly`
+ * keeps it from all but admin and support (a support note is not for the buyer's eyes).
+ */
+export interface OrderTimelineEntry {
+  kind: string;
+  actor: string;
+  message: string;
+  data?: Record<string, unknown>;
+  staffOnly?: boolean;
+}
+
+export async function addOrderTimeline(trx: Trx, orderId: string, entry: OrderTimelineEntry): Promise<void> {
+  await addOrderTimelines(trx, [{ orderId, ...entry }]);
+}
+
+/** Entries on several orders' timelines (a consumer's batch) in one insert. */
+export async function addOrderTimelines(
   trx: Trx,
-  orderId: string,
-  entry: { kind: string; actor: string; message: string; data?: Record<string, unknown> },
+  entries: ReadonlyArray<OrderTimelineEntry & { orderId: string }>,
 ): Promise<void> {
-  await insertTimeline(trx, { order_id: orderId, ...entry });
+  await insertTimelines(
+    trx,
+    entries.map(({ orderId, staffOnly, data, ...rest }) => ({
+      order_id: orderId,
+      ...rest,
+      data: staffOnly ? { ...data, staffOnly } : data,
+    })),
+  );
 }
 
 /**

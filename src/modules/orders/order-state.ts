@@ -40,6 +40,7 @@ export const ORDER_ACTIONS = [
   'complete',
   'cancel',
   'close',
+  'owe',
 ] as const;
 export type OrderAction = (typeof ORDER_ACTIONS)[number];
 
@@ -61,6 +62,9 @@ export const ORDER_TRANSITIONS = {
     to: 'closed',
     guard: (o) => (o.payment_status === 'refunded' ? undefined : 'only a fully refunded order can be closed'),
   },
+  // An edit before shipment raised the total past what was paid: the order waits for the difference
+  // (and cannot ship) until it is paid like any other.
+  owe: { from: ['paid'], to: 'pending_payment' },
 } as const satisfies TransitionTable<OrderStatus, OrderAction, TransitionSubject>;
 
 export const ORDER_TERMINAL_STATUSES = terminalStates(

@@ -1,4 +1,6 @@
 import type { Role } from '../../platform/auth/roles.js';
+import { maskAddress, maskEmail, maskName, maskPhone } from '../../platform/privacy/masking.js';
+import type { OrderPricing } from '../pricing/index.js';
 import type { EventData } from '../sync/index.js';
 import type { OrderAddressRow, OrderLineRow, OrderRow } from './orders.repository.js';
 import type { Order, OrderSummary } from './orders.schemas.js';
@@ -35,6 +37,21 @@ export function toOrderSummary(o: OrderRow): OrderSummary {
   };
 }
 
+/** An address as the API shows it (an order's, and a customer's that came from orders). */
+export function toAddressView(a: Omit<OrderAddressRow, 'order_id' | 'key'>) {
+  return {
+    name: a.name,
+    phone: a.phone,
+    country: a.country,
+    province: a.province,
+    city: a.city,
+    district: a.district,
+    line1: a.line1,
+    line2: a.line2,
+    postalCode: a.postal_code,
+  };
+}
+
 export function toOrder(o: OrderRow, lines: OrderLineRow[], addresses: OrderAddressRow[]): Order {
   return {
     ...toOrderSummary(o),
@@ -47,29 +64,20 @@ export function toOrder(o: OrderRow, lines: OrderLineRow[], addresses: OrderAddr
       quantity: l.quantity,
       lineTotal: l.line_total,
       shipTo: l.ship_to,
+      discount: l.discount,
+      tax: l.tax,
+      taxInclusive: l.tax_inclusive,
     })),
-    addresses: Object.fromEntries(
-      addresses.map((a) => [
-        a.key,
-        {
-          name: a.name,
-          phone: a.phone,
-          country: a.country,
-          province: a.province,
-          city: a.city,
-          district: a.district,
-          line1: a.line1,
-          line2: a.line2,
-          postalCode: a.postal_code,
-        },
-      ]),
-    ),
+    pricing: 'taxLines' in o.pricing ? (o.pricing as unknown as OrderPricing) : null,
+    addresses: Object.fromEntries(addresses.map((a) => [a.key, toAddressView(a)])),
   };
 }
 
 /**
  * What a role sees of an order: a warehouse ships to the addresses and needs no customer contact;
- * finance settles money and needs no addresses. The others see it whole.
+ * finance settles money and needs no addresses; support sees contact and addresses masked
+ * (`138****0000`) unless it opens them with a reason (POST /v1/orders/{id}/pii-views, audited). The
+ * others (admin, the buyer's storefront or channel) see it whole.
  */
 export function orderViewFor<T extends OrderSummary & { addresses?: Order['addresses'] }>(
   role: Role | undefined,
@@ -77,7 +85,31 @@ export function orderViewFor<T extends OrderSummary & { addresses?: Order['addre
 ): T {
   if (role === 'warehouse') return { ...order, customer: null };
   if (role === 'finance' && order.addresses) return { ...order, addresses: {} };
+  if (role === 'support') return maskedOrder(order);
   return order;
+}
+
+/**
+ * Whether `viewer` sees timeline entries written for staff (support notes): admin and support do,
+ * OrderSync itself does (no viewer); buyers, channels, warehouse and finance do not.
+ */
+export const seesStaffEntries = (viewer: Role | undefined) =>
+  viewer === undefined || viewer === 'admin' || viewer === 'support';
+
+function maskedOrder<T extends OrderSummary & { addresses?: Order['addresses'] }>(order: T): T {
+  const c = order.customer;
+  return {
+    ...order,
+    customer: c && { email: maskEmail(c.email) ?? '', phone: maskPhone(c.phone), name: maskName(c.name) },
+    ...(order.addresses && {
+      addresses: Object.fromEntries(
+        Object.entries(order.addresses).map(([k, a]) => [
+          k,
+          maskAddress(a as Parameters<typeof maskAddress>[0]),
+        ]),
+      ),
+    }),
+  };
 }
 
 /** The order as carried in every order event. */

@@ -1,7 +1,7 @@
 import { type Insertable, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
-import { type EventData, outboxWrites } from '../sync/index.js';
+import { type EventData, outboxWrites, type PendingEvent } from '../sync/index.js';
 import type {
   OrderAddressesTable,
   OrderLinesTable,
@@ -60,7 +60,7 @@ export async function insertPlacedOrder(
     o as (
       insert into orders (id, number, channel, status, payment_status, fulfillment_status, payment_method,
         customer_email, customer_phone, customer_name, currency, subtotal, shipping_total, discount_total,
-        tax_total, grand_total, note, placed_at, payment_due_at, access_token_hash)
+        tax_total, grand_total, note, placed_at, payment_due_at, access_token_hash, cod_fee, pricing)
       values (${order.id},
         'OS-' || to_char(${order.placed_at}::timestamptz at time zone 'UTC', 'YYMMDD') || '-' ||
           lpad(nextval('order_number_seq')::text, 6, '0'),
@@ -68,7 +68,7 @@ export async function insertPlacedOrder(
         ${order.payment_method}, ${order.customer_email}, ${order.customer_phone ?? null}, ${order.customer_name ?? null},
         ${order.currency}, ${order.subtotal}, ${order.shipping_total}, ${order.discount_total}, ${order.tax_total},
         ${order.grand_total}, ${order.note ?? null}, ${order.placed_at}, ${order.payment_due_at ?? null},
-        ${order.access_token_hash ?? null})
+        ${order.access_token_hash ?? null}, ${order.cod_fee ?? 0}, ${order.pricing ?? '{}'}::jsonb)
       returning *
     ),
     a as (
@@ -105,6 +105,26 @@ export async function findOrderById(db: Conn, id: string): Promise<OrderRow | un
   return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * Several orders at once (a customer's), newest first. Asked a thousand ids at a time: a statement
+ * takes at most 65,535 parameters, and a marketplace's shared phone can gather more orders than that.
+ */
+export async function findOrdersByIds(db: Conn, ids: readonly string[]): Promise<OrderRow[]> {
+  const rows: OrderRow[] = [];
+  for (let i = 0; i < ids.length; i += 1000) {
+    rows.push(
+      ...(await db
+        .selectFrom('orders')
+        .selectAll()
+        .where('id', 'in', ids.slice(i, i + 1000))
+        .execute()),
+    );
+  }
+  return rows.sort(
+    (a, b) => b.placed_at.getTime() - a.placed_at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+  );
+}
+
 /** What deciding who may reach an order needs: its channel and its buyer's token hash. */
 export async function findOrderAccess(db: Conn, id: string) {
   return db
@@ -136,6 +156,89 @@ export async function updateOrder(
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * An order's change with its timeline entry and events, in ONE statement (a payment's hot path). The
+ * caller holds the order's lock (lockOrder), so it knows the row the update makes and passes the
+ * events' payloads as they will read.
+ *
+ *   with u as (update orders set …, version = version + 1, updated_at = now() where id = $id returning *),
+ *   t as (insert into order_timeline (…) select …, u.id, … from u),
+ *   <outbox CTEs>
+ *   select * from u
+ */
+export async function updateOrderRecorded(
+  trx: Trx,
+  id: string,
+  changes: Partial<Omit<Insertable<OrdersTable>, 'id' | 'version'>>,
+  entry: Omit<Insertable<OrderTimelineTable>, 'id' | 'data' | 'order_id'> & {
+    data?: Record<string, unknown>;
+  },
+  events: PendingEvent[],
+): Promise<OrderRow> {
+  const set = Object.entries(changes)
+    .filter(([, v]) => v !== undefined)
+    .map(([column, value]) => sql`${sql.ref(column)} = ${value}`);
+  const { rows } = await sql<OrderRow>`
+    with u as (
+      update orders set ${sql.join([...set, sql`version = version + 1`, sql`updated_at = now()`])}
+      where id = ${id} returning *
+    ),
+    t as (
+      insert into order_timeline (id, order_id, kind, from_status, to_status, actor, message, data)
+      select ${newId()}, u.id, ${entry.kind}, ${entry.from_status ?? null}, ${entry.to_status ?? null},
+             ${entry.actor}, ${entry.message}, ${JSON.stringify(entry.data ?? {})}::jsonb
+      from u
+    )
+    ${events.length > 0 ? sql`, ${outboxWrites('orders', id, events)}` : sql``}
+    select * from u
+  `.execute(trx);
+  if (!rows[0]) throw new Error(`order ${id} vanished under its lock`);
+  return rows[0];
+}
+
+/**
+ * An edit's writes to the order's lines and addresses: changed lines updated in place, new ones
+ * inserted, removed ones deleted (their released reservations keep the line id as history).
+ */
+export async function writeOrderEdit(
+  trx: Trx,
+  orderId: string,
+  change: {
+    update: Array<
+      Pick<OrderLineRow, 'id' | 'quantity' | 'line_total' | 'discount' | 'tax' | 'tax_inclusive'>
+    >;
+    insert: Insertable<OrderLinesTable>[];
+    remove: string[];
+    addresses: Insertable<OrderAddressesTable>[];
+  },
+): Promise<void> {
+  for (const l of change.update) {
+    const { id, ...values } = l;
+    await trx
+      .updateTable('order_lines')
+      .set(values)
+      .where('id', '=', id)
+      .where('order_id', '=', orderId)
+      .execute();
+  }
+  if (change.remove.length)
+    await trx
+      .deleteFrom('order_lines')
+      .where('order_id', '=', orderId)
+      .where('id', 'in', change.remove)
+      .execute();
+  if (change.insert.length) await trx.insertInto('order_lines').values(change.insert).execute();
+  for (const a of change.addresses) {
+    const { order_id: _, key, ...values } = a;
+    await trx
+      .updateTable('order_addresses')
+      .set(values)
+      .where('order_id', '=', orderId)
+      .where('key', '=', key)
+      .execute();
+  }
+}
+
 export async function findOrderLines(db: Conn, orderId: string): Promise<OrderLineRow[]> {
   return db
     .selectFrom('order_lines')
@@ -154,13 +257,44 @@ export async function findOrderAddresses(db: Conn, orderId: string): Promise<Ord
     .execute();
 }
 
-export async function insertTimeline(
-  trx: Trx,
-  entry: Omit<Insertable<OrderTimelineTable>, 'id' | 'data'> & { data?: Record<string, unknown> },
-): Promise<void> {
+/** The lines of several orders (a consumer's batch), each order's in line order. */
+export const findLinesOfOrders = (db: Conn, orderIds: readonly string[]): Promise<OrderLineRow[]> =>
+  rowsOfOrders(db, 'order_lines', 'line_no', orderIds);
+
+/** The addresses of several orders (a consumer's batch), each order's by key. */
+export const findAddressesOfOrders = (db: Conn, orderIds: readonly string[]): Promise<OrderAddressRow[]> =>
+  rowsOfOrders(db, 'order_addresses', 'key', orderIds);
+
+async function rowsOfOrders<T extends 'order_lines' | 'order_addresses'>(
+  db: Conn,
+  table: T,
+  within: 'line_no' | 'key',
+  orderIds: readonly string[],
+) {
+  if (orderIds.length === 0) return [];
+  return db
+    .selectFrom(table as 'order_lines')
+    .selectAll()
+    .where('order_id', 'in', orderIds)
+    .orderBy('order_id')
+    .orderBy(within as 'line_no')
+    .execute() as Promise<never[]>;
+}
+
+type TimelineInsert = Omit<Insertable<OrderTimelineTable>, 'id' | 'data'> & {
+  data?: Record<string, unknown>;
+};
+
+export async function insertTimeline(trx: Trx, entry: TimelineInsert): Promise<void> {
+  await insertTimelines(trx, [entry]);
+}
+
+/** Timeline entries (of one order or several) in one insert, in the order given. */
+export async function insertTimelines(trx: Trx, entries: readonly TimelineInsert[]): Promise<void> {
+  if (entries.length === 0) return;
   await trx
     .insertInto('order_timeline')
-    .values({ ...entry, id: newId(), data: JSON.stringify(entry.data ?? {}) })
+    .values(entries.map((entry) => ({ ...entry, id: newId(), data: JSON.stringify(entry.data ?? {}) })))
     .execute();
 }
 
@@ -243,6 +377,22 @@ export async function claimOverdueUnpaidOrders(trx: Trx, now: Date, limit: numbe
     .execute();
 }
 
+/**
+ * Unpaid orders due for payment within (now, dueBefore], oldest due first: who a payment reminder goes
+ * to (notifications). A read, no lock: the reminder is made once by its own dedupe key.
+ */
+export async function findOrdersAwaitingPayment(db: Conn, now: Date, dueBefore: Date, limit: number) {
+  return db
+    .selectFrom('orders')
+    .select(['id', 'payment_due_at'])
+    .where('status', '=', 'pending_payment')
+    .where('payment_due_at', '>', now)
+    .where('payment_due_at', '<=', dueBefore)
+    .orderBy('payment_due_at')
+    .limit(limit)
+    .execute();
+}
+
 /** Delivered orders whose completion is due, claimed like the unpaid ones (SKIP LOCKED). */
 export async function claimDeliveredOrdersBefore(trx: Trx, deliveredBefore: Date, limit: number) {
   return trx
@@ -277,4 +427,15 @@ export async function sumLineCancellations(db: Conn, orderId: string): Promise<M
     .groupBy('line_id')
     .execute();
   return new Map(rows.map((r) => [r.line_id, r.quantity]));
+}
+
+/** Whether this e-mail placed an order before (first-order promotions). */
+export async function hasOrders(db: Conn, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('orders')
+    .select('id')
+    .where(sql`lower(customer_email)`, '=', email.trim().toLowerCase())
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

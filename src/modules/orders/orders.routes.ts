@@ -9,6 +9,7 @@ import { claimLost, idempotentCommit } from '../../platform/http/idempotency.js'
 import { Page } from '../../platform/http/pagination.js';
 import { configuredPaymentMethods } from '../../platform/provider-config.js';
 import type { SkuDirectory } from '../catalog/index.js';
+import type { PricingRulesCache } from '../pricing/index.js';
 import { OrderAccessSchema, orderAccessHook, reissueOrderAccessToken } from './order-access.js';
 import { cancelOrder } from './order-commands.js';
 import { confirmReceipt } from './order-fulfilment.js';
@@ -49,6 +50,7 @@ export interface OrderDeps {
   config: Pick<Config, 'orderPaymentTimeoutSeconds' | 'providers'>;
   skus: Pick<SkuDirectory, 'resolve'>;
   orderHooks: OrderHooks;
+  pricingRules: PricingRulesCache;
 }
 
 export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: OrderDeps }> = async (app, { deps }) => {
@@ -92,6 +94,8 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: OrderDeps }> = async
         paymentTimeoutSeconds: deps.config.orderPaymentTimeoutSeconds,
         paymentMethods,
         skus: deps.skus.resolve,
+        pricingRules: deps.pricingRules,
+        onPlacing: deps.orderHooks.onPlacing,
         // The Idempotency-Key commits with the order, so a retry after a crash knows whether it was placed.
         alongside: idempotentCommit(request, placedOrderId),
       }).catch((error: unknown) => {
@@ -143,7 +147,12 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: OrderDeps }> = async
       onRequest: orderAccess,
     },
     async (request, reply) => {
-      const order = await getOrderDetail(deps.db, request.params.id, deps.orderHooks);
+      const order = await getOrderDetail(
+        deps.db,
+        request.params.id,
+        deps.orderHooks,
+        request.principal?.role,
+      );
       return reply.header('etag', `"${order.version}"`).send(orderViewFor(request.principal?.role, order));
     },
   );
@@ -171,7 +180,12 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: OrderDeps }> = async
         actorOf(request),
         deps.orderHooks,
       );
-      const order = await getOrderDetail(deps.db, request.params.id, deps.orderHooks);
+      const order = await getOrderDetail(
+        deps.db,
+        request.params.id,
+        deps.orderHooks,
+        request.principal?.role,
+      );
       return reply.header('etag', `"${order.version}"`).send(order);
     },
   );
@@ -193,7 +207,12 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: OrderDeps }> = async
     async (request, reply) => {
       const version = expectedVersion(request, request.body?.version);
       await confirmReceipt(deps.db, request.params.id, actorOf(request), version);
-      const order = await getOrderDetail(deps.db, request.params.id, deps.orderHooks);
+      const order = await getOrderDetail(
+        deps.db,
+        request.params.id,
+        deps.orderHooks,
+        request.principal?.role,
+      );
       return reply.header('etag', `"${order.version}"`).send(order);
     },
   );

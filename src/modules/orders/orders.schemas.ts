@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Currency, DateTime, Money, StringEnum, Uuid } from '../../platform/schemas.js';
+import { CouponCodes, OrderPricing, ShippingChoice } from '../pricing/index.js';
 import { FULFILLMENT_STATUSES, ORDER_STATUSES, PAYMENT_STATUSES } from './order-state.js';
 
 export const PAYMENT_METHODS = ['sandbox', 'cod', 'alipay', 'wechatpay'] as const;
@@ -32,6 +33,23 @@ export const Customer = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * The buyer's identity document, which a market rule may require (cross-border retail imports into
+ * China: the buyer's resident ID and the name on it, matching the order's customer name). Kept by the
+ * compliance module apart from the order, masked for support; never in events or logs (`idNumber`
+ * and `name` are personal fields the logger and the audit trail redact).
+ */
+export const BuyerIdentity = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, description: 'The name on the document' }),
+    idNumber: Type.String({
+      pattern: '^[0-9A-Za-z]{6,32}$',
+      description: 'e.g. an 18-character PRC resident ID',
+    }),
+  },
+  { additionalProperties: false },
+);
+
 export const OrderLineInput = Type.Object(
   {
     sku: Type.String({ minLength: 1, maxLength: 64 }),
@@ -55,6 +73,9 @@ export const PlaceOrderBody = Type.Object(
       Type.String({ pattern: '^[a-z0-9_-]{1,32}$', description: 'Sales channel; default web' }),
     ),
     note: Type.Optional(Type.String({ maxLength: 1000 })),
+    couponCodes: Type.Optional(CouponCodes),
+    shipping: Type.Optional(ShippingChoice),
+    buyerIdentity: Type.Optional(BuyerIdentity),
   },
   { additionalProperties: false },
 );
@@ -77,6 +98,9 @@ export const OrderLine = Type.Object({
   quantity: Type.Integer(),
   lineTotal: Money(),
   shipTo: Type.String(),
+  discount: Money({ description: "This line's share of the discount (what refunding it takes off)" }),
+  tax: Money({ description: 'Tax on lineTotal − discount' }),
+  taxInclusive: Type.Boolean(),
 });
 
 export const OrderStatusSchema = StringEnum(ORDER_STATUSES);
@@ -122,6 +146,9 @@ export const Order = Type.Intersect([
   OrderSummary,
   Type.Object({
     lines: Type.Array(OrderLine),
+    pricing: Type.Union([OrderPricing, Type.Null()], {
+      description: 'null on orders placed before pricing rules',
+    }),
     addresses: Type.Record(Type.String(), Type.Object({}, { additionalProperties: true }), {
       description: 'Shipping addresses by key; empty for a finance key, which needs none',
     }),

@@ -35,6 +35,9 @@ export interface OrdersTable {
   review_reason: string | null;
   /** SHA-256 of the buyer's access token (order-access.ts); null on orders placed before tokens. */
   access_token_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  cod_fee: Generated<number>;
+  /** Promotions, tax lines and shipping options behind the totals (pricing's keptPricing). */
+  pricing: JsonDefault<Record<string, unknown>>;
 }
 
 export interface OrderAddressesTable {
@@ -63,6 +66,11 @@ export interface OrderLinesTable {
   quantity: number;
   line_total: number;
   ship_to: string;
+  /** This line's share of the order's discount. */
+  discount: number;
+  /** Tax on line_total − discount: contained in it when tax_inclusive, added on top otherwise. */
+  tax: number;
+  tax_inclusive: boolean;
 }
 
 export interface OrderTimelineTable {
@@ -86,7 +94,19 @@ export interface OrderLineCancellationsTable {
   created_at: CreatedAt;
 }
 
+/** A placement refused (order-refusals.ts). */
+export interface OrderRefusalsTable {
+  id: string;
+  at: ColumnType<Date, Date | string | undefined, never>;
+  source: 'order' | 'checkout';
+  cart_id: string | null;
+  reason: string;
+  channel: string | null;
+  shortages: ColumnType<unknown, string, never>;
+}
+
 export interface OrdersTables {
+  order_refusals: OrderRefusalsTable;
   orders: OrdersTable;
   order_addresses: OrderAddressesTable;
   order_lines: OrderLinesTable;

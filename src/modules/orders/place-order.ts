@@ -5,8 +5,12 @@ import { newId } from '../../platform/ids.js';
 import { ordersPlaced, stockConflicts } from '../../platform/metrics.js';
 import { resolveSkus, type SkuLookup } from '../catalog/index.js';
 import { LockedStock, planReservations } from '../inventory/index.js';
+import { keptPricing, type PricingRulesCache } from '../pricing/index.js';
 import { newOrderAccessToken } from './order-access.js';
-import { priceOrder } from './order-pricing.js';
+import { checkPlacement, type PlacementCheck } from './order-hooks.js';
+import { placementOf } from './order-placement.js';
+import { bothWrites, priceForPlacement, promotionRefusal } from './order-pricing.js';
+import { recordRefusedPlacement } from './order-refusals.repository.js';
 import { toOrder } from './order-views.js';
 import { insertPlacedOrder, type StatementWrites } from './orders.repository.js';
 import type { Order, PlaceOrderInput } from './orders.schemas.js';
@@ -20,6 +24,8 @@ export interface PlaceOrderContext {
   paymentMethods: ReadonlySet<string>;
   /** Unit prices that replace the catalog's for this order (a flash-sale price), by SKU. */
   priceOverrides?: ReadonlyMap<string, number>;
+  /** The standing pricing rules, cached (the app's); read every time if not given. */
+  pricingRules?: PricingRulesCache;
   /** Where SKU prices and status come from (a cache of the catalog's); the catalog itself if not given. */
   skus?: SkuLookup;
   /**
@@ -38,6 +44,13 @@ export interface PlaceOrderContext {
    * queued ticket); without it a new token is made and returned with the order.
    */
   accessTokenHash?: string;
+  /** The placement checks of the modules built on orders (OrderHooks.onPlacing: market rules). */
+  onPlacing: readonly PlacementCheck[];
+  /**
+   * How a refusal is recorded for analytics: a cart's checkout counts every refusal (stock, a coupon,
+   * an address); a plain order only a stockout.
+   */
+  refusal?: { source: 'checkout'; cartId: string };
 }
 
 /** A placed order with the buyer's access token, which this placement made (no accessTokenHash given). */
@@ -56,14 +69,25 @@ export async function placeOrder(
   ctx: PlaceOrderContext,
 ): Promise<PlacedOrder>;
 export async function placeOrder(db: Db, input: PlaceOrderInput, ctx: PlaceOrderContext): Promise<Order> {
-  for (let attempt = 1; attempt < 3; attempt++) {
-    try {
-      return await placeOrderInTransaction(db, input, ctx);
-    } catch (error) {
-      if (!isRetryable(error)) throw error;
+  try {
+    for (let attempt = 1; attempt < 3; attempt++) {
+      try {
+        return await placeOrderInTransaction(db, input, ctx);
+      } catch (error) {
+        if (!isRetryable(error)) throw error;
+      }
     }
+    return await inTransaction(db, (trx) => placeOrderInTransaction(trx, input, { ...ctx, lockStock: true }));
+  } catch (error) {
+    // counted once its transaction is gone (order-refusals.repository.ts)
+    if (error instanceof AppError && (ctx.refusal || error.code === 'insufficient_stock'))
+      await recordRefusedPlacement(db, {
+        ...(ctx.refusal ?? { source: 'order' }),
+        channel: input.channel ?? 'web',
+        error,
+      });
+    throw error;
   }
-  return inTransaction(db, (trx) => placeOrderInTransaction(trx, input, { ...ctx, lockStock: true }));
 }
 
 /** Each line's address key: its own `shipTo`, or the only address there is. */
@@ -139,10 +163,27 @@ export async function placeOrderInTransaction(
     );
   }
 
+  const currency = [...currencies][0]!;
+  const { priced, writes } = await priceForPlacement(
+    trx,
+    input,
+    catalog,
+    input.lines.map((l) => ctx.priceOverrides?.get(l.sku) ?? catalog.get(l.sku)!.price),
+    shipTo,
+    currency,
+    ctx.pricingRules,
+    ctx.priceOverrides !== undefined,
+  );
+  const checked = await checkPlacement(
+    trx,
+    ctx.onPlacing,
+    placementOf(input, catalog, priced, shipTo, currency),
+  );
+
   const orderId = newId();
   const lines = input.lines.map((line, i) => {
     const item = catalog.get(line.sku)!;
-    const unitPrice = ctx.priceOverrides?.get(line.sku) ?? item.price;
+    const unitPrice = priced.lines[i]!.unitPrice;
     return {
       id: newId(),
       order_id: orderId,
@@ -155,6 +196,9 @@ export async function placeOrderInTransaction(
       quantity: line.quantity,
       line_total: unitPrice * line.quantity,
       ship_to: shipTo[i]!,
+      discount: priced.lines[i]!.discount,
+      tax: priced.lines[i]!.tax,
+      tax_inclusive: priced.lines[i]!.taxInclusive,
     } satisfies OrderLinesTable;
   });
 
@@ -185,11 +229,13 @@ export async function placeOrderInTransaction(
   const access = ctx.accessTokenHash
     ? { hash: ctx.accessTokenHash, token: undefined }
     : newOrderAccessToken();
-  const usedAddresses = [...new Set(shipTo)];
-  const totals = priceOrder(
-    lines.map((l) => ({ unitPrice: l.unit_price, quantity: l.quantity })),
-    usedAddresses.length,
-  );
+  const totals = {
+    subtotal: priced.subtotal,
+    shipping: priced.shipping,
+    discount: priced.discount,
+    tax: priced.tax,
+    grandTotal: priced.grandTotal,
+  };
   const cod = input.paymentMethod === 'cod';
   const channel = input.channel ?? 'web';
   const addresses = Object.entries(input.addresses).map(([key, a]) => ({
@@ -211,7 +257,6 @@ export async function placeOrderInTransaction(
     quantity: r.quantity,
   }));
   const status = cod ? 'placed' : 'pending_payment';
-  const currency = [...currencies][0]!;
   const order = await insertPlacedOrder(
     trx,
     {
@@ -237,6 +282,8 @@ export async function placeOrderInTransaction(
       placed_at: now,
       payment_due_at: cod ? null : new Date(now.getTime() + ctx.paymentTimeoutSeconds * 1000),
       access_token_hash: access.hash,
+      cod_fee: priced.codFee,
+      pricing: JSON.stringify(keptPricing(priced)),
     },
     addresses,
     lines,
@@ -247,7 +294,7 @@ export async function placeOrderInTransaction(
     },
     {
       reservations: reserved.writes,
-      alongside: ctx.alongside,
+      alongside: bothWrites(bothWrites(ctx.alongside, writes), checked),
       placed: {
         // A new order as toOrderSnapshot shows it; the statement fills in the number it draws.
         order: {
@@ -267,7 +314,9 @@ export async function placeOrderInTransaction(
         reservations,
       },
     },
-  );
+  ).catch((error: unknown) => {
+    throw promotionRefusal(error, priced) ?? checked?.refusal(error) ?? error;
+  });
   if (ctx.lockStock instanceof LockedStock) ctx.lockStock.took(reserved.reservations);
   // Counted before commit: a commit failure after this point is rare enough not to matter for a rate.
   ordersPlaced.inc({ channel });

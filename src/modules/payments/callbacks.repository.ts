@@ -1,7 +1,8 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
 import type { CallbackAnswer } from './payment-provider.js';
+import type { PaymentRow } from './payments.repository.js';
 import type { PaymentCallbacksTable } from './payments.tables.js';
 
 export type CallbackRow = Selectable<PaymentCallbacksTable>;
@@ -34,6 +35,30 @@ export async function claimCallback(
     .returning('id')
     .executeTakeFirst();
   return r?.id;
+}
+
+/**
+ * claimCallback and the payment it names, read in the same statement (a payment notification's hot
+ * path): the claim's id, or undefined when the message was taken, and the payment, if there is one.
+ */
+export async function claimCallbackForPayment(
+  trx: Trx,
+  row: { provider: string; message_id: string; kind: string; payload: unknown },
+  paymentId: string,
+): Promise<{ claimed: string | undefined; payment: PaymentRow | undefined }> {
+  const { rows } = await sql<PaymentRow & { claimed: string | null }>`
+    with claim as (
+      insert into payment_callbacks (id, provider, message_id, kind, outcome, response_status, response_type,
+        response_body, payload)
+      values (${newId()}, ${row.provider}, ${row.message_id}, ${row.kind}, 'processing', 0, '', '',
+        ${JSON.stringify(row.payload ?? null)}::jsonb)
+      on conflict (provider, message_id) do nothing
+      returning id
+    )
+    select (select id from claim) as claimed, p.* from (select 1) as one left join payments p on p.id = ${paymentId}
+  `.execute(trx);
+  const { claimed, ...payment } = rows[0]!;
+  return { claimed: claimed ?? undefined, payment: payment.id ? payment : undefined };
 }
 
 export async function findCallback(

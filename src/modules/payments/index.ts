@@ -13,10 +13,12 @@ import { buildPaymentProviders } from './providers/registry.js';
 import { settleDueRefunds } from './refunds.js';
 import { closeDueTrades } from './trade-closing.js';
 
+export { voidOpenPayments } from './payment-hooks.js';
+export { createPayment } from './payment-intents.js';
 export type { PaymentProviders } from './payment-provider.js';
 export type { PaymentDeps } from './payments.routes.js';
 export { buildPaymentProviders } from './providers/registry.js';
-export { refundOrderAmount, settleDueRefunds } from './refunds.js';
+export { refundableOfOrder, refundOrderAmount, settleDueRefunds } from './refunds.js';
 export { closeDueTrades } from './trade-closing.js';
 
 /** What payments adds to the order life cycle (wired in app.ts). */

@@ -11,8 +11,13 @@ import {
   recordOrderPayment,
   toOrderSnapshot,
 } from '../orders/index.js';
-import { enqueue } from '../sync/index.js';
-import { claimCallback, findCallback, saveCallbackOutcome } from './callbacks.repository.js';
+import { enqueue, type PendingEvent } from '../sync/index.js';
+import {
+  claimCallback,
+  claimCallbackForPayment,
+  findCallback,
+  saveCallbackOutcome,
+} from './callbacks.repository.js';
 import { holdPayment } from './held-payments.js';
 import type {
   CallbackAnswer,
@@ -23,7 +28,12 @@ import type {
 } from './payment-provider.js';
 import { assertPaymentTransition, checkPaymentTransition } from './payment-state.js';
 import { paymentSnapshot } from './payment-views.js';
-import { findPaymentById, lockPaymentById, type PaymentRow, updatePayment } from './payments.repository.js';
+import {
+  lockPaymentById,
+  type PaymentRow,
+  updatePayment,
+  updatePaymentRecorded,
+} from './payments.repository.js';
 import { requestPaymentRefund, settleRefund } from './refunds.js';
 import { findRefundById } from './refunds.repository.js';
 
@@ -55,6 +65,9 @@ interface Applied {
   answer: CallbackAnswer;
   /** Refunds at outside providers to call once this transaction has committed. */
   refundIds?: string[];
+  payment?: PaymentRow;
+  /** The outcome was saved with the payment's change (one statement), not to be saved again. */
+  saved?: boolean;
 }
 
 /**
@@ -76,19 +89,32 @@ export async function handlePaymentCallback(
   return applyNotice(db, provider, notice);
 }
 
+/** What applying a notice came to: the answer for the provider, and the payment as it now stands. */
+export interface NoticeResult {
+  answer: CallbackAnswer;
+  refundIds: string[];
+  /** The payment the notice was about, as this notice left it (absent for a repeat or a refund notice). */
+  payment?: PaymentRow;
+}
+
 /** Applies a verified notice (from a callback, or from querying the provider) exactly once. */
 export function applyNotice(
   db: Db,
   provider: PaymentProvider,
   notice: ProviderNotice,
-): Promise<{ answer: CallbackAnswer; refundIds: string[] }> {
+): Promise<NoticeResult> {
   return inTransaction(db, async (trx) => {
-    const claimed = await claimCallback(trx, {
+    const row = {
       provider: provider.name,
       message_id: notice.messageId,
       kind: notice.kind,
       payload: notice.payload,
-    });
+    };
+    // a payment's notice claims the message and reads its payment in one statement
+    const forPayment = isPaymentNotice(notice) && notice.paymentId && uuid.test(notice.paymentId);
+    const { claimed, payment } = forPayment
+      ? await claimCallbackForPayment(trx, row, notice.paymentId!)
+      : { claimed: await claimCallback(trx, row), payment: undefined };
     if (!claimed) {
       const seen = (await findCallback(trx, provider.name, notice.messageId))!;
       return {
@@ -96,13 +122,19 @@ export function applyNotice(
         refundIds: [],
       };
     }
-    const applied = await apply(trx, provider, notice);
-    await saveCallbackOutcome(trx, claimed, applied);
-    return { answer: applied.answer, refundIds: applied.refundIds ?? [] };
+    const applied = isPaymentNotice(notice)
+      ? await applyToPayment(trx, provider, notice, payment, claimed)
+      : await applyOther(trx, provider, notice);
+    if (!applied.saved) await saveCallbackOutcome(trx, claimed, applied);
+    return { answer: applied.answer, refundIds: applied.refundIds ?? [], payment: applied.payment };
   });
 }
 
-async function apply(trx: Trx, provider: PaymentProvider, notice: ProviderNotice): Promise<Applied> {
+const isPaymentNotice = (notice: ProviderNotice) =>
+  notice.kind !== 'ignored' && notice.kind !== 'refund_succeeded' && notice.kind !== 'refund_failed';
+
+/** A notice about no payment: ignored, or about a refund. */
+async function applyOther(trx: Trx, provider: PaymentProvider, notice: ProviderNotice): Promise<Applied> {
   const ack = provider.acknowledgement ?? { status: 200, type: 'application/json', body: '{}' };
   if (notice.kind === 'ignored') return { outcome: 'ignored', answer: ack };
   if (notice.kind === 'refund_succeeded' || notice.kind === 'refund_failed') {
@@ -123,16 +155,38 @@ async function apply(trx: Trx, provider: PaymentProvider, notice: ProviderNotice
       answer: ack,
     };
   }
+  throw new Error(`${notice.kind} is a payment's notice`);
+}
 
-  const found =
-    notice.paymentId && uuid.test(notice.paymentId)
-      ? await findPaymentById(trx, notice.paymentId)
-      : undefined;
+/** A notice about a payment (paid, authorized, failed, closed), claimed as `callbackId`. */
+async function applyToPayment(
+  trx: Trx,
+  provider: PaymentProvider,
+  notice: ProviderNotice,
+  found: PaymentRow | undefined,
+  callbackId: string,
+): Promise<Applied> {
+  const ack = provider.acknowledgement ?? { status: 200, type: 'application/json', body: '{}' };
   if (!found || found.provider !== provider.name) throw notFound('Payment', notice.paymentId ?? '(none)');
   const order = await lockOrder(trx, found.order_id);
   const payment = (await lockPaymentById(trx, found.id))!;
   const ids = { paymentId: payment.id, orderId: order.id };
   const actor = `provider:${provider.name}`;
+  /** The payment's change, its event and this notice's outcome, in one statement. */
+  const settle = async (
+    outcome: string,
+    changes: Parameters<typeof updatePaymentRecorded>[2],
+    event: (p: PaymentRow) => PendingEvent,
+  ): Promise<Applied> => {
+    const after = { ...payment, ...changes } as PaymentRow;
+    const saved = await updatePaymentRecorded(trx, payment, changes, [event(after)], {
+      id: callbackId,
+      outcome,
+      ...ids,
+      answer: ack,
+    });
+    return { ...ids, outcome, answer: ack, payment: saved, saved: true };
+  };
 
   const trade = notice.providerTradeNo ? { provider_trade_no: notice.providerTradeNo } : {};
   if (
@@ -161,30 +215,18 @@ async function apply(trx: Trx, provider: PaymentProvider, notice: ProviderNotice
       const action = payment.status === 'authorized' ? 'capture' : 'succeed';
       const to = assertPaymentTransition(payment, action);
       const paidOrder = await recordOrderPayment(trx, order, payment.amount, actor);
-      const paid = await updatePayment(trx, payment.id, { status: to, paid_at: new Date(), ...trade });
-      await enqueue(trx, 'payments', order.id, [
-        {
-          type: 'payment.succeeded',
-          data: { order: toOrderSnapshot(paidOrder), payment: paymentSnapshot(paid) },
-        },
-      ]);
-      return { ...ids, outcome: 'paid', answer: ack };
+      return settle('paid', { status: to, paid_at: new Date(), ...trade }, (paid) => ({
+        type: 'payment.succeeded',
+        data: { order: toOrderSnapshot(paidOrder), payment: paymentSnapshot(paid) },
+      }));
     }
     case 'authorized': {
       if (payment.status !== 'pending') return { ...ids, outcome: 'already_applied', answer: ack };
       const to = assertPaymentTransition(payment, 'authorize');
-      const authorized = await updatePayment(trx, payment.id, {
-        status: to,
-        authorized_at: new Date(),
-        ...trade,
-      });
-      await enqueue(trx, 'payments', order.id, [
-        {
-          type: 'payment.authorized',
-          data: { order: toOrderSnapshot(order), payment: paymentSnapshot(authorized) },
-        },
-      ]);
-      return { ...ids, outcome: 'authorized', answer: ack };
+      return settle('authorized', { status: to, authorized_at: new Date(), ...trade }, (authorized) => ({
+        type: 'payment.authorized',
+        data: { order: toOrderSnapshot(order), payment: paymentSnapshot(authorized) },
+      }));
     }
     default: {
       // failed, or closed at the provider without being paid (Alipay TRADE_CLOSED)
@@ -192,18 +234,11 @@ async function apply(trx: Trx, provider: PaymentProvider, notice: ProviderNotice
         return { ...ids, outcome: 'already_applied', answer: ack };
       }
       const reason = notice.kind === 'closed' ? 'closed at the provider' : 'declined by the provider';
-      const failed = await updatePayment(trx, payment.id, {
-        status: assertPaymentTransition(payment, 'fail'),
-        failure_reason: reason,
-        ...trade,
-      });
-      await enqueue(trx, 'payments', order.id, [
-        {
-          type: 'payment.failed',
-          data: { order: toOrderSnapshot(order), payment: paymentSnapshot(failed), reason },
-        },
-      ]);
-      return { ...ids, outcome: 'failed', answer: ack };
+      const changes = { status: assertPaymentTransition(payment, 'fail'), failure_reason: reason, ...trade };
+      return settle('failed', changes, (failed) => ({
+        type: 'payment.failed',
+        data: { order: toOrderSnapshot(order), payment: paymentSnapshot(failed), reason },
+      }));
     }
   }
 }

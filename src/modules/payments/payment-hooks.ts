@@ -21,13 +21,7 @@ import { findRefundsOfOrder } from './refunds.repository.js';
  * refund job has the provider's answer.
  */
 export async function refundCancelledOrder(trx: Trx, order: OrderRow, actor: string): Promise<void> {
-  for (const open of await lockPaymentsOfOrder(trx, order.id, ['pending', 'authorized'])) {
-    // a trade at Alipay or WeChat Pay stays payable until closed there: closeDueTrades, after commit
-    const close = LOCAL_PROVIDERS.has(open.provider)
-      ? {}
-      : { close_status: 'pending' as const, close_due_at: new Date() };
-    await updatePayment(trx, open.id, { status: assertPaymentTransition(open, 'cancel'), ...close });
-  }
+  await voidOpenPayments(trx, order.id);
   for (const paid of await lockPaymentsOfOrder(trx, order.id, ['paid', 'partially_refunded'])) {
     if (paid.refunded_amount < paid.amount) {
       await requestPaymentRefund(trx, paid, undefined, 'order cancelled', actor).catch((error) => {
@@ -36,6 +30,23 @@ export async function refundCancelledOrder(trx: Trx, order: OrderRow, actor: str
       });
     }
   }
+}
+
+/**
+ * Cancels the order's open intents (the caller holds the order's lock): a cancelled order, or an
+ * edit that changed what it owes. Money that still arrives for one is taken and given back
+ * (acceptLatePayment), so none is lost. Returns how many were voided.
+ */
+export async function voidOpenPayments(trx: Trx, orderId: string): Promise<number> {
+  const open = await lockPaymentsOfOrder(trx, orderId, ['pending', 'authorized']);
+  for (const p of open) {
+    // a trade at Alipay or WeChat Pay stays payable until closed there: closeDueTrades, after commit
+    const close = LOCAL_PROVIDERS.has(p.provider)
+      ? {}
+      : { close_status: 'pending' as const, close_due_at: new Date() };
+    await updatePayment(trx, p.id, { status: assertPaymentTransition(p, 'cancel'), ...close });
+  }
+  return open.length;
 }
 
 /** Order hook: cash on delivery is collected when the order is delivered. */

@@ -10,7 +10,7 @@ import { assertPaymentTransition } from './payment-state.js';
 import { paymentSnapshot, toPayment } from './payment-views.js';
 import {
   findPaymentById,
-  insertPayment,
+  insertPaymentRecorded,
   lockPaymentById,
   sumOpenPayments,
   updatePayment,
@@ -31,8 +31,10 @@ function providerOf(providers: PaymentProviders, name: string): PaymentProvider 
 
 /**
  * Opens a payment intent for (part of) what an order still owes; several may together pay one order
- * (split payment) but never more than it owes. The provider is asked for the pay action after the
- * intent is committed, so no transaction waits on it; if it fails, the intent is marked failed.
+ * (split payment) but never more than it owes. A provider that calls nobody (the sandbox) gives its
+ * pay action inside the transaction, so the intent is written whole, with its event, in one statement;
+ * an outside provider is asked after the intent is committed, so no transaction waits on it, and if it
+ * fails, the intent is marked failed.
  */
 export async function createPayment(
   db: Db,
@@ -46,7 +48,8 @@ export async function createPayment(
       errors: [{ field: 'body.provider', message: 'cod takes no payment before delivery' }],
     });
   }
-  const { payment, orderNumber } = await inTransaction(db, async (trx) => {
+  const manualCapture = input.capture === 'manual';
+  const { payment, intent } = await inTransaction(db, async (trx) => {
     const order = await lockOrder(trx, orderId);
     if (order.status !== 'pending_payment') {
       throw new AppError('illegal_transition', `The order is ${order.status} and takes no payment`, {
@@ -62,35 +65,38 @@ export async function createPayment(
         errors: [{ field: 'body.amount', message: `must be between 1 and ${due}` }],
       });
     }
-    const row = await insertPayment(trx, {
+    const intent = {
       id: newId(),
-      order_id: orderId,
-      provider: provider.name,
-      status: 'pending',
+      orderId,
+      orderNumber: order.number,
       amount,
       currency: order.currency,
-      provider_ref: null,
-      action: JSON.stringify({ manualCapture: input.capture === 'manual' }),
-    });
-    await enqueue(trx, 'payments', orderId, [
+      manualCapture,
+    };
+    const created = provider.local ? await provider.create(intent) : undefined;
+    const row = {
+      id: intent.id,
+      order_id: orderId,
+      provider: provider.name,
+      status: 'pending' as const,
+      amount,
+      currency: order.currency,
+      provider_ref: created?.providerRef ?? null,
+      action: { ...created?.action, manualCapture },
+    };
+    const payment = await insertPaymentRecorded(trx, row, [
       { type: 'payment.created', data: { order: toOrderSnapshot(order), payment: paymentSnapshot(row) } },
     ]);
-    return { payment: row, orderNumber: order.number };
+    return { payment, intent };
   });
+  if (provider.local) return toPayment(payment);
   try {
-    const created = await provider.create({
-      id: payment.id,
-      orderId,
-      orderNumber,
-      amount: payment.amount,
-      currency: payment.currency,
-      manualCapture: input.capture === 'manual',
-    });
+    const created = await provider.create(intent);
     // One statement: no transaction needed around it.
     return toPayment(
       await updatePayment(db, payment.id, {
         provider_ref: created.providerRef,
-        action: { ...created.action, manualCapture: input.capture === 'manual' },
+        action: { ...created.action, manualCapture },
       }),
     );
   } catch (error) {
@@ -208,6 +214,7 @@ export async function paySandboxPayment(
     body,
     now,
   });
-  await applyNotice(db, provider, notice);
-  return getPayment(db, id);
+  const { payment: applied } = await applyNotice(db, provider, notice);
+  // the payment as the notice left it; a repeat of the notice reads it
+  return applied ? toPayment(applied) : getPayment(db, id);
 }

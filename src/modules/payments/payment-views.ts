@@ -40,7 +40,9 @@ export function toRefund(r: RefundRow): Refund {
 }
 
 /** The payment as carried in events. */
-export const paymentSnapshot = (p: PaymentRow) => ({
+export const paymentSnapshot = (
+  p: Pick<PaymentRow, 'id' | 'provider' | 'amount' | 'currency' | 'status'>,
+) => ({
   id: p.id,
   provider: p.provider,
   amount: p.amount,

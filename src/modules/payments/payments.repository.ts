@@ -1,5 +1,7 @@
 import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
+import { outboxWrites, type PendingEvent } from '../sync/index.js';
+import type { CallbackAnswer } from './payment-provider.js';
 import type { PaymentIntentStatus } from './payment-state.js';
 import type { PaymentsTable } from './payments.tables.js';
 
@@ -7,6 +9,32 @@ export type PaymentRow = Selectable<PaymentsTable>;
 
 export async function insertPayment(trx: Trx, payment: Insertable<PaymentsTable>): Promise<PaymentRow> {
   return trx.insertInto('payments').values(payment).returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * A new intent and its events in ONE statement:
+ *   with u as (insert into payments (…) values (…) returning *), <outbox CTEs, subject = the order>
+ *   select * from u
+ */
+export async function insertPaymentRecorded(
+  trx: Trx,
+  p: Pick<
+    Insertable<PaymentsTable>,
+    'id' | 'order_id' | 'provider' | 'status' | 'amount' | 'currency' | 'provider_ref'
+  > & { action: Record<string, unknown> },
+  events: PendingEvent[],
+): Promise<PaymentRow> {
+  const { rows } = await sql<PaymentRow>`
+    with u as (
+      insert into payments (id, order_id, provider, status, amount, currency, provider_ref, action)
+      values (${p.id}, ${p.order_id}, ${p.provider}, ${p.status}, ${p.amount}, ${p.currency},
+        ${p.provider_ref ?? null}, ${JSON.stringify(p.action)}::jsonb)
+      returning *
+    ),
+    ${outboxWrites('payments', p.order_id, events)}
+    select * from u
+  `.execute(trx);
+  return rows[0]!;
 }
 
 export async function findPaymentById(db: Conn, id: string): Promise<PaymentRow | undefined> {
@@ -71,6 +99,51 @@ export async function updatePayment(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** What a provider's notification came to, saved on its payment_callbacks row. */
+export interface CallbackOutcome {
+  id: string;
+  outcome: string;
+  paymentId?: string;
+  orderId?: string;
+  answer: CallbackAnswer;
+}
+
+/**
+ * A payment's change with its events and, for a notification, the notification's outcome, in ONE
+ * statement (a payment's hot path). The caller holds the payment's lock, so it knows the row the
+ * update makes and passes the events' payloads as they will read.
+ *
+ *   with u as (update payments set …, updated_at = now() where id = $id returning *),
+ *   c as (update payment_callbacks set outcome = …, response_… where id = $callback),
+ *   <outbox CTEs, subject = the order>
+ *   select * from u
+ */
+export async function updatePaymentRecorded(
+  trx: Trx,
+  payment: PaymentRow,
+  changes: Omit<Updateable<PaymentsTable>, 'id' | 'action' | 'order_id'>,
+  events: PendingEvent[],
+  callback?: CallbackOutcome,
+): Promise<PaymentRow> {
+  const set = Object.entries(changes)
+    .filter(([, v]) => v !== undefined)
+    .map(([column, value]) => sql`${sql.ref(column)} = ${value}`);
+  const ctes = [
+    sql`u as (update payments set ${sql.join([...set, sql`updated_at = now()`])} where id = ${payment.id} returning *)`,
+  ];
+  if (callback) {
+    ctes.push(sql`c as (
+      update payment_callbacks set outcome = ${callback.outcome}, payment_id = ${callback.paymentId ?? null},
+        order_id = ${callback.orderId ?? null}, response_status = ${callback.answer.status},
+        response_type = ${callback.answer.type}, response_body = ${callback.answer.body}
+      where id = ${callback.id})`);
+  }
+  if (events.length > 0) ctes.push(outboxWrites('payments', payment.order_id, events));
+  const { rows } = await sql<PaymentRow>`with ${sql.join(ctes)} select * from u`.execute(trx);
+  if (!rows[0]) throw new Error(`payment ${payment.id} vanished under its lock`);
+  return rows[0];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { recordChange } from '../../platform/audit/audit-recorder.js';
 import type { Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, notFound } from '../../platform/errors.js';
@@ -67,6 +68,13 @@ export async function requestPaymentRefund(
     currency: payment.currency,
     status: 'pending',
     reason,
+  });
+  await recordChange(trx, {
+    action: 'payment.refund',
+    resource: 'payment',
+    resourceId: payment.id,
+    before: { status: payment.status, refundable: left },
+    after: { refundId: refund.id, amount: want, refundable: left - want, reason },
   });
   if (!LOCAL_PROVIDERS.has(payment.provider)) return refund;
   return settleRefund(
@@ -174,6 +182,14 @@ export async function refundOrderAmount(
     refunds.push(await requestPaymentRefund(trx, payment, step.amount, reason, actor));
   }
   return refunds;
+}
+
+/** What the order's payments still hold: paid, less every refund that is pending or done. */
+export async function refundableOfOrder(trx: Trx, orderId: string): Promise<number> {
+  let left = 0;
+  for (const payment of await lockPaymentsOfOrder(trx, orderId, ['paid', 'partially_refunded']))
+    left += payment.amount - (await sumActiveRefunds(trx, payment.id));
+  return left;
 }
 
 /**

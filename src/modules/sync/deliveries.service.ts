@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, notFound } from '../../platform/errors.js';
-import { decodeCursor, encodeCursor, IdCursor } from '../../platform/http/pagination.js';
+import { decodeCursor, IdCursor, pageOf } from '../../platform/http/pagination.js';
 import { type DeliveryRow, findDelivery, listDeliveries, retryDelivery } from './deliveries.repository.js';
 import type { Delivery, DeliveryListQuery } from './deliveries.schemas.js';
 import { wakeRelays } from './relay/wakeup.js';
@@ -37,11 +37,7 @@ export async function listDeliveryPage(db: Db, query: DeliveryListQuery) {
     beforeId: before?.[0],
     limit: limit + 1,
   });
-  const page = rows.slice(0, limit);
-  return {
-    data: page.map(toDelivery),
-    nextCursor: rows.length > limit ? encodeCursor([page.at(-1)!.id]) : null,
-  };
+  return pageOf(rows, limit, toDelivery, (last) => [last.id]);
 }
 
 export async function getDelivery(db: Db, id: string): Promise<Delivery> {

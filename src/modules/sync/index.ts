@@ -3,6 +3,7 @@ import * as m1122_0500 from './migrations/20261122_0500_sync.js';
 import * as m1123_0500 from './migrations/20261123_0500_sync_relay.js';
 import * as m1124_0100 from './migrations/20261124_0100_event_feed.js';
 import * as m1204_2330 from './migrations/20261204_2330_consumer_subscriptions.js';
+import * as m1205_1900 from './migrations/20261205_1900_enqueue_in_sql.js';
 import { type SyncDeps, syncRoutes } from './sync.routes.js';
 
 export type { ConsumerTransport } from './consumers/consumer-transport.js';
@@ -15,6 +16,7 @@ export { Relay } from './relay/relay.js';
 export { type SyncWorkers, startSyncWorkers } from './sync-runtime.js';
 export { ackAfter, safely } from './transports/amqp-link.js';
 export { Brokers } from './transports/brokers.js';
+export { hostOf, TargetRefused, WebhookTargets } from './transports/webhook-targets.js';
 
 export const syncModule = {
   name: 'sync',
@@ -23,6 +25,7 @@ export const syncModule = {
     '20261123_0500_sync_relay': m1123_0500,
     '20261124_0100_event_feed': m1124_0100,
     '20261204_2330_consumer_subscriptions': m1204_2330,
+    '20261205_1900_enqueue_in_sql': m1205_1900,
   },
   routes: [syncRoutes],
 } satisfies Module<SyncDeps>;

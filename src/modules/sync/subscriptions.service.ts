@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
-import { decodeCursor, encodeCursor, IdCursor } from '../../platform/http/pagination.js';
+import { decodeCursor, IdCursor, pageOf } from '../../platform/http/pagination.js';
 import { newId, UUID_PATTERN } from '../../platform/ids.js';
 import type { SyncConfig } from '../../platform/sync-config.js';
 import { parkDeliveries, unparkDeliveries } from './deliveries.repository.js';
@@ -131,11 +131,7 @@ export async function listSubscriptionPage(
   const limit = query.limit ?? 50;
   const before = decodeCursor(query.cursor, IdCursor);
   const rows = await listSubscriptions(db, { status: query.status, beforeId: before?.[0], limit: limit + 1 });
-  const page = rows.slice(0, limit);
-  return {
-    data: page.map(toSubscription),
-    nextCursor: rows.length > limit ? encodeCursor([page.at(-1)!.id]) : null,
-  };
+  return pageOf(rows, limit, toSubscription, (last) => [last.id]);
 }
 
 /**

@@ -8,10 +8,11 @@ import { DeliveryFailure, type DeliveryTarget, type Transport } from '../transpo
 
 /**
  * In-process event consumers as a transport: the relay fans events out to their subscriptions, claims
- * and orders them exactly as for a webhook, and "sends" by calling the consumer. Each call is one
- * transaction that first records the event id in the inbox (source `consumer:<name>`) and then runs
- * the consumer's writes: a repeat (a relay that died before recording the delivery, a lease that ran
- * out mid-call) finds the row, waiting on it if the first call is still running, and does nothing.
+ * and orders them exactly as for a webhook, and "sends" by calling the consumer. Each call (one event,
+ * or a batch of them for a consumer with `handleBatch`: deliver-round.ts) is one transaction that
+ * first records the event ids in the inbox (source `consumer:<name>`) and then runs the consumer's
+ * writes: a repeat (a relay that died before recording the delivery, a lease that ran out mid-call)
+ * finds the row, waiting on it if the first call is still running, and does nothing.
  * A throw is a failed attempt, retried with the relay's backoff and a dead letter in the end.
  */
 export class ConsumerTransport implements Transport {
@@ -31,14 +32,32 @@ export class ConsumerTransport implements Transport {
     return [...this.consumers.keys()];
   }
 
-  async send(target: DeliveryTarget, event: RelayEvent): Promise<void> {
+  send(target: DeliveryTarget, event: RelayEvent): Promise<void> {
+    return this.sendBatch(target, [event]);
+  }
+
+  /**
+   * Several events (at most one per order): in one transaction for a consumer with `handleBatch`, whose
+   * writes are all in the database and roll back together. Without it, each event commits on its own:
+   * a consumer that calls out (a shop's API) must not be called again for an event whose call went
+   * through because a later event of the batch failed; the relay retries the batch one at a time and
+   * the inbox turns the committed ones away.
+   */
+  async sendBatch(target: DeliveryTarget, events: RelayEvent[]): Promise<void> {
     const consumer = this.consumers.get(target.subscriptionId);
     // Not claimed by this relay (serves() leaves it out); should it happen, another process takes it.
     if (!consumer) throw new DeliveryFailure(`no consumer of ${target.subscriptionId} here`, 'unavailable');
+    return this.consume(consumer, events);
+  }
+
+  private async consume(consumer: EventConsumer, events: RelayEvent[]): Promise<void> {
     try {
       await inTransaction(this.db, async (trx) => {
-        if (!(await recordConsumed(trx, consumer.name, event.id, event.type))) return;
-        await consumer.handle(toConsumedEvent(event), trx);
+        const fresh = await recordConsumed(trx, consumer.name, events);
+        const todo = events.filter((e) => fresh.has(e.id)).map(toConsumedEvent);
+        if (todo.length === 0) return;
+        if (consumer.handleBatch && todo.length > 1) await consumer.handleBatch(todo, trx);
+        else for (const event of todo) await consumer.handle(event, trx);
       });
     } catch (error) {
       throw new DeliveryFailure(`consumer ${consumer.name} failed: ${(error as Error).message}`, 'rejected');

@@ -48,23 +48,31 @@ export async function settleInbound(
 }
 
 /**
- * An event an in-process consumer is about to apply, recorded in the consumer's transaction; false when
- * it has been applied already. A concurrent call for the same event waits here until the first commits.
+ * Events an in-process consumer is about to apply, recorded in the consumer's transaction; the ids of
+ * those not applied already. A concurrent call for one of them waits here until the first commits.
  *
- *   insert into inbox (source, message_id, type, payload, status) values ('consumer:' || $name, $id, $type, 'null', 'applied')
+ *   insert into inbox (source, message_id, type, payload, status)
+ *   values ('consumer:' || $name, $id, $type, 'null', 'applied'), …
  *   on conflict (source, message_id) do nothing returning message_id
  */
 export async function recordConsumed(
   trx: Trx,
   consumer: string,
-  eventId: string,
-  type: string,
-): Promise<boolean> {
-  const row = await trx
+  events: ReadonlyArray<{ id: string; type: string }>,
+): Promise<Set<string>> {
+  const rows = await trx
     .insertInto('inbox')
-    .values({ source: `consumer:${consumer}`, message_id: eventId, type, payload: 'null', status: 'applied' })
+    .values(
+      events.map((e) => ({
+        source: `consumer:${consumer}`,
+        message_id: e.id,
+        type: e.type,
+        payload: 'null',
+        status: 'applied' as const,
+      })),
+    )
     .onConflict((oc) => oc.columns(['source', 'message_id']).doNothing())
     .returning('message_id')
-    .executeTakeFirst();
-  return row !== undefined;
+    .execute();
+  return new Set(rows.map((r) => r.message_id));
 }

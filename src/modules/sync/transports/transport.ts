@@ -24,6 +24,11 @@ export interface Transport {
    */
   serves?(): readonly string[];
   send(target: DeliveryTarget, event: RelayEvent): Promise<void>;
+  /**
+   * Optional: several events of one subscription, at most one per order, taken all or none (one
+   * database transaction for in-process consumers). A throw means none was taken.
+   */
+  sendBatch?(target: DeliveryTarget, events: RelayEvent[]): Promise<void>;
 }
 
 /**
