@@ -1,0 +1,37 @@
+import { type Static, Type } from 'typebox';
+
+/**
+ * The part of Amazon's Feeds API 2021-06-30 OrderSync uses: a feed document is created (Amazon answers
+ * with its id and a pre-signed URL to PUT the content to), the content uploaded, then the feed
+ * created naming the document. Amazon processes it later; the feed's id names it.
+ */
+export const FEEDS_PATH = '/feeds/2021-06-30';
+export const ORDER_ACKNOWLEDGEMENT_FEED = 'POST_ORDER_ACKNOWLEDGEMENT_DATA';
+/** The feed's content type, given at createFeedDocument and again on the upload (Amazon compares). */
+export const XML_FEED_CONTENT_TYPE = 'text/xml; charset=UTF-8';
+
+export const CreateFeedDocumentSpecification = Type.Object(
+  { contentType: Type.String({ minLength: 1 }) },
+  { additionalProperties: false },
+);
+export type CreateFeedDocumentSpecification = Static<typeof CreateFeedDocumentSpecification>;
+
+export const CreateFeedDocumentResponse = Type.Object({
+  feedDocumentId: Type.String({ minLength: 1 }),
+  url: Type.String({ minLength: 1 }),
+});
+export type CreateFeedDocumentResponse = Static<typeof CreateFeedDocumentResponse>;
+
+export const CreateFeedSpecification = Type.Object(
+  {
+    feedType: Type.String({ minLength: 1 }),
+    marketplaceIds: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 25 }),
+    inputFeedDocumentId: Type.String({ minLength: 1 }),
+    feedOptions: Type.Optional(Type.Record(Type.String(), Type.String())),
+  },
+  { additionalProperties: false },
+);
+export type CreateFeedSpecification = Static<typeof CreateFeedSpecification>;
+
+export const CreateFeedResponse = Type.Object({ feedId: Type.String({ minLength: 1 }) });
+export type CreateFeedResponse = Static<typeof CreateFeedResponse>;
