@@ -1,0 +1,301 @@
+/**
+ * npm run bench:analytics — the analytics API on a year of synthetic orders, and what keeping its
+ * rollups current costs order placement.
+ *
+ * 1. BENCH_ORDERS synthetic orders (default 1,000,000 on PostgreSQL, BENCH_PGLITE_ORDERS = 100,000 on
+ *    PGlite) generated in SQL with seasonality, their analytics facts beside them; the rollups built by
+ *    the same refresh job the scheduler runs (timed).
+ * 2. Each report called BENCH_CALLS times (default 60) on random windows of 1, 30, 90 and 363 days
+ *    (hour buckets: 7 and 31 days; stock cover: 28 and 90 days): p50/p95 per report and range.
+ * 3. PostgreSQL only: order placement for BENCH_SECONDS (default 15) with BENCH_CONNECTIONS (32): with
+ *    no relay; with an `ordersync worker` running the relay and the in-process consumers (its scheduler
+ *    idle); and the same with the rollup refresh every second (run by this process, as the job runs
+ *    it), so the last two differ by the refresh only. Then how long the rollups take to catch up.
+ *
+ *   BENCH_BACKENDS (default postgres; add pglite for the endpoint figures on PGlite)
+ *   BENCH_REUSE=1 runs steps 2 and 3 on the PostgreSQL database the last run loaded (migrated first)
+ *   BENCH_PORT (default 3945) for the server
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { Pool } from 'undici';
+import { refreshAllRollups, refreshRollups } from '../src/modules/analytics/index.js';
+import { modules } from '../src/modules.js';
+import { connectDatabase } from '../src/platform/db/connect.js';
+import { migrateToLatest } from '../src/platform/db/migrate.js';
+import { ADMIN_KEY, apiCaller, databaseUrl as databaseUrl_, freshDatabase, percentile } from './lib/api.js';
+import { cpuPer, cpuSnapshot } from './lib/cpu.js';
+import { fmt, type LoadResult, runLoad } from './lib/load.js';
+import { startServer } from './lib/server.js';
+import { generateSyntheticOrders } from './lib/synthetic-orders.js';
+import { startWorker } from './lib/worker.js';
+
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres').split(',');
+const ORDERS = {
+  postgres: Number(process.env.BENCH_ORDERS ?? 1_000_000),
+  pglite: Number(process.env.BENCH_PGLITE_ORDERS ?? 100_000),
+};
+const CALLS = Number(process.env.BENCH_CALLS ?? 60);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+/** Its own port: bench:flash and bench:import listen on 3941, and a run beside them would call theirs. */
+const PORT = Number(process.env.BENCH_PORT ?? 3945);
+const END = new Date('2026-12-01T00:00:00Z');
+const DAY = 86_400_000;
+/** Names this run's catalog apart, so BENCH_REUSE=1 can place orders on a database placed on before. */
+const RUN = Date.now().toString(36).slice(-5).toUpperCase();
+
+const seconds = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
+
+/** Migrates, generates the orders and builds the rollups, in this process; the server opens it after. */
+async function load(backend: 'postgres' | 'pglite', target: { databaseUrl?: string; dataDir?: string }) {
+  const handle = await connectDatabase({
+    databaseUrl: target.databaseUrl,
+    dataDir: target.dataDir ? `${target.dataDir}/pglite` : undefined,
+  });
+  try {
+    await migrateToLatest(handle.db, modules);
+    let t0 = performance.now();
+    const made = await generateSyntheticOrders(handle.db, ORDERS[backend], END);
+    await sql`analyze`.execute(handle.db);
+    console.log(`${backend}: ${made} synthetic orders generated in ${seconds(t0)} s`);
+    t0 = performance.now();
+    const hours = await refreshAllRollups(handle.db);
+    await sql`analyze`.execute(handle.db);
+    console.log(`${backend}: rollups of ${hours} hours built by the refresh job in ${seconds(t0)} s`);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A random window of `days` days inside the generated year. */
+function window(days: number) {
+  const from = END.getTime() - 364 * DAY + Math.floor(Math.random() * (364 - days)) * DAY;
+  return `from=${new Date(from).toISOString()}&to=${new Date(from + days * DAY).toISOString()}`;
+}
+
+/** Each report over a day, a month, a quarter and a year (the ranges a dashboard asks for). */
+const RANGES: [string, number][] = [
+  ['1 d', 1],
+  ['30 d', 30],
+  ['90 d', 90],
+  ['1 y', 363],
+];
+const REPORTS: [string, (w: string) => string][] = [
+  ['sales day', (w) => `/v1/analytics/sales?${w}&granularity=day`],
+  [
+    'sales day Shanghai by channel',
+    (w) => `/v1/analytics/sales?${w}&granularity=day&tz=Asia/Shanghai&by=channel`,
+  ],
+  ['sales week by region', (w) => `/v1/analytics/sales?${w}&granularity=week&by=region`],
+  ['sales month by category', (w) => `/v1/analytics/sales?${w}&granularity=month&by=category`],
+  ['sales day by sku', (w) => `/v1/analytics/sales?${w}&granularity=day&by=sku`],
+  ['funnel', (w) => `/v1/analytics/funnel?${w}`],
+  ['lead times by carrier', (w) => `/v1/analytics/lead-times?${w}&by=carrier`],
+  ['lead times by warehouse', (w) => `/v1/analytics/lead-times?${w}&by=warehouse`],
+  ['payments', (w) => `/v1/analytics/payments?${w}`],
+  ['returns by sku', (w) => `/v1/analytics/returns?${w}&by=sku`],
+  ['returns by reason', (w) => `/v1/analytics/returns?${w}&by=reason`],
+  ['stockouts', (w) => `/v1/analytics/stockouts?${w}`],
+];
+const ENDPOINTS: [string, () => string][] = [
+  ['sales hour × 7 d', () => `/v1/analytics/sales?${window(7)}&granularity=hour`],
+  ['sales hour × 31 d by region', () => `/v1/analytics/sales?${window(31)}&granularity=hour&by=region`],
+  ...REPORTS.flatMap(([name, url]) =>
+    RANGES.map(([label, days]): [string, () => string] => [`${name} × ${label}`, () => url(window(days))]),
+  ),
+  ['stock cover 28 d', () => `/v1/analytics/stock?days=28&to=${new Date(END.getTime() - DAY).toISOString()}`],
+  ['stock cover 90 d', () => `/v1/analytics/stock?days=90&to=${new Date(END.getTime() - DAY).toISOString()}`],
+];
+
+async function endpointLatencies(call: ReturnType<typeof apiCaller>, backend: string) {
+  for (const [name, url] of ENDPOINTS) {
+    const ms: number[] = [];
+    for (let i = 0; i < CALLS; i++) {
+      const res = await call('GET', url());
+      if (res.status !== 200)
+        throw new Error(`${name} → ${res.status} ${JSON.stringify(res.json).slice(0, 200)}`);
+      ms.push(res.ms);
+    }
+    ms.sort((a, b) => a - b);
+    console.log(
+      `${backend} ${name.padEnd(44)} p50 ${fmt(percentile(ms, 0.5)).padStart(6)} ms   p95 ${fmt(percentile(ms, 0.95)).padStart(6)} ms`,
+    );
+  }
+}
+
+/** 20 SKUs with unlimited stock in one warehouse, for the placement phases. */
+async function prepareSkus(call: ReturnType<typeof apiCaller>): Promise<string[]> {
+  const ok = async (method: 'POST' | 'PUT', url: string, body: unknown) => {
+    const res = await call(method, url, body);
+    if (res.status >= 300) throw new Error(`${url} → ${res.status} ${JSON.stringify(res.json)}`);
+    return res.json;
+  };
+  const category = await ok('POST', '/v1/categories', {
+    name: 'Bench',
+    slug: `bench-analytics-${RUN.toLowerCase()}`,
+    attributes: [],
+  });
+  const variants = Array.from({ length: 20 }, (_, i) => ({
+    sku: `AB-${RUN}-${i}`,
+    title: `v${i}`,
+    price: 1990 + i,
+    currency: 'CNY',
+  }));
+  await ok('POST', '/v1/products', {
+    categoryId: category.id,
+    title: 'Bench',
+    status: 'active',
+    attributes: {},
+    variants,
+  });
+  const wh = await ok('POST', '/v1/warehouses', {
+    code: `AB-${RUN}`,
+    name: 'Bench',
+    country: 'CN',
+    region: 'Shanghai',
+    priority: 1,
+  });
+  for (const v of variants) await ok('PUT', `/v1/inventory/${v.sku}/${wh.code}`, { onHand: 10_000_000 });
+  return variants.map((v) => v.sku);
+}
+
+async function placeFor(call: ReturnType<typeof apiCaller>, skus: string[]): Promise<LoadResult> {
+  return runLoad({
+    concurrency: CONNECTIONS,
+    durationMs: SECONDS * 1000,
+    task: async () => {
+      const res = await call('POST', '/v1/orders', {
+        customer: { email: `ab${Math.floor(Math.random() * 1e6)}@example.com` },
+        lines: [{ sku: skus[Math.floor(Math.random() * skus.length)]!, quantity: 1 }],
+        addresses: {
+          home: {
+            name: 'B',
+            phone: '+8613800000000',
+            country: 'CN',
+            province: 'Zhejiang',
+            city: 'Hangzhou',
+            line1: '1 Road',
+          },
+        },
+        paymentMethod: 'cod',
+      });
+      if (res.status !== 201)
+        throw new Error(`POST /v1/orders → ${res.status} ${JSON.stringify(res.json).slice(0, 120)}`);
+    },
+  });
+}
+
+async function benchBackend(backend: 'postgres' | 'pglite') {
+  let env: Record<string, string>;
+  let cleanup = () => {};
+  let databaseUrl: string | undefined;
+  if (backend === 'postgres') {
+    // BENCH_REUSE=1: the database a previous run loaded (its orders and rollups), to skip the load
+    if (process.env.BENCH_REUSE === '1') {
+      databaseUrl = databaseUrl_('ordersync_analytics_bench');
+      // migrations that fill new rollups from a million orders outlast the server's start-up wait
+      const handle = await connectDatabase({ databaseUrl });
+      try {
+        const t0 = performance.now();
+        await migrateToLatest(handle.db, modules);
+        await sql`analyze`.execute(handle.db);
+        console.log(`${backend}: migrated in ${seconds(t0)} s`);
+      } finally {
+        await handle.close();
+      }
+    } else {
+      databaseUrl = await freshDatabase('ordersync_analytics_bench');
+      await load(backend, { databaseUrl });
+    }
+    env = { DATABASE_URL: databaseUrl, RELAY_IN_PROCESS: 'false' };
+  } else {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ordersync-analytics-'));
+    await load(backend, { dataDir: dir });
+    env = { DATA_DIR: dir };
+    cleanup = () => rmSync(dir, { recursive: true, force: true });
+  }
+  const server = await startServer(
+    { ...env, ORDERSYNC_ADMIN_KEY: ADMIN_KEY, ORDER_PAYMENT_TIMEOUT: '1d' },
+    PORT,
+  );
+  const pool = new Pool(server.url, { connections: CONNECTIONS, pipelining: 1 });
+  const call = apiCaller(pool);
+  try {
+    await endpointLatencies(call, backend);
+    if (!databaseUrl) return;
+    const skus = await prepareSkus(call);
+    const phase = async (label: string) => {
+      const before = cpuSnapshot(server.pid);
+      const r = await placeFor(call, skus);
+      console.log(
+        `${backend} placement ${label.padEnd(24)} ${fmt(r.perSecond).padStart(7)} orders/s   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms   (${r.completed} ok, ${r.failed} failed)\n   ${cpuPer('order', before, cpuSnapshot(server.pid), r.completed)}`,
+      );
+      for (const [why, n] of r.failures) console.log(`   ${n} × ${why}`);
+      return r.perSecond;
+    };
+    // 1. no relay; 2. a worker running the relay and the in-process consumers, its scheduler idle;
+    // 3. the same with the rollup refresh every second (run here, as the job runs it): 3 ÷ 2 is what
+    //    keeping the rollups current costs placement, 3 ÷ 1 what analytics and the relay cost together.
+    const without = await phase('without relay');
+    const worker = await startWorker({ DATABASE_URL: databaseUrl, SCHEDULER_INTERVAL_MS: '3600000' });
+    const refresher = await connectDatabase({ databaseUrl, poolSize: 1 });
+    let refreshing = false;
+    const rounds: number[] = [];
+    let loop = Promise.resolve();
+    try {
+      const relayOnly = await phase('relay, no refresh');
+      refreshing = true;
+      loop = (async () => {
+        while (refreshing) {
+          const t0 = performance.now();
+          await refreshRollups(refresher.db);
+          rounds.push(performance.now() - t0);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      })();
+      const withRollups = await phase('relay + refresh every 1 s');
+      refreshing = false;
+      await loop;
+      rounds.sort((a, b) => a - b);
+      console.log(
+        `${backend} refresh rounds during placement: ${rounds.length}, p50 ${fmt(percentile(rounds, 0.5))} ms, max ${fmt(rounds.at(-1) ?? 0)} ms`,
+      );
+      console.log(
+        `${backend} placement with refresh ÷ relay only: ${fmt((withRollups / relayOnly) * 100)} %;  ÷ no relay: ${fmt((withRollups / without) * 100)} %`,
+      );
+      const t0 = performance.now();
+      const handle = await connectDatabase({ databaseUrl, poolSize: 1 });
+      try {
+        for (;;) {
+          await refreshRollups(handle.db);
+          const { rows } = await sql<{ behind: string; dirty: string }>`
+            select (select count(*) from orders) - (select count(*) from analytics_orders) as behind,
+                   (select count(*) from analytics_dirty_marks) as dirty`.execute(handle.db);
+          if (Number(rows[0]!.behind) === 0 && Number(rows[0]!.dirty) === 0) break;
+          if (performance.now() - t0 > 300_000) throw new Error('rollups did not catch up in 5 minutes');
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      } finally {
+        await handle.close();
+      }
+      console.log(`${backend} rollups current ${seconds(t0)} s after the load stopped`);
+    } finally {
+      refreshing = false;
+      await loop;
+      await refresher.close();
+      await worker.stop();
+    }
+  } finally {
+    await pool.close();
+    await server.stop();
+    cleanup();
+  }
+}
+
+console.log(
+  `bench:analytics — ${CALLS} calls per endpoint; placement ${SECONDS} s per phase, ${CONNECTIONS} connections; node ${process.version}`,
+);
+for (const backend of BACKENDS) await benchBackend(backend as 'postgres' | 'pglite');

@@ -1,0 +1,317 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Conn, Db, Trx } from '../../platform/db/database.js';
+import { inTransaction } from '../../platform/db/transaction.js';
+import { type Granularity, ROLLUP_ZONES } from './analytics-range.js';
+
+// Reads of the rollups only (never the facts, never orders). Sums come back as text from pg (bigint)
+// and are turned into numbers here: the totals stay far below 2^53.
+//
+// A range [from, to) of whole UTC hours is read as its whole days [a, b) from a daily table and its
+// edges [from, a) and [b, to) from the hourly one, so a year is ~365 rows per value, not ~8,760.
+
+/**
+ * Runs a report's reads in one transaction without JIT: a year of rollups is estimated costly enough
+ * for PostgreSQL to compile the query (~300 ms) where running it takes ~20 ms.
+ */
+export function readRollups<T>(db: Db, read: (trx: Trx) => Promise<T>): Promise<T> {
+  return inTransaction(db, async (trx) => {
+    await sql`set local jit = off`.execute(trx);
+    return read(trx);
+  });
+}
+
+export const SALES_DIMENSIONS = ['channel', 'region', 'payment_method', 'category', 'sku'] as const;
+export type SalesDimension = (typeof SALES_DIMENSIONS)[number];
+
+interface Span {
+  from: Date;
+  to: Date;
+}
+/** The whole days inside a range, and its edges: a = b = to when it holds no whole day. */
+interface Split extends Span {
+  a: Date;
+  b: Date;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The whole UTC days of [from, to). */
+export function utcSplit(r: Span): Split {
+  const a = Math.ceil(r.from.getTime() / DAY_MS) * DAY_MS;
+  const b = Math.floor(r.to.getTime() / DAY_MS) * DAY_MS;
+  return a < b ? { ...r, a: new Date(a), b: new Date(b) } : { ...r, a: r.to, b: r.to };
+}
+
+/** The whole days of [from, to) cut at the zone's midnights (asked of the database, which knows DST). */
+async function zoneSplit(db: Conn, r: Span, zone: string): Promise<Split> {
+  if (zone === 'UTC') return utcSplit(r);
+  const { rows } = await sql<{ a: Date; b: Date }>`
+    select case when date_trunc('day', ${r.from}::timestamptz, ${zone}) = ${r.from}::timestamptz
+                then ${r.from}::timestamptz
+                else (date_trunc('day', ${r.from}::timestamptz, ${zone}) at time zone ${zone} + interval '1 day')
+                     at time zone ${zone} end as a,
+           date_trunc('day', ${r.to}::timestamptz, ${zone}) as b`.execute(db);
+  const a = new Date(rows[0]!.a);
+  const b = new Date(rows[0]!.b);
+  return a < b ? { ...r, a, b } : { ...r, a: r.to, b: r.to };
+}
+
+/** The rows of a range: its whole days from `daily` (time column `day`), its edges from `hourly` (`hour`). */
+function byDaysAndHours(
+  s: Split,
+  daily: RawBuilder<unknown>,
+  hourly: RawBuilder<unknown>,
+  columns: RawBuilder<unknown>,
+  where: RawBuilder<unknown>,
+  dailyWhere: RawBuilder<unknown> = sql`true`,
+) {
+  return sql`(
+    select day as t, ${columns} from ${daily} where ${where} and ${dailyWhere} and day >= ${s.a} and day < ${s.b}
+    union all
+    select hour, ${columns} from ${hourly} where ${where} and hour >= ${s.from} and hour < ${s.a}
+    union all
+    select hour, ${columns} from ${hourly} where ${where} and hour >= ${s.b} and hour < ${s.to}) r`;
+}
+
+export interface SalesRow {
+  bucket: Date | null;
+  currency: string;
+  key: string;
+  orders: number;
+  gmv: number;
+  units: number;
+}
+
+/**
+ * Orders, GMV and units per currency (never summed across currencies) and per dimension value, per
+ * bucket of the granularity in the zone `tz` (or one total when granularity is undefined). Hour
+ * buckets, and zones without daily rows, read hours only. By category or SKU an order counts in each
+ * of its categories (SKUs). Sorted by code point (collation "C", the order of a C.UTF-8 database):
+ * a year by SKU is ~41,000 rows, and sorting them in a libc collation took ~200 ms of ~250.
+ */
+export async function sumSales(
+  db: Conn,
+  q: Span & { tz: string; granularity?: Granularity; by?: SalesDimension },
+): Promise<SalesRow[]> {
+  // a total (no buckets) reads UTC days in any zone; buckets of days or more need the zone's own days
+  const zone =
+    q.granularity === undefined ? 'UTC' : (ROLLUP_ZONES as readonly string[]).includes(q.tz) ? q.tz : null;
+  const usable =
+    q.granularity === 'hour' || zone === null ? { ...q, a: q.to, b: q.to } : await zoneSplit(db, q, zone);
+  // date_trunc in a zone costs a time-zone lookup per call: it is called once per distinct time (at
+  // most ~370 days, or the hours of a month), not once per row
+  const bucket = q.granularity ? sql`date_trunc(${q.granularity}, t, ${q.tz})` : sql`null::timestamptz`;
+  const { rows } = await sql<{
+    bucket: Date | null;
+    currency: string;
+    key: string;
+    orders: string;
+    gmv: string;
+    units: string;
+  }>`
+    with r as (select * from ${byDaysAndHours(
+      usable,
+      sql`analytics_sales_by_day`,
+      sql`analytics_sales_by_hour`,
+      sql`value, currency, orders, gmv, units`,
+      sql`dimension = ${q.by ?? 'all'}`,
+      sql`zone = ${zone ?? 'UTC'}`,
+    )}),
+    b as (select t, ${bucket} as bucket from (select distinct t from r) d)
+    select b.bucket, r.currency collate "C" as currency, r.value collate "C" as key,
+           sum(r.orders) as orders, sum(r.gmv) as gmv, sum(r.units) as units
+    from r join b on b.t = r.t
+    group by 1, 2, 3
+    order by 1, 2, 3`.execute(db);
+  return rows.map((r) => ({
+    bucket: r.bucket === null ? null : new Date(r.bucket),
+    currency: r.currency,
+    key: r.key,
+    orders: Number(r.orders),
+    gmv: Number(r.gmv),
+    units: Number(r.units),
+  }));
+}
+
+/** Units sold per value of a dimension (all currencies) of the orders placed in [from, to). */
+export async function sumUnitsSold(db: Conn, q: Span & { by: 'all' | 'sku' | 'category' }) {
+  const { rows } = await sql<{ key: string; units: string }>`
+    select value as key, sum(units) as units
+    from ${byDaysAndHours(
+      utcSplit(q),
+      sql`analytics_sales_by_day`,
+      sql`analytics_sales_by_hour`,
+      sql`value, units`,
+      sql`dimension = ${q.by}`,
+      sql`zone = 'UTC'`,
+    )}
+    group by 1`.execute(db);
+  return new Map(rows.map((r) => [r.key, Number(r.units)]));
+}
+
+/** Units sold per SKU and warehouse (reserved, else shipped, from) of the orders placed on the UTC days in [from, to). */
+export async function sumUnitsSoldByWarehouse(db: Conn, q: Span) {
+  const { rows } = await sql<{ sku: string; warehouse: string; units: string }>`
+    select sku, warehouse, sum(units) as units from analytics_sku_warehouse_by_day
+    where day >= ${q.from} and day < ${q.to}
+    group by 1, 2`.execute(db);
+  return rows.map((r) => ({ sku: r.sku, warehouse: r.warehouse, units: Number(r.units) }));
+}
+
+/** Orders per funnel stage (and cancellations per reason) of the orders placed in [from, to). */
+export async function sumFunnel(
+  db: Conn,
+  q: Span,
+): Promise<{ stage: string; reason: string; orders: number }[]> {
+  const { rows } = await sql<{ stage: string; reason: string; orders: string }>`
+    select stage, reason, sum(orders) as orders
+    from ${byDaysAndHours(
+      utcSplit(q),
+      sql`analytics_funnel_daily`,
+      sql`analytics_funnel_hourly`,
+      sql`stage, reason, orders`,
+      sql`true`,
+    )}
+    group by 1, 2 order by 1, 2`.execute(db);
+  return rows.map((r) => ({ stage: r.stage, reason: r.reason, orders: Number(r.orders) }));
+}
+
+export const ACTIVITY_KINDS = ['cart_created', 'checkout_done', 'checkout_refused', 'stockout'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+/** Carts, checkouts and stockouts that happened in [from, to), per kind and key (reason, SKU). */
+export async function sumActivity(
+  db: Conn,
+  q: Span & { kinds: readonly ActivityKind[]; perDay?: boolean },
+): Promise<{ day: Date | null; kind: ActivityKind; key: string; events: number; units: number }[]> {
+  const day = q.perDay ? sql`date_trunc('day', t, 'UTC')` : sql`null::timestamptz`;
+  const { rows } = await sql<{
+    day: Date | null;
+    kind: ActivityKind;
+    key: string;
+    events: string;
+    units: string;
+  }>`
+    select ${day} as day, kind, key, sum(events) as events, sum(units) as units
+    from ${byDaysAndHours(
+      utcSplit(q),
+      sql`analytics_activity_by_day`,
+      sql`analytics_activity_by_hour`,
+      sql`kind, key, events, units`,
+      sql`kind = any(${[...q.kinds]}::text[])`,
+    )}
+    group by 1, 2, 3 order by 1, 2, 3`.execute(db);
+  return rows.map((r) => ({
+    ...r,
+    day: r.day === null ? null : new Date(r.day),
+    events: Number(r.events),
+    units: Number(r.units),
+  }));
+}
+
+/** Payment attempts per provider, of the orders placed in [from, to). */
+export async function sumPayments(
+  db: Conn,
+  q: Span,
+): Promise<{ provider: string; attempts: number; succeeded: number; failed: number }[]> {
+  const { rows } = await sql<{ provider: string; attempts: string; succeeded: string; failed: string }>`
+    select provider, sum(attempts) as attempts, sum(succeeded) as succeeded, sum(failed) as failed
+    from ${byDaysAndHours(
+      utcSplit(q),
+      sql`analytics_payments_daily`,
+      sql`analytics_payments_hourly`,
+      sql`provider, attempts, succeeded, failed`,
+      sql`true`,
+    )}
+    group by 1 order by 1`.execute(db);
+  return rows.map((r) => ({
+    provider: r.provider,
+    attempts: Number(r.attempts),
+    succeeded: Number(r.succeeded),
+    failed: Number(r.failed),
+  }));
+}
+
+export const RETURN_DIMENSIONS = ['all', 'sku', 'category', 'reason'] as const;
+export type ReturnDimension = (typeof RETURN_DIMENSIONS)[number];
+
+/** Returns (not rejected) of the orders placed in [from, to), per value of a dimension. */
+export async function sumReturns(
+  db: Conn,
+  q: Span & { by: ReturnDimension },
+): Promise<{ key: string; returns: number; units: number; refunded: number }[]> {
+  const { rows } = await sql<{ key: string; returns: string; units: string; refunded: string }>`
+    select value as key, sum(returns) as returns, sum(units) as units, sum(refunded) as refunded
+    from ${byDaysAndHours(
+      utcSplit(q),
+      sql`analytics_returns_by_day`,
+      sql`analytics_returns_by_hour`,
+      sql`value, returns, units, refunded`,
+      sql`dimension = ${q.by}`,
+    )}
+    group by 1 order by 1`.execute(db);
+  return rows.map((r) => ({
+    key: r.key,
+    returns: Number(r.returns),
+    units: Number(r.units),
+    refunded: Number(r.refunded),
+  }));
+}
+
+export const LEAD_TIME_DIMENSIONS = ['all', 'warehouse', 'carrier', 'region', 'provider'] as const;
+export type LeadTimeDimension = (typeof LEAD_TIME_DIMENSIONS)[number];
+
+/** The whole UTC months of a range of whole UTC days, and its edges. */
+function monthSplit(r: Span): Split {
+  const f = r.from;
+  const a = new Date(Date.UTC(f.getUTCFullYear(), f.getUTCMonth() + (f.getUTCDate() === 1 ? 0 : 1), 1));
+  const b = new Date(Date.UTC(r.to.getUTCFullYear(), r.to.getUTCMonth(), 1));
+  return a < b ? { ...r, a, b } : { ...r, a: r.to, b: r.to };
+}
+
+/** 1970-01-05, a Monday: ISO weeks start at it plus a multiple of 7 days. */
+const MONDAY_MS = 4 * DAY_MS;
+const WEEK_MS = 7 * DAY_MS;
+
+/** The whole ISO weeks (Monday 00:00 UTC) of a range of whole UTC days, and its edges. */
+export function weekSplit(r: Span): Split {
+  const a = Math.ceil((r.from.getTime() - MONDAY_MS) / WEEK_MS) * WEEK_MS + MONDAY_MS;
+  const b = Math.floor((r.to.getTime() - MONDAY_MS) / WEEK_MS) * WEEK_MS + MONDAY_MS;
+  return a < b ? { ...r, a: new Date(a), b: new Date(b) } : { ...r, a: r.to, b: r.to };
+}
+
+/**
+ * Lead-time histograms (stage, value, bucket → orders) of the orders placed on the UTC days in
+ * [from, to): whole months from the monthly histograms, the whole weeks of either end from the
+ * weekly ones, the days left (at most six a side) from the daily ones.
+ */
+export async function sumLeadTimes(
+  db: Conn,
+  q: Span & { dimension: LeadTimeDimension },
+): Promise<{ stage: string; value: string; bucket: number; orders: number }[]> {
+  const s = monthSplit(q);
+  const ends = [weekSplit({ from: s.from, to: s.a }), weekSplit({ from: s.b, to: s.to })];
+  const between = (column: string, from: Date, to: Date) =>
+    sql`(${sql.ref(column)} >= ${from} and ${sql.ref(column)} < ${to})`;
+  const weeks = sql.join(
+    ends.map((e) => between('week', e.a, e.b)),
+    sql` or `,
+  );
+  const days = sql.join(
+    ends.flatMap((e) => [between('day', e.from, e.a), between('day', e.b, e.to)]),
+    sql` or `,
+  );
+  const { rows } = await sql<{ stage: string; value: string; bucket: number; orders: string }>`
+    select stage, value, bucket, sum(orders) as orders from (
+      select stage, value, bucket, orders from analytics_lead_times_monthly
+      where dimension = ${q.dimension} and month >= ${s.a} and month < ${s.b}
+      union all
+      select stage, value, bucket, orders from analytics_lead_times_weekly
+      where dimension = ${q.dimension} and (${weeks})
+      union all
+      select stage, value, bucket, orders from analytics_lead_times_daily
+      where dimension = ${q.dimension} and (${days})
+    ) r
+    group by 1, 2, 3`.execute(db);
+  return rows.map((r) => ({ stage: r.stage, value: r.value, bucket: r.bucket, orders: Number(r.orders) }));
+}
