@@ -1,0 +1,94 @@
+/**
+ * npm run bench:checkout — the two-item guest checkout over HTTP on PostgreSQL: a cart with two SKUs,
+ * checkout and a payment intent as a shop does them (a storefront key; the intent with the order's
+ * access token), then the sandbox's pay (admin only, standing in for the provider's callback), with
+ * CPU per checkout from /proc (server, PostgreSQL, load generator) and pgbench (TPC-B-like) on the
+ * same PostgreSQL right after, so two runs on a VM whose speed drifts compare by their ratio.
+ *
+ *   BENCH_SECONDS (default 15)  BENCH_CONNECTIONS (default 32)  BENCH_SKUS (default 200)
+ *   BENCH_PORT (default 3932): another port when 3932 is taken (several benches on one machine)
+ *   BENCH_FLOW: basket (the cart created with both lines, one request) or lines (create, then add each
+ *   line); default basket where the server takes it, lines where it does not (an older OrderSync).
+ */
+import { Pool } from 'undici';
+import { ADMIN_KEY, apiCaller, freshDatabase } from './lib/api.js';
+import { cpuPer, cpuSnapshot } from './lib/cpu.js';
+import { fmt, runLoad } from './lib/load.js';
+import { address, okCaller, pick, prepareCatalog } from './lib/order-load.js';
+import { pgbenchTps } from './lib/pgbench.js';
+import { startServer } from './lib/server.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const SKUS = Number(process.env.BENCH_SKUS ?? 200);
+
+/** Two different SKUs, one or two of each. */
+function twoLines(skus: string[]) {
+  const first = pick(skus);
+  let second = pick(skus);
+  while (second === first) second = pick(skus);
+  return [first, second].map((sku) => ({ sku, quantity: 1 + Math.floor(Math.random() * 2) }));
+}
+
+const server = await startServer(
+  {
+    DATABASE_URL: await freshDatabase('ordersync_bench_checkout'),
+    ORDERSYNC_ADMIN_KEY: ADMIN_KEY,
+    ORDER_PAYMENT_TIMEOUT: '1d',
+    PAYMENT_SANDBOX: 'true',
+    SANDBOX_PAYMENT_SECRET: 'bench-sandbox-secret',
+  },
+  Number(process.env.BENCH_PORT ?? 3932),
+);
+const pool = new Pool(server.url, { connections: CONNECTIONS, pipelining: 1 });
+const call = okCaller(pool);
+try {
+  const skus = await prepareCatalog(call, SKUS);
+  const shop = okCaller(pool, (await call('POST', '/v1/api-keys', { name: 'shop', role: 'storefront' })).key);
+  let flow = process.env.BENCH_FLOW;
+  if (!flow) {
+    const probe = await apiCaller(pool)('POST', '/v1/carts', { items: twoLines(skus) });
+    flow = probe.status === 201 ? 'basket' : 'lines';
+  }
+  const requests = flow === 'basket' ? 4 : 6;
+  const checkout = async () => {
+    const lines = twoLines(skus);
+    let cart: { id: string };
+    if (flow === 'basket') cart = await shop('POST', '/v1/carts', { items: lines });
+    else {
+      cart = await shop('POST', '/v1/carts', {});
+      for (const line of lines) await shop('POST', `/v1/carts/${cart.id}/items`, line);
+    }
+    const order = await shop('POST', `/v1/carts/${cart.id}/checkout`, {
+      customer: { email: `guest${Math.floor(Math.random() * 1e6)}@example.com` },
+      addresses: { home: address },
+      paymentMethod: 'sandbox',
+    });
+    const payment = await shop('POST', `/v1/orders/${order.id}/payments?accessToken=${order.accessToken}`, {
+      provider: 'sandbox',
+    });
+    await call('POST', `/v1/payments/${payment.id}/pay`);
+  };
+  // a short warm-up: caches, prepared statements, JIT
+  await runLoad({ concurrency: CONNECTIONS, durationMs: 2000, task: checkout });
+  const before = cpuSnapshot(server.pid);
+  const r = await runLoad({ concurrency: CONNECTIONS, durationMs: SECONDS * 1000, task: checkout });
+  const cpu = cpuPer('checkout', before, cpuSnapshot(server.pid), r.completed);
+  await pool.close();
+  await server.stop();
+  const tps = await pgbenchTps(CONNECTIONS, SECONDS);
+  console.log(
+    `bench:checkout — ${SECONDS} s, ${CONNECTIONS} connections, ${SKUS} SKUs, two items, flow ${flow} (${requests} requests: cart, checkout and intent by a storefront key, the sandbox's pay by admin), node ${process.version}`,
+  );
+  console.log(
+    `guest checkout   ${fmt(r.perSecond).padStart(8)} checkouts/s   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms   (${r.completed} ok, ${r.failed} failed)`,
+  );
+  console.log(`   ${cpu}`);
+  for (const [message, n] of r.failures) console.log(`   failure ×${n}: ${message}`);
+  console.log(`pgbench TPC-B-like ${fmt(tps)} tps (scale 10, ${CONNECTIONS} clients, same PostgreSQL)`);
+  console.log(`ratio checkouts/s ÷ pgbench tps: ${fmt(r.perSecond / tps, 3)}`);
+} catch (error) {
+  await pool.close().catch(() => {});
+  await server.stop();
+  throw error;
+}
