@@ -5,8 +5,10 @@ import { gzipSync } from 'node:zlib';
 import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshAllRollups } from '../src/modules/analytics/index.js';
 import { type HistoricalOrder, importHistoricalOrders } from '../src/modules/orders/index.js';
-import type { Relay } from '../src/modules/sync/index.js';
+import { type Relay, registerConsumers } from '../src/modules/sync/index.js';
+import { consumersOf, modules } from '../src/modules.js';
 import { seedDemoData } from '../src/seed.js';
 import { launchChromium } from './helpers/chromium.js';
 import {
@@ -126,7 +128,11 @@ describe('admin console in a browser', () => {
       eventTypes: ['order.placed'],
     });
     secret = sub.secret ?? undefined;
-    relay = startRelay(t.db, t.config.sync, { webhook: webhookTransport(t.config.sync) });
+    // The app's own consumers too (customers, analytics, notifications), as a relay process runs them.
+    relay = startRelay(t.db, t.config.sync, {
+      webhook: webhookTransport(t.config.sync),
+      consumer: await registerConsumers(t.db, consumersOf(modules, t.app.services)),
+    });
 
     const stock = (await api('GET', '/v1/inventory?limit=50')).data.filter(
       (l: { available: number }) => l.available > 20,
@@ -236,6 +242,131 @@ describe('admin console in a browser', () => {
       .waitFor();
     const order = await api('GET', `/v1/orders/${target.id}`);
     expect(order.refundedTotal).toBe(order.lines[0].lineTotal);
+
+    // a support note, through POST /v1/orders/{id}/notes, lands in the order's timeline
+    const notes = page.getByRole('form', { name: 'Add note' });
+    await notes.getByLabel('Note').fill('Customer called about the box');
+    await notes.getByRole('button', { name: 'Add note' }).click();
+    await page.locator('ol.timeline').getByText('Customer called about the box').waitFor();
+    const timeline = (await api('GET', `/v1/orders/${target.id}`)).timeline as { message: string }[];
+    expect(timeline.some((e) => e.message.includes('Customer called about the box'))).toBe(true);
+  });
+
+  it("edits an order's quantity and shows the new total and the difference refunded", async () => {
+    const target = orders[4]!;
+    const before = await api('GET', `/v1/orders/${target.id}`);
+    const line = before.lines[0];
+    await page.goto(`${base}/admin/orders/${target.id}`);
+    await heading(`Order ${target.number}`);
+    await page.getByRole('button', { name: 'Edit order' }).click();
+    const form = page.getByRole('form', { name: 'Edit order' });
+    await form.getByLabel(`Quantity of ${line.sku}`).fill(String(line.quantity - 1));
+    await form.getByLabel('Reason').fill('Buyer wants one fewer');
+    await form.getByRole('button', { name: 'Save edit' }).click();
+    await form.getByText(/^Saved\. New total /).waitFor();
+    const after = await api('GET', `/v1/orders/${target.id}`);
+    expect(after.lines[0].quantity).toBe(line.quantity - 1);
+    expect(after.totals.grandTotal).toBeLessThan(before.totals.grandTotal);
+    const edits = await api('GET', `/v1/orders/${target.id}/edits`);
+    expect(edits).toHaveLength(1);
+    expect(edits[0].difference).toBe(after.totals.grandTotal - before.totals.grandTotal);
+    // Paid in full before: the difference goes back to the buyer, and the form says how much.
+    expect(edits[0].refunded).toBe(-edits[0].difference);
+    await form.getByText(/less; .* refunded\.$/).waitFor();
+    // The page shows what the API now says: the new total, and the edit in the history with its difference.
+    const totals = page.locator('dl.totals');
+    const grand = await totals.locator('dd strong').textContent();
+    expect(grand!.replace(/[^\d]/g, '')).toBe(String(after.totals.grandTotal));
+    const history = page.getByRole('region', { name: 'Edits' }).locator('tbody tr');
+    await expect.poll(() => history.count()).toBe(1);
+    await history.getByText('Buyer wants one fewer').waitFor();
+    await expectAccessible('order edit');
+    await shot('order-edit', true);
+  });
+
+  it('opens a claim on a delivered order and resolves it from the claims queue, with suggestions', async () => {
+    await api('POST', '/v1/kb/articles', {
+      title: 'A parcel arrived damaged',
+      body: 'Ask for a photo of the box and the item, then refund or replace.',
+      reasonCodes: ['damaged_in_transit'],
+    });
+    const target = orders[5]!; // shipped and delivered above
+    const order = await api('GET', `/v1/orders/${target.id}`);
+    await page.goto(`${base}/admin/orders/${target.id}`);
+    await heading(`Order ${target.number}`);
+    await page.getByRole('button', { name: 'Open a claim' }).click();
+    const form = page.getByRole('form', { name: 'Open a claim' });
+    await form.getByLabel('Kind').selectOption('damaged');
+    await form.getByLabel(`Units of ${order.lines[0].sku} claimed`).fill('1');
+    await form.getByLabel(/^Photo URLs/).fill('https://img.example.com/claims/box.jpg');
+    await form.getByRole('button', { name: 'Open a claim' }).click();
+    await form.getByText('Done.').waitFor();
+    const claims = page.getByRole('region', { name: 'Claims' }).locator('tbody tr');
+    await expect.poll(() => claims.count()).toBe(1);
+    await claims.getByRole('link', { name: 'Photo 1' }).waitFor();
+    await expectAccessible('order claims');
+
+    await nav('Claims');
+    await heading('Claims queue');
+    await page.locator('tbody button.link').first().click();
+    await page.getByRole('heading', { name: 'Knowledge base' }).waitFor();
+    await page.getByText('A parcel arrived damaged').waitFor();
+    const decide = page.getByRole('form', { name: 'Decide the claim' });
+    await decide.getByLabel('Resolution').selectOption('refund');
+    await decide.getByLabel('Decision note').fill('Photo shows a crushed box');
+    await expectAccessible('claims');
+    await shot('claims');
+    await decide.getByRole('button', { name: 'Resolve' }).click();
+    await page.getByText('Done.').waitFor();
+    const [claim] = await api('GET', `/v1/orders/${target.id}/claims`);
+    expect(claim).toMatchObject({
+      status: 'resolved',
+      resolution: 'refund',
+      decisionNote: 'Photo shows a crushed box',
+    });
+    expect(claim.amount).toBeGreaterThan(0);
+    expect((await api('GET', `/v1/orders/${target.id}`)).refundedTotal).toBe(claim.amount);
+  });
+
+  it("sets bin locations and creates the day's pick list, read in bin order", async () => {
+    const target = orders[0]!;
+    const order = await api('GET', `/v1/orders/${target.id}`);
+    const warehouse = order.reservations[0].warehouseCode as string;
+    const sku = order.lines[0].sku as string;
+    await api('POST', `/v1/orders/${target.id}/shipments`, { warehouse });
+    await nav('Pick lists');
+    await heading('Pick lists');
+    await page.getByLabel('Warehouse').selectOption(warehouse);
+    const bins = page.getByRole('form', { name: 'Bin locations' });
+    await bins.getByLabel('SKU and bin, one pair a line').fill(`${sku} A-10-1`);
+    await bins.getByRole('button', { name: 'Save' }).click();
+    await bins.getByText('Done.').waitFor();
+    const create = page.getByRole('form', { name: "Create the day's pick lists" });
+    await create.getByRole('button', { name: "Create the day's pick lists" }).click();
+    await create.getByText('Pick lists made: 1.').waitFor();
+    const sheet = page.getByRole('region', { name: new RegExp(`^Pick list ${warehouse}, `) });
+    const row = sheet.locator('tbody tr', { hasText: sku });
+    await row.getByText('A-10-1').waitFor();
+    expect(await row.locator('td.num').textContent()).toBe(String(order.lines[0].quantity));
+    await page.getByRole('button', { name: 'Print' }).waitFor();
+    await expectAccessible('pick lists');
+    await shot('pick-lists', true);
+  });
+
+  it('cancels selected orders in bulk, each through the public API', async () => {
+    const unpaid = orders[3]!;
+    await nav('Orders');
+    await heading('Orders');
+    await page.getByLabel('Status').selectOption('pending_payment');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    await page.getByLabel(`Select order ${unpaid.number}`).check();
+    const bulk = page.getByRole('group', { name: 'Actions on the selected orders' });
+    await bulk.getByText('1 selected', { exact: true }).waitFor();
+    await bulk.getByRole('button', { name: 'Cancel 1 selected' }).click();
+    await bulk.getByText('1 done, 0 failed').waitFor();
+    expect((await api('GET', `/v1/orders/${unpaid.id}`)).status).toBe('cancelled');
+    await page.getByRole('button', { name: 'Reset' }).click();
   });
 
   it('retries a dead letter', async () => {
@@ -256,6 +387,19 @@ describe('admin console in a browser', () => {
   });
 
   it('adjusts stock with a reason', async () => {
+    // Days of cover per SKU × warehouse, from the analytics rollups, for a SKU the orders above sold
+    // (refreshed before the page first asks: the console keeps the report a minute).
+    let sold: { sku: string; warehouse: string; daysOfCover: number } | undefined;
+    await waitFor(
+      async () => {
+        await refreshAllRollups(t.db);
+        const report = await api('GET', '/v1/analytics/stock?limit=1000');
+        for (const s of report.skus)
+          for (const w of s.warehouses) if (w.daysOfCover !== null) sold ??= { sku: s.sku, ...w };
+        return sold !== undefined;
+      },
+      { message: 'days of cover in the analytics rollups' },
+    );
     const level = (await api('GET', '/v1/inventory?limit=1')).data[0];
     await nav('Inventory');
     await heading('Inventory');
@@ -271,6 +415,18 @@ describe('admin console in a browser', () => {
       .data[0];
     expect(after.onHand).toBe(level.onHand + 7);
     await page.getByText('Late delivery from supplier').waitFor();
+
+    const filters = page.locator('form.filters');
+    await filters.getByLabel('Filter by SKU').fill(sold!.sku);
+    await filters.getByRole('button', { name: 'Search' }).click();
+    const row = page
+      .getByRole('table', { name: 'Inventory' })
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: sold!.warehouse, exact: true }) })
+      .filter({ has: page.getByRole('cell', { name: sold!.sku, exact: true }) });
+    await expect
+      .poll(async () => (await row.locator('td').last().textContent())?.trim())
+      .toBe(new Intl.NumberFormat('en').format(sold!.daysOfCover));
     await expectAccessible('inventory');
     await shot('inventory');
   });
@@ -280,6 +436,31 @@ describe('admin console in a browser', () => {
     await heading('Catalog');
     await page.locator('tbody button.link').first().click();
     await page.getByRole('form', { name: 'Edit product' }).waitFor();
+    const priceForm = page.getByRole('form', { name: /^Price of / }).first();
+    const priced = (await priceForm.getAttribute('aria-label'))!.replace('Price of ', '');
+    await priceForm.getByLabel(/New price/).fill('123.45');
+    await priceForm.getByRole('button', { name: 'Save' }).click();
+    await priceForm.getByText('Done.').waitFor();
+    const products = (await api('GET', '/v1/products?limit=50&status=active')).data as { id: string }[];
+    const variants = await Promise.all(
+      products.map(
+        async (p) => (await api('GET', `/v1/products/${p.id}`)).variants as { sku: string; price: number }[],
+      ),
+    );
+    expect(variants.flat().find((v) => v.sku === priced)?.price).toBe(12345);
+    // the category tree with each category's attribute schema
+    const categories = (await api('GET', '/v1/categories')).data as {
+      name: string;
+      attributes: { name: string }[];
+    }[];
+    const withSchema = categories.find((c) => c.attributes.length > 0)!;
+    await page
+      .getByRole('table', { name: 'Categories' })
+      .getByRole('row')
+      .filter({ hasText: withSchema.name })
+      .getByText(withSchema.attributes[0]!.name, { exact: true })
+      .first()
+      .waitFor();
     await expectAccessible('catalog');
     await shot('catalog');
 
@@ -302,16 +483,141 @@ describe('admin console in a browser', () => {
     await shot('campaigns');
   });
 
+  it('edits a notification template, previews it on a real order and saves a new version', async () => {
+    await nav('Notifications');
+    await heading('Notifications');
+    const row = page.locator('tbody tr', { hasText: 'en' }).filter({ hasText: /Email/i }).first();
+    await row.getByRole('button').click();
+    const editor = page.getByRole('form', { name: /^Edit template / });
+    await editor.waitFor();
+    const subject = editor.getByLabel('Subject');
+    await subject.fill('Thanks! Order {{ order.number }} is in');
+    await editor.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await preview.getByRole('heading', { name: /^Thanks! Order \S+ is in$/ }).waitFor();
+    await preview.getByText(/^Hello /).waitFor();
+    await expectAccessible('notifications');
+    await shot('notifications', true);
+
+    // A template that does not parse is refused at save time with where the error is.
+    const body = editor.getByLabel('Template (Liquid)');
+    const good = await body.inputValue();
+    await body.fill(`${good}\n{% if order.number %}never closed`);
+    await editor.getByRole('button', { name: 'Save as new version' }).click();
+    await editor
+      .getByText(/line \d+/i)
+      .first()
+      .waitFor();
+    await body.fill(good);
+    await editor.getByRole('button', { name: 'Save as new version' }).click();
+    await editor.getByText('Done.').waitFor();
+    const saved = (await api('GET', '/v1/notification-templates')) as {
+      subject: string | null;
+      version: number;
+    }[];
+    expect(
+      saved.find((x) => x.subject === 'Thanks! Order {{ order.number }} is in')?.version,
+    ).toBeGreaterThan(0);
+  });
+
+  it("finds a customer by any spelling of a phone and shows support the customer's story", async () => {
+    // Customers are matched from order.placed by the app's consumer on the relay.
+    await waitFor(async () => (await api('GET', '/v1/customers?q=139 1234 5678')).data.length > 0, {
+      message: 'the phone buyer matched to a customer',
+    });
+    await nav('Customers');
+    await heading('Customers');
+    await page.getByLabel('Search').fill('139 1234 5678');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    await page.locator('tbody button.link').first().click();
+    await page.getByRole('link', { name: orders[5]!.number }).waitFor();
+    const note = page.getByRole('form', { name: 'Add note' });
+    await note.getByLabel('Note').fill('Prefers delivery after 18:00');
+    await note.getByRole('button', { name: 'Add note' }).click();
+    await page.getByText('Prefers delivery after 18:00').waitFor();
+    await expectAccessible('customers');
+    await shot('customers', true);
+  });
+
+  it('connects a sales channel and maps a channel SKU to ours', async () => {
+    const sku = (await api('GET', '/v1/inventory?limit=1')).data[0].sku;
+    await nav('Sales channels');
+    await heading('Sales channels');
+    const connect = page.getByRole('region', { name: 'Connect a channel' });
+    await connect.getByLabel('Kind').selectOption('woocommerce');
+    await connect.getByLabel('Code').fill('woo-shop');
+    await connect.getByLabel('Name').fill('Woo shop');
+    await connect.getByLabel('consumerKey').fill('ck_console_test');
+    await connect.getByLabel('consumerSecret').fill('cs_console_test');
+    await connect.getByRole('button', { name: 'Connect a channel' }).click();
+    await connect.getByText('Webhook secret (shown this once):').waitFor();
+    const map = page.getByRole('form', { name: 'Map SKU' });
+    await map.getByLabel('Channel SKU').fill('WOO-VARIANT-42');
+    await map.getByLabel('SKU', { exact: true }).fill(sku);
+    await map.getByRole('button', { name: 'Map SKU' }).click();
+    await page.getByRole('cell', { name: 'WOO-VARIANT-42' }).waitFor();
+    const channel = (await api('GET', '/v1/channels')).data.find(
+      (c: { code: string }) => c.code === 'woo-shop',
+    );
+    expect((await api('GET', `/v1/channels/${channel.id}/sku-map`)).data).toEqual([
+      { channelSku: 'WOO-VARIANT-42', sku },
+    ]);
+    await expectAccessible('channels');
+    await shot('channels', true);
+  });
+
+  it('shows analytics, the audit log with its chain check, and market rules, accessibly', async () => {
+    const today = `from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 86_400_000).toISOString()}`;
+    await waitFor(
+      async () => {
+        await refreshAllRollups(t.db);
+        const { stages } = await api('GET', `/v1/analytics/funnel?${today}`);
+        return stages.find((s: { stage: string }) => s.stage === 'placed').orders >= orders.length;
+      },
+      { message: "today's orders in the analytics rollups" },
+    );
+    await nav('Analytics');
+    await heading('Analytics');
+    await page.getByRole('img', { name: /^GMV per day in CNY/ }).waitFor();
+    await page.getByRole('region', { name: 'Funnel' }).getByRole('cell', { name: 'Placed' }).waitFor();
+    await page.getByRole('region', { name: 'Lead times' }).locator('tbody tr').first().waitFor();
+    await expectAccessible('analytics');
+    await shot('analytics', true);
+
+    await nav('Audit log');
+    await heading('Audit log');
+    await page.getByText(/^Intact: /).waitFor();
+    // The bulk cancel above was a write by the admin key: it is in the trail with its actor.
+    await page.getByRole('cell', { name: 'POST /v1/orders/:id/cancel' }).first().waitFor();
+    await expectAccessible('audit');
+    await shot('audit');
+
+    // A market rule added through its page is listed with its checks.
+    await nav('Market rules');
+    await heading('Market rules');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByRole('cell', { name: 'China cross-border retail imports' }).waitFor();
+    await page.getByText('yearlyValueLimit: 2600000', { exact: false }).waitFor();
+    await expectAccessible('market rules');
+    await shot('market-rules');
+  });
+
   it('hides the product editor from a support key', async () => {
     const support = await t.keyFor('support');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').fill(support);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await heading('Dashboard');
+    // Support works the claims queue but picks no stock: the menu shows only what the role may open.
+    const menu = page.getByRole('navigation', { name: 'Main' });
+    await menu.getByRole('link', { name: 'Claims' }).waitFor();
+    expect(await menu.getByRole('link', { name: 'Pick lists' }).count()).toBe(0);
     await nav('Catalog');
     await page.locator('tbody button.link').first().click();
     await page.getByText('can read the catalog but not change it').waitFor();
     expect(await page.getByRole('form', { name: 'Edit product' }).count()).toBe(0);
+    expect(await page.getByRole('form', { name: /^Price of / }).count()).toBe(0);
   });
 
   it('switches to Chinese, with money and dates formatted for zh-CN', async () => {
@@ -337,9 +643,20 @@ describe('admin console in a browser', () => {
     await page.getByRole('button', { name: '菜单' }).click();
     await nav('订单');
     await heading('订单');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
     await expectAccessible('phone');
     await shot('phone-orders');
+    // The new pages fit the phone too, in Chinese.
+    for (const [link, title] of [
+      ['售后索赔', '索赔队列'],
+      ['拣货单', '拣货单'],
+    ] as const) {
+      await page.getByRole('button', { name: '菜单' }).click();
+      await nav(link);
+      await heading(title);
+      expect(await overflow(), title).toBeLessThanOrEqual(0);
+      await expectAccessible(`phone ${title}`);
+    }
   });
 });

@@ -104,7 +104,12 @@ describe('Idempotency-Key records', () => {
     const item = await stockedSku(t(), 5);
     const mine = { scope: 'test', key: `taken-${newId()}`, claim: newId() };
     expect(await claimKey(t().db, mine, 'hash', 30)).toBe(true);
-    const ctx = { actor: 'test', paymentTimeoutSeconds: 60, paymentMethods: new Set(['sandbox']) };
+    const ctx = {
+      actor: 'test',
+      paymentTimeoutSeconds: 60,
+      paymentMethods: new Set(['sandbox']),
+      onPlacing: [],
+    };
     const body = orderBody([{ sku: item.sku, quantity: 2 }]) as PlaceOrderInput;
     // Another attempt took the key over: this one's claim is gone, so its order statement is refused whole.
     const lost = { ...mine, claim: newId() };

@@ -127,3 +127,47 @@ export async function reservedUnits(t: TestApp, sku: string): Promise<{ reserved
     onHand: rows.reduce((s, r) => s + r.on_hand, 0),
   };
 }
+
+/** A storefront's open cart holding these lines, and the storefront key that reaches it. */
+export async function cartWith(t: TestApp, items: Array<{ sku: string; quantity: number }>) {
+  const key = await t.keyFor('storefront');
+  const cart = (await t.request({ method: 'POST', url: '/v1/carts', key, payload: {} })).json();
+  for (const item of items) {
+    const res = await t.request({ method: 'POST', url: `/v1/carts/${cart.id}/items`, key, payload: item });
+    expect(res.statusCode, res.body).toBe(201);
+  }
+  return { id: cart.id as string, key };
+}
+
+/** A standard 2–4 day flat lane: SF at 9.00, any other carrier at 6.00 (SF the dearer choice). */
+export const standardLane = (carrier: string) => ({
+  carrier,
+  service: 'standard',
+  basis: 'flat',
+  price: carrier === 'sf' ? 900 : 600,
+  minDays: 2,
+  maxDays: 4,
+});
+
+/** A CNY shipping zone covering one Chinese province, named after it. */
+export async function createProvinceZone(
+  t: TestApp,
+  province: string,
+  rates: ReadonlyArray<Record<string, unknown>>,
+  cod: Record<string, unknown> = { fee: 0 },
+) {
+  const res = await t.request({
+    method: 'POST',
+    url: '/v1/shipping-zones',
+    payload: { name: province, currency: 'CNY', regions: [{ country: 'CN', province }], rates, cod },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json();
+}
+
+/** A market rule that refuses cash on delivery to Tibet (Xizang), and nothing else. */
+export const NO_COD_TO_TIBET = {
+  name: 'No COD to Tibet',
+  scope: { country: 'CN', province: 'Xizang' },
+  conditions: { currency: 'CNY', codLimit: 0 },
+};

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -28,12 +29,17 @@ export interface TestApp {
  */
 export const TEST_WEBHOOK_ALLOWED_HOSTS = '127.0.0.0/8,::1';
 
+/** Encrypts the test channels' credentials: random per run, as nobody may know a real one. */
+export const TEST_CHANNEL_SECRETS_KEY = randomBytes(32).toString('hex');
+
 /** The embedded defaults (the payment sandbox on), with a sandbox secret of the tests' own. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     ...loadConfig({
       LOG_LEVEL: 'silent',
       SANDBOX_PAYMENT_SECRET: 'test-sandbox-secret',
+      CHANNEL_SECRETS_KEY: TEST_CHANNEL_SECRETS_KEY,
+      PSEUDONYM_KEY: randomBytes(32).toString('hex'),
       WEBHOOK_ALLOWED_HOSTS: TEST_WEBHOOK_ALLOWED_HOSTS,
     }),
     ...overrides,
@@ -45,6 +51,8 @@ export interface TestAppOptions {
   redis?: Redis;
   /** The modules to plug in (default: OrderSync's); a test adds its own module to the list. */
   modules?: readonly AppModule[];
+  /** pino options (e.g. a stream to read the log from); no logging when not given. */
+  logger?: object;
 }
 
 export async function createTestApp(
@@ -59,7 +67,7 @@ export async function createTestApp(
     db: database.db,
     dbKind: database.kind,
     config,
-    logger: false,
+    logger: options.logger ?? false,
     redis: options.redis,
     modules,
   });

@@ -65,7 +65,7 @@ describe('a module plugged in from the test suite (migration, route, in-process 
     await relay?.stop();
   });
 
-  async function startConsumers(consumers = consumersOf(list)) {
+  async function startConsumers(consumers = consumersOf(list, t().app.services)) {
     const transport = await registerConsumers(t().db, consumers);
     relay = startRelay(t().db, testSyncConfig({ relayLeaseMs: LEASE_MS }), { consumer: transport });
   }

@@ -23,6 +23,14 @@ const ALLOWED: Record<string, readonly Role[]> = {
   'POST /v1/orders/{id}/payments': ['admin', 'support', 'finance', 'storefront'],
   'POST /v1/orders/{id}/shipments': ['admin', 'support', 'warehouse'],
   'POST /v1/orders/{id}/returns': ['admin', 'support', 'storefront'],
+  'POST /v1/orders/{id}/notes': ['admin', 'support'],
+  'POST /v1/orders/{id}/pii-views': ['admin', 'support'],
+  // Edits refund an excess or open a payment for what is due; claims end in a refund, a replacement
+  // or a compensation, decided by staff (the resolve operations are not under /v1/orders).
+  'POST /v1/orders/{id}/edits': ['admin', 'support', 'storefront'],
+  'GET /v1/orders/{id}/edits': ['admin', 'support', 'finance', 'storefront'],
+  'POST /v1/orders/{id}/claims': ['admin', 'support', 'storefront'],
+  'GET /v1/orders/{id}/claims': ['admin', 'support', 'finance', 'storefront'],
   'GET /v1/payments/{id}': ['admin', 'support', 'finance', 'storefront'],
   'POST /v1/payments/{id}/pay': ['admin'],
   'POST /v1/payments/{id}/capture': ['admin'],
