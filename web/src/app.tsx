@@ -12,18 +12,34 @@ const OrderDetail = lazy(() => import('./pages/order-detail'));
 const Catalog = lazy(() => import('./pages/catalog'));
 const Inventory = lazy(() => import('./pages/inventory'));
 const Returns = lazy(() => import('./pages/returns'));
+const Claims = lazy(() => import('./pages/claims'));
+const PickLists = lazy(() => import('./pages/pick-lists'));
 const Campaigns = lazy(() => import('./pages/campaigns'));
 const Sync = lazy(() => import('./pages/sync'));
+const Analytics = lazy(() => import('./pages/analytics'));
+const Audit = lazy(() => import('./pages/audit'));
+const MarketRules = lazy(() => import('./pages/market-rules'));
+const Notifications = lazy(() => import('./pages/notifications'));
+const Channels = lazy(() => import('./pages/channels'));
+const Customers = lazy(() => import('./pages/customers'));
 
 /** The pages, each shown to a key that may call the list it opens with. */
 const PAGES: { path: string; label: MessageKey; needs: string }[] = [
   { path: '/', label: 'dashboard', needs: 'GET /v1/orders' },
   { path: '/orders', label: 'orders', needs: 'GET /v1/orders' },
+  { path: '/customers', label: 'customers', needs: 'GET /v1/customers' },
   { path: '/catalog', label: 'catalog', needs: 'GET /v1/products' },
   { path: '/inventory', label: 'inventory', needs: 'GET /v1/inventory' },
   { path: '/returns', label: 'returns', needs: 'GET /v1/returns' },
-  { path: '/campaigns', label: 'campaigns', needs: 'GET /v1/campaigns/{id}' },
+  { path: '/claims', label: 'claims', needs: 'GET /v1/claims' },
+  { path: '/pick-lists', label: 'pickLists', needs: 'POST /v1/warehouses/{id}/pick-lists' },
+  { path: '/campaigns', label: 'campaigns', needs: 'GET /v1/campaigns' },
   { path: '/sync', label: 'sync', needs: 'GET /v1/subscriptions' },
+  { path: '/channels', label: 'channels', needs: 'GET /v1/channels' },
+  { path: '/notifications', label: 'notifications', needs: 'GET /v1/notification-templates' },
+  { path: '/analytics', label: 'analytics', needs: 'GET /v1/analytics/sales' },
+  { path: '/audit', label: 'audit', needs: 'GET /v1/audit' },
+  { path: '/market-rules', label: 'marketRules', needs: 'GET /v1/compliance/rules' },
 ];
 
 export function App() {
@@ -82,8 +98,16 @@ export function App() {
             <Route path="/catalog" component={Catalog} />
             <Route path="/inventory" component={Inventory} />
             <Route path="/returns" component={Returns} />
+            <Route path="/claims" component={Claims} />
+            <Route path="/pick-lists" component={PickLists} />
             <Route path="/campaigns" component={Campaigns} />
             <Route path="/sync" component={Sync} />
+            <Route path="/channels" component={Channels} />
+            <Route path="/customers" component={Customers} />
+            <Route path="/notifications" component={Notifications} />
+            <Route path="/analytics" component={Analytics} />
+            <Route path="/audit" component={Audit} />
+            <Route path="/market-rules" component={MarketRules} />
             <Route>
               <p>{t('none')}</p>
             </Route>

@@ -28,6 +28,10 @@ const initial = (): Locale => {
 const digits = (currency: string) =>
   new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 
+/** What an operator typed in the currency's major unit ("12.50") → minor units (1250), by its digits. */
+export const toMinor = (major: string, currency: string) =>
+  Math.round(Number(major.replace(',', '.')) * 10 ** digits(currency));
+
 export function makeI18n(locale: Locale, setLocale: (l: Locale) => void): I18n {
   const messages = locale === 'zh-CN' ? zhCN : en;
   const numbers = new Intl.NumberFormat(locale);

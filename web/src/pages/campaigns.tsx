@@ -1,111 +1,80 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api, must, once } from '../api/client';
 import { useI18n } from '../i18n/locale';
 import { useSession } from '../session/session';
-import { Field, Outcome, PageHeader, Query, Section, Table } from '../ui/kit';
-
-// The API has no campaign list yet: the console keeps the ids of campaigns made or opened here.
-const STORAGE = 'ordersync.campaigns';
-const remembered = (): string[] => JSON.parse(localStorage.getItem(STORAGE) ?? '[]');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { Field, Outcome, PageHeader, Pager, Query, Section, Table, useCursorPages } from '../ui/kit';
 
 export default function Campaigns() {
-  const { t } = useI18n();
+  const { t, money, number, date } = useI18n();
   const { can } = useSession();
-  const [ids, setIds] = useState<string[]>(remembered);
-  const [lookup, setLookup] = useState('');
-  const remember = (id: string) => {
-    const next = [id, ...ids.filter((i) => i !== id)].slice(0, 20);
-    localStorage.setItem(STORAGE, JSON.stringify(next));
-    setIds(next);
-  };
-  const open = (e: FormEvent) => {
-    e.preventDefault();
-    if (UUID.test(lookup.trim())) remember(lookup.trim());
-  };
+  const client = useQueryClient();
+  const pages = useCursorPages(null);
+  // Live counters: the page of campaigns is read again every two seconds while it is open.
+  const list = useQuery({
+    queryKey: ['campaigns', pages.cursor],
+    queryFn: () => must(api.GET('/v1/campaigns', { params: { query: { limit: 20, cursor: pages.cursor } } })),
+    refetchInterval: 2_000,
+    placeholderData: keepPreviousData,
+  });
   return (
     <>
       <PageHeader title={t('campaigns')} />
-      <form className="filters card" onSubmit={open}>
-        <Field label={t('campaignId')} wide>
-          <input value={lookup} pattern={UUID.source} onChange={(e) => setLookup(e.target.value)} />
-        </Field>
-        <div className="row">
-          <button type="submit" className="primary">
-            {t('openCampaign')}
-          </button>
-        </div>
-      </form>
-      {can('POST /v1/campaigns') && <CreateCampaign onCreated={remember} />}
+      {can('POST /v1/campaigns') && (
+        <CreateCampaign onCreated={() => client.invalidateQueries({ queryKey: ['campaigns'] })} />
+      )}
       <Section title={t('recentCampaigns')}>
-        {ids.length === 0 ? (
-          <p className="muted">{t('none')}</p>
-        ) : (
-          <Table caption={t('counters')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('name')}</th>
-                <th scope="col">{t('sku')}</th>
-                <th scope="col">{t('startsAt')}</th>
-                <th scope="col">{t('endsAt')}</th>
-                <th scope="col" className="num">
-                  {t('stock')}
-                </th>
-                <th scope="col" className="num">
-                  {t('sold')}
-                </th>
-                <th scope="col" className="num">
-                  {t('remaining')}
-                </th>
-                <th scope="col" className="num">
-                  {t('price')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {ids.map((id) => (
-                <CampaignRow key={id} id={id} />
-              ))}
-            </tbody>
-          </Table>
-        )}
+        <Query query={list} empty={(p) => p.data.length === 0}>
+          {(page) => (
+            <>
+              <Table caption={t('counters')}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('name')}</th>
+                    <th scope="col">{t('sku')}</th>
+                    <th scope="col">{t('startsAt')}</th>
+                    <th scope="col">{t('endsAt')}</th>
+                    <th scope="col" className="num">
+                      {t('stock')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('sold')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('remaining')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('price')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody aria-live="polite">
+                  {page.data.map((c) => (
+                    <tr key={c.id}>
+                      <td>{c.name}</td>
+                      <td>{c.sku}</td>
+                      <td>{date(c.startsAt)}</td>
+                      <td>{date(c.endsAt)}</td>
+                      <td className="num">{number(c.allotted)}</td>
+                      <td className="num">{number(c.sold)}</td>
+                      <td className="num">{number(c.remaining)}</td>
+                      <td className="num">{money(c.price, 'CNY')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </Table>
+              <Pager pages={pages} nextCursor={page.nextCursor} />
+            </>
+          )}
+        </Query>
       </Section>
     </>
   );
 }
 
-/** One campaign's counters, refreshed every two seconds while the page is open. */
-function CampaignRow({ id }: { id: string }) {
-  const { money, number, date } = useI18n();
-  const campaign = useQuery({
-    queryKey: ['campaign', id],
-    queryFn: () => must(api.GET('/v1/campaigns/{id}', { params: { path: { id } } })),
-    refetchInterval: 2_000,
-  });
-  return (
-    <Query query={campaign}>
-      {(c) => (
-        <tr>
-          <td>{c.name}</td>
-          <td>{c.sku}</td>
-          <td>{date(c.startsAt)}</td>
-          <td>{date(c.endsAt)}</td>
-          <td className="num">{number(c.allotted)}</td>
-          <td className="num" aria-live="polite">
-            {number(c.sold)}
-          </td>
-          <td className="num">{number(c.remaining)}</td>
-          <td className="num">{money(c.price, 'CNY')}</td>
-        </tr>
-      )}
-    </Query>
-  );
-}
-
 const local = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 
-function CreateCampaign({ onCreated }: { onCreated: (id: string) => void }) {
+function CreateCampaign({ onCreated }: { onCreated: () => void }) {
   const { t } = useI18n();
   const now = new Date();
   const [form, setForm] = useState({
@@ -134,7 +103,7 @@ function CreateCampaign({ onCreated }: { onCreated: (id: string) => void }) {
           headers: once(),
         }),
       ),
-    onSuccess: (c) => onCreated(c.id),
+    onSuccess: onCreated,
   });
   const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm({ ...form, [name]: e.target.value });

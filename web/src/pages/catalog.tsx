@@ -3,7 +3,18 @@ import { type FormEvent, useState } from 'react';
 import { type Answer, api, must, once } from '../api/client';
 import { useI18n } from '../i18n/locale';
 import { useSession } from '../session/session';
-import { Badge, Field, Outcome, PageHeader, Pager, Query, Section, Table, useCursorPages } from '../ui/kit';
+import {
+  Badge,
+  DataTable,
+  Field,
+  Outcome,
+  PagedTable,
+  PageHeader,
+  Query,
+  Section,
+  Table,
+  useCursorPages,
+} from '../ui/kit';
 
 type Product = Answer<'/v1/products/{id}', 'get'>;
 const STATUSES = ['draft', 'active', 'archived'] as const;
@@ -42,51 +53,86 @@ export default function Catalog() {
         </div>
       </form>
       <div className="two-columns">
-        <Query query={list} empty={(p) => p.data.length === 0}>
-          {(page) => (
-            <div>
-              <Table caption={t('catalog')}>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('title')}</th>
-                    <th scope="col">{t('status')}</th>
-                    <th scope="col" className="num">
-                      {t('price')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.map((p) => (
-                    <tr key={p.id} aria-selected={p.id === selected}>
-                      <td>
-                        <button type="button" className="link" onClick={() => setSelected(p.id)}>
-                          {p.title}
-                        </button>
-                      </td>
-                      <td>
-                        <Badge value={p.status} />
-                      </td>
-                      <td className="num">
-                        {money(p.minPrice, p.currency)}
-                        {p.maxPrice !== p.minPrice ? ` – ${money(p.maxPrice, p.currency)}` : ''}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
-              <Pager pages={pages} nextCursor={page.nextCursor} />
-            </div>
-          )}
-        </Query>
+        <PagedTable
+          query={list}
+          pages={pages}
+          caption={t('catalog')}
+          rowKey={(p) => p.id}
+          selected={selected}
+          columns={[
+            {
+              header: t('title'),
+              cell: (p) => (
+                <button type="button" className="link" onClick={() => setSelected(p.id)}>
+                  {p.title}
+                </button>
+              ),
+            },
+            { header: t('status'), cell: (p) => <Badge value={p.status} /> },
+            {
+              header: t('price'),
+              className: 'num',
+              cell: (p) =>
+                `${money(p.minPrice, p.currency)}${p.maxPrice !== p.minPrice ? ` – ${money(p.maxPrice, p.currency)}` : ''}`,
+            },
+          ]}
+        />
         {selected && <ProductPanel id={selected} />}
       </div>
+      <Categories />
     </>
+  );
+}
+
+/** The category tree (parents before children) with each category's own attribute schema. */
+function Categories() {
+  const { t } = useI18n();
+  const tree = useQuery({
+    queryKey: ['categories'],
+    queryFn: () => must(api.GET('/v1/categories')),
+    staleTime: 60_000,
+  });
+  return (
+    <Section title={t('categories')}>
+      <Query query={tree} empty={(page) => page.data.length === 0}>
+        {(page) => (
+          <DataTable
+            caption={t('categories')}
+            rows={page.data}
+            rowKey={(c) => c.id}
+            columns={[
+              {
+                header: t('name'),
+                // indented by depth: the list comes ordered by path
+                cell: (c) => <span style={{ paddingInlineStart: `${c.depth * 1.25}rem` }}>{c.name}</span>,
+              },
+              { header: t('slug'), cell: (c) => <code>{c.slug}</code> },
+              {
+                header: t('attributes'),
+                cell: (c) =>
+                  c.attributes.length === 0
+                    ? '—'
+                    : c.attributes.map((a) => (
+                        <div key={a.name}>
+                          <code>{a.name}</code> {a.type}
+                          {a.required ? ` · ${t('required')}` : ''}
+                          {a.values ? ` · ${a.values.join(' / ')}` : ''}
+                        </div>
+                      )),
+              },
+            ]}
+          />
+        )}
+      </Query>
+    </Section>
   );
 }
 
 function ProductPanel({ id }: { id: string }) {
   const { t, money } = useI18n();
   const { can } = useSession();
+  // A support key sees prices but no price editor: the API would refuse it anyway.
+  const canPrice = can('PATCH /v1/products/{id}/variants/{sku}');
   const product = useQuery({
     queryKey: ['product', id],
     queryFn: () => must(api.GET('/v1/products/{id}', { params: { path: { id } } })),
@@ -103,6 +149,7 @@ function ProductPanel({ id }: { id: string }) {
                 <th scope="col" className="num">
                   {t('price')}
                 </th>
+                {canPrice && <th scope="col">{t('newPrice')}</th>}
               </tr>
             </thead>
             <tbody>
@@ -111,6 +158,11 @@ function ProductPanel({ id }: { id: string }) {
                   <td>{v.sku}</td>
                   <td>{v.title}</td>
                   <td className="num">{money(v.price, v.currency)}</td>
+                  {canPrice && (
+                    <td>
+                      <PriceEditor productId={p.id} variant={v} />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
@@ -123,6 +175,57 @@ function ProductPanel({ id }: { id: string }) {
         </Section>
       )}
     </Query>
+  );
+}
+
+/** Digits after the point of a currency's major unit (CNY 2, JPY 0): minor units = major × 10^digits. */
+const minorDigits = (currency: string) =>
+  new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+
+function PriceEditor({ productId, variant }: { productId: string; variant: Product['variants'][number] }) {
+  const { t } = useI18n();
+  const client = useQueryClient();
+  const digits = minorDigits(variant.currency);
+  const [major, setMajor] = useState((variant.price / 10 ** digits).toFixed(digits));
+  const save = useMutation({
+    mutationFn: () =>
+      must(
+        api.PATCH('/v1/products/{id}/variants/{sku}', {
+          params: { path: { id: productId, sku: variant.sku } },
+          body: { price: Math.round(Number(major) * 10 ** digits) },
+          headers: once(),
+        }),
+      ),
+    onSuccess: () =>
+      client
+        .invalidateQueries({ queryKey: ['product'] })
+        .then(() => client.invalidateQueries({ queryKey: ['products'] })),
+  });
+  return (
+    <form
+      className="inline-form"
+      aria-label={t('priceOf', { sku: variant.sku })}
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <Field label={`${t('newPrice')} (${variant.currency})`}>
+        <input
+          type="number"
+          inputMode="decimal"
+          required
+          min={0}
+          step={1 / 10 ** digits}
+          value={major}
+          onChange={(e) => setMajor(e.target.value)}
+        />
+      </Field>
+      <button type="submit" disabled={save.isPending}>
+        {t('save')}
+      </button>
+      <Outcome error={save.error} success={save.isSuccess} />
+    </form>
   );
 }
 

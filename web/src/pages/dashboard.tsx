@@ -33,6 +33,21 @@ export function Dashboard() {
     queryFn: () => must(api.GET('/v1/deliveries', { params: { query: { status: 'dead', limit: 200 } } })),
     enabled: can('GET /v1/deliveries'),
   });
+  // Channels that fail or hold orders; a shop has a handful, so each one's health is read.
+  const channels = useQuery({
+    queryKey: ['channels', 'health'],
+    queryFn: async () => {
+      const list = await must(api.GET('/v1/channels', { params: { query: { limit: 50 } } }));
+      const all = await Promise.all(
+        list.data
+          .filter((c) => c.enabled)
+          .map((c) => must(api.GET('/v1/channels/{id}', { params: { path: { id: c.id } } }))),
+      );
+      return all.filter((c) => c.health.errorsLastHour > 0 || c.health.heldOrders > 0);
+    },
+    enabled: can('GET /v1/channels'),
+    refetchInterval: 60_000,
+  });
   const low = useQuery({
     queryKey: ['inventory', 'low'],
     queryFn: async () => {
@@ -139,7 +154,16 @@ export function Dashboard() {
               </Link>
             </li>
           ))}
-          {dead.data?.data.length === 0 && low.data?.length === 0 && (
+          {channels.data?.map((c) => (
+            <li key={c.id} className="alert">
+              <Link href="/channels">
+                {c.health.errorsLastHour > 0
+                  ? t('channelFailingAlert', { channel: c.name, n: number(c.health.errorsLastHour) })
+                  : t('channelHeldAlert', { channel: c.name, n: number(c.health.heldOrders) })}
+              </Link>
+            </li>
+          ))}
+          {dead.data?.data.length === 0 && low.data?.length === 0 && !channels.data?.length && (
             <li className="muted">{t('noAlerts')}</li>
           )}
         </ul>

@@ -4,7 +4,17 @@ import { useSearch } from 'wouter';
 import { api, must, once } from '../api/client';
 import { useI18n } from '../i18n/locale';
 import { useSession } from '../session/session';
-import { Badge, Field, Outcome, PageHeader, Pager, Query, Section, Table, useCursorPages } from '../ui/kit';
+import {
+  Badge,
+  Field,
+  Outcome,
+  PagedTable,
+  PageHeader,
+  Query,
+  Section,
+  Table,
+  useCursorPages,
+} from '../ui/kit';
 
 const REASONS = ['receipt', 'count', 'damage', 'return', 'correction'] as const;
 
@@ -36,6 +46,20 @@ export default function Inventory() {
         }),
       ),
     placeholderData: keepPreviousData,
+  });
+  // Days of cover per SKU × warehouse come from the analytics rollups (admin and support read them).
+  const showCover = can('GET /v1/analytics/stock');
+  const cover = useQuery({
+    queryKey: ['analytics', 'stock'],
+    queryFn: () => must(api.GET('/v1/analytics/stock', { params: { query: { limit: 1000 } } })),
+    enabled: showCover,
+    staleTime: 60_000,
+    select: (report) =>
+      new Map(
+        report.skus.flatMap((s) =>
+          s.warehouses.map((w) => [`${s.sku}/${w.warehouse}`, w.daysOfCover] as const),
+        ),
+      ),
   });
   const adjustments = useQuery({
     queryKey: ['inventory', 'adjustments', filter],
@@ -84,52 +108,34 @@ export default function Inventory() {
       {can('POST /v1/inventory/adjustments') && (
         <AdjustForm sku={filter.sku} warehouses={warehouses.data?.data.map((w) => w.code) ?? []} />
       )}
-      <Query query={levels} empty={(p) => p.data.length === 0}>
-        {(page) => (
-          <>
-            <Table caption={t('inventory')}>
-              <thead>
-                <tr>
-                  <th scope="col">{t('sku')}</th>
-                  <th scope="col">{t('warehouse')}</th>
-                  <th scope="col" className="num">
-                    {t('onHand')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('reserved')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('available')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('safetyStock')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('sellable')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.data.map((l) => (
-                  <tr
-                    key={`${l.sku}/${l.warehouseId}`}
-                    className={l.sellable <= l.safetyStock ? 'low' : undefined}
-                  >
-                    <td>{l.sku}</td>
-                    <td>{l.warehouseCode}</td>
-                    <td className="num">{number(l.onHand)}</td>
-                    <td className="num">{number(l.reserved)}</td>
-                    <td className="num">{number(l.available)}</td>
-                    <td className="num">{number(l.safetyStock)}</td>
-                    <td className="num">{number(l.sellable)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-            <Pager pages={pages} nextCursor={page.nextCursor} />
-          </>
-        )}
-      </Query>
+      <PagedTable
+        query={levels}
+        pages={pages}
+        caption={t('inventory')}
+        rowKey={(l) => `${l.sku}/${l.warehouseId}`}
+        rowClass={(l) => (l.sellable <= l.safetyStock ? 'low' : undefined)}
+        columns={[
+          { header: t('sku'), cell: (l) => l.sku },
+          { header: t('warehouse'), cell: (l) => l.warehouseCode },
+          { header: t('onHand'), className: 'num', cell: (l) => number(l.onHand) },
+          { header: t('reserved'), className: 'num', cell: (l) => number(l.reserved) },
+          { header: t('available'), className: 'num', cell: (l) => number(l.available) },
+          { header: t('safetyStock'), className: 'num', cell: (l) => number(l.safetyStock) },
+          { header: t('sellable'), className: 'num', cell: (l) => number(l.sellable) },
+          ...(showCover
+            ? [
+                {
+                  header: <abbr title={t('daysOfCoverHelp')}>{t('daysOfCover')}</abbr>,
+                  className: 'num',
+                  cell: (l: { sku: string; warehouseCode: string }) => {
+                    const days = cover.data?.get(`${l.sku}/${l.warehouseCode}`);
+                    return days == null ? '—' : number(days);
+                  },
+                },
+              ]
+            : []),
+        ]}
+      />
       {can('GET /v1/inventory/adjustments') && (
         <Section title={t('adjustments')}>
           <Query query={adjustments} empty={(p) => p.data.length === 0}>

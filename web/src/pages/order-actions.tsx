@@ -7,7 +7,7 @@ import { useSession } from '../session/session';
 import { Disclosure, Field, Outcome } from '../ui/kit';
 
 /** A command on the order: runs, then reloads the order and the lists it appears in. */
-function useOrderCommand<T>(orderId: string, run: (input: T) => Promise<unknown>) {
+export function useOrderCommand<T, R = unknown>(orderId: string, run: (input: T) => Promise<R>) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: run,

@@ -2,11 +2,17 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { loadOrder } from '../api/order-detail';
 import { useI18n } from '../i18n/locale';
+import { useSession } from '../session/session';
 import { Badge, PageHeader, Query, Section, Table } from '../ui/kit';
+import { OrderNotifications } from './notifications';
 import { OrderActions } from './order-actions';
+import { OrderClaims } from './order-claims';
+import { OrderEdits } from './order-edits';
+import { AddNote } from './support-note';
 
 export default function OrderDetail({ id }: { id: string }) {
   const { t, money, date, number } = useI18n();
+  const { can } = useSession();
   const query = useQuery({ queryKey: ['order', id], queryFn: () => loadOrder(id) });
   return (
     <Query query={query}>
@@ -163,6 +169,8 @@ export default function OrderDetail({ id }: { id: string }) {
                 ))
               )}
             </Section>
+            {can('GET /v1/orders/{id}/edits') && <OrderEdits loaded={loaded} />}
+            {can('GET /v1/orders/{id}/claims') && <OrderClaims loaded={loaded} />}
             {returns.length > 0 && (
               <Section title={t('returns')}>
                 <ul>
@@ -185,6 +193,7 @@ export default function OrderDetail({ id }: { id: string }) {
                 ))}
               </ul>
             </Section>
+            {can('GET /v1/notifications') && <OrderNotifications orderId={order.id} />}
             <Section title={t('timeline')}>
               <ol className="timeline">
                 {order.timeline.map((e) => (
@@ -194,6 +203,7 @@ export default function OrderDetail({ id }: { id: string }) {
                   </li>
                 ))}
               </ol>
+              <AddNote on={{ order: order.id }} />
             </Section>
           </>
         );

@@ -1,9 +1,10 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'wouter';
-import { api, must } from '../api/client';
-import { allOrders, type OrderQuery, ordersCsv } from '../api/orders';
+import { api, must, once } from '../api/client';
+import { allOrders, type OrderQuery, type OrderSummary, ordersCsv } from '../api/orders';
 import { useI18n } from '../i18n/locale';
+import { useSession } from '../session/session';
 import { Badge, Field, PageHeader, Pager, Query, Table, useCursorPages } from '../ui/kit';
 
 const STATUSES = [
@@ -28,11 +29,36 @@ const dayBound = (day: string, end: boolean) => {
   return d.toISOString();
 };
 
+function downloadCsv(orders: OrderSummary[]) {
+  const url = URL.createObjectURL(new Blob([ordersCsv(orders)], { type: 'text/csv;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `orders-${new Date().toISOString().slice(0, 10)}.csv`;
+  a.click();
+  URL.revokeObjectURL(url);
+}
+
+const CANCELLABLE = new Set(['pending_payment', 'placed', 'paid']);
+
 export default function Orders() {
   const { t, value, money, date } = useI18n();
   const [filters, setFilters] = useState<Filters>({});
   const [form, setForm] = useState({ q: '', status: '', channel: '', from: '', to: '' });
   const pages = useCursorPages(filters);
+  // The selection is of the page on screen: a new filter or page starts with none.
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [selectionKey, setSelectionKey] = useState('');
+  const pageKey = JSON.stringify([filters, pages.cursor]);
+  if (pageKey !== selectionKey) {
+    setSelectionKey(pageKey);
+    setSelected(new Set());
+  }
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
   const [exporting, setExporting] = useState<number | null>(null);
   const list = useQuery({
     queryKey: ['orders', 'list', filters, pages.cursor],
@@ -55,13 +81,7 @@ export default function Orders() {
   async function exportCsv() {
     setExporting(0);
     try {
-      const orders = await allOrders(filters, 10_000, setExporting);
-      const url = URL.createObjectURL(new Blob([ordersCsv(orders)], { type: 'text/csv;charset=utf-8' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `orders-${new Date().toISOString().slice(0, 10)}.csv`;
-      a.click();
-      URL.revokeObjectURL(url);
+      downloadCsv(await allOrders(filters, 10_000, setExporting));
     } finally {
       setExporting(null);
     }
@@ -136,12 +156,27 @@ export default function Orders() {
           </button>
         </div>
       </form>
+      {/* Outside the list: its outcome stays on screen when the orders it changed leave the list. */}
+      <BulkActions
+        orders={list.data?.data.filter((o) => selected.has(o.id)) ?? []}
+        onDone={() => setSelected(new Set())}
+      />
       <Query query={list} empty={(p) => p.data.length === 0}>
         {(page) => (
           <>
             <Table caption={t('orders')}>
               <thead>
                 <tr>
+                  <th scope="col">
+                    <input
+                      type="checkbox"
+                      aria-label={t('selectAll')}
+                      checked={page.data.length > 0 && page.data.every((o) => selected.has(o.id))}
+                      onChange={(e) =>
+                        setSelected(new Set(e.target.checked ? page.data.map((o) => o.id) : []))
+                      }
+                    />
+                  </th>
                   <th scope="col">{t('number')}</th>
                   <th scope="col">{t('placedAt')}</th>
                   <th scope="col">{t('customer')}</th>
@@ -156,7 +191,15 @@ export default function Orders() {
               </thead>
               <tbody>
                 {page.data.map((o) => (
-                  <tr key={o.id}>
+                  <tr key={o.id} aria-selected={selected.has(o.id)}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={t('selectOrder', { number: o.number })}
+                        checked={selected.has(o.id)}
+                        onChange={() => toggle(o.id)}
+                      />
+                    </td>
                     <td>
                       <Link href={`/orders/${o.id}`}>{o.number}</Link>
                     </td>
@@ -186,5 +229,69 @@ export default function Orders() {
         )}
       </Query>
     </>
+  );
+}
+
+/**
+ * Actions on the selected orders, one public API call per order (each with its own version and
+ * Idempotency-Key), so a partial failure says which orders and why, and a retry is safe.
+ */
+function BulkActions({ orders, onDone }: { orders: OrderSummary[]; onDone: () => void }) {
+  const { t } = useI18n();
+  const { can } = useSession();
+  const client = useQueryClient();
+  const [running, setRunning] = useState(false);
+  const [outcome, setOutcome] = useState<{ done: number; failed: string[] } | null>(null);
+  const cancellable = orders.filter((o) => CANCELLABLE.has(o.status));
+
+  async function cancelAll() {
+    setRunning(true);
+    let done = 0;
+    const failed: string[] = [];
+    for (const o of cancellable) {
+      try {
+        await must(
+          api.POST('/v1/orders/{id}/cancel', {
+            params: { path: { id: o.id } },
+            body: { reason: 'bulk cancel from the console', version: o.version },
+            headers: once(),
+          }),
+        );
+        done += 1;
+      } catch (error) {
+        failed.push(`${o.number}: ${(error as Error).message}`);
+      }
+    }
+    setOutcome({ done, failed });
+    setRunning(false);
+    onDone();
+    await client.invalidateQueries({ queryKey: ['orders'] });
+  }
+
+  return (
+    <fieldset className="bulk-bar" aria-label={t('bulkActions')}>
+      <span>{t('selectedCount', { n: orders.length })}</span>
+      <button type="button" disabled={orders.length === 0} onClick={() => downloadCsv(orders)}>
+        {t('exportSelected')}
+      </button>
+      {can('POST /v1/orders/{id}/cancel') && (
+        <button
+          type="button"
+          className="danger"
+          disabled={running || cancellable.length === 0}
+          onClick={cancelAll}
+        >
+          {t('cancelSelected', { n: cancellable.length })}
+        </button>
+      )}
+      <p aria-live="polite" className={outcome?.failed.length ? 'problem' : 'ok'}>
+        {outcome && t('bulkOutcome', { done: outcome.done, failed: outcome.failed.length })}
+        {outcome?.failed.map((f) => (
+          <span key={f} className="block">
+            {f}
+          </span>
+        ))}
+      </p>
+    </fieldset>
   );
 }

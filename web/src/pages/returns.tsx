@@ -1,86 +1,33 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { api, must, once } from '../api/client';
 import type { Return } from '../api/order-detail';
 import { useI18n } from '../i18n/locale';
 import { useSession } from '../session/session';
-import { Badge, Field, Outcome, PageHeader, Pager, Query, Section, Table, useCursorPages } from '../ui/kit';
+import { Badge, Field, Outcome, Section, Suggestions } from '../ui/kit';
+import { QueuePage } from '../ui/queue';
 
 const STATUSES = ['requested', 'approved', 'rejected', 'received', 'refunded', 'exchanged'] as const;
-type Status = (typeof STATUSES)[number];
 
 export default function Returns() {
-  const { t, value, date } = useI18n();
-  const [status, setStatus] = useState<Status | ''>('requested');
-  const [selected, setSelected] = useState<Return | null>(null);
-  const pages = useCursorPages(status);
-  const list = useQuery({
-    queryKey: ['returns', status, pages.cursor],
-    queryFn: () =>
-      must(
-        api.GET('/v1/returns', {
-          params: { query: { status: status || undefined, limit: 50, cursor: pages.cursor } },
-        }),
-      ),
-    placeholderData: keepPreviousData,
-  });
+  const { t } = useI18n();
   return (
-    <>
-      <PageHeader title={t('returnQueue')} />
-      <div className="filters card">
-        <Field label={t('status')}>
-          <select value={status} onChange={(e) => setStatus(e.target.value as Status | '')}>
-            <option value="">{t('all')}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {value(s)}
-              </option>
-            ))}
-          </select>
-        </Field>
-      </div>
-      <div className="two-columns">
-        <Query query={list} empty={(p) => p.data.length === 0}>
-          {(page) => (
-            <div>
-              <Table caption={t('returnQueue')}>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('placedAt')}</th>
-                    <th scope="col">{t('type')}</th>
-                    <th scope="col">{t('reason')}</th>
-                    <th scope="col">{t('status')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.map((r) => (
-                    <tr key={r.id} aria-selected={r.id === selected?.id}>
-                      <td>
-                        <button type="button" className="link" onClick={() => setSelected(r)}>
-                          {date(r.createdAt)}
-                        </button>
-                      </td>
-                      <td>
-                        <Badge value={r.type} />
-                      </td>
-                      <td>
-                        <Badge value={r.reason} />
-                      </td>
-                      <td>
-                        <Badge value={r.status} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
-              <Pager pages={pages} nextCursor={page.nextCursor} />
-            </div>
-          )}
-        </Query>
-        {selected && <ReturnPanel key={selected.id} item={selected} onChanged={setSelected} />}
-      </div>
-    </>
+    <QueuePage
+      title={t('returnQueue')}
+      name="returns"
+      statuses={STATUSES}
+      initial="requested"
+      load={({ status, cursor }) =>
+        must(api.GET('/v1/returns', { params: { query: { status, limit: 50, cursor } } }))
+      }
+      columns={[
+        { header: t('type'), cell: (r) => <Badge value={r.type} /> },
+        { header: t('reason'), cell: (r) => <Badge value={r.reason} /> },
+        { header: t('status'), cell: (r) => <Badge value={r.status} /> },
+      ]}
+      panel={(item, onChanged) => <ReturnPanel item={item} onChanged={onChanged} />}
+    />
   );
 }
 
@@ -170,21 +117,7 @@ function ReturnPanel({ item, onChanged }: { item: Return; onChanged: (r: Return)
         </div>
         <Outcome error={step.error} success={step.isSuccess} />
       </div>
-      {articles.length > 0 && (
-        <>
-          <h3>{t('suggestions')}</h3>
-          <ul className="kb">
-            {articles.map((a) => (
-              <li key={a.id}>
-                <details>
-                  <summary>{a.title}</summary>
-                  <p>{a.body}</p>
-                </details>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <Suggestions articles={articles} />
     </Section>
   );
 }

@@ -9,10 +9,11 @@ import {
   Disclosure,
   Field,
   Outcome,
+  PagedTable,
   PageHeader,
-  Pager,
   Query,
   Section,
+  StatusSelect,
   Table,
   useCursorPages,
 } from '../ui/kit';
@@ -131,7 +132,7 @@ function SubscriptionRow({ subscription: s }: { subscription: Subscription }) {
 }
 
 function Deliveries() {
-  const { t, value, date, number } = useI18n();
+  const { t, date, number } = useI18n();
   const { can } = useSession();
   const client = useQueryClient();
   const [status, setStatus] = useState<(typeof DELIVERY_STATUSES)[number]>('dead');
@@ -150,70 +151,48 @@ function Deliveries() {
   return (
     <Section title={status === 'dead' ? t('deadLetters') : t('deliveries')}>
       <div className="filters">
-        <Field label={t('status')}>
-          <select value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
-            {DELIVERY_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {value(s)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <StatusSelect
+          statuses={DELIVERY_STATUSES}
+          value={status}
+          onChange={(s) => s && setStatus(s)}
+          all={false}
+        />
       </div>
       <Outcome error={retry.error} success={retry.isSuccess} />
-      <Query query={list} empty={(p) => p.data.length === 0}>
-        {(page) => (
-          <>
-            <Table caption={t('deliveries')}>
-              <thead>
-                <tr>
-                  <th scope="col">{t('event')}</th>
-                  <th scope="col">{t('orders')}</th>
-                  <th scope="col">{t('status')}</th>
-                  <th scope="col" className="num">
-                    {t('attempts')}
-                  </th>
-                  <th scope="col">{t('lastError')}</th>
-                  <th scope="col">{t('nextAttempt')}</th>
-                  <th scope="col">{t('actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.data.map((d) => (
-                  <tr key={d.id}>
-                    <td>
-                      {d.eventType} #{d.sequence}
-                    </td>
-                    <td>
-                      <Link href={`/orders/${d.subject}`}>{d.subject.slice(-8)}</Link>
-                    </td>
-                    <td>
-                      <Badge value={d.status} />
-                    </td>
-                    <td className="num">{number(d.attempts)}</td>
-                    <td className="wrap">
-                      {d.lastResponseStatus ? `${d.lastResponseStatus} ` : ''}
-                      {d.lastError ?? ''}
-                    </td>
-                    <td>{date(d.nextAttemptAt)}</td>
-                    <td>
-                      {d.status !== 'delivered' && can('POST /v1/deliveries/{id}/retry') && (
-                        <button type="button" onClick={() => retry.mutate(d.id)} disabled={retry.isPending}>
-                          {t('retry')}{' '}
-                          <span className="visually-hidden">
-                            {d.eventType} #{d.sequence}
-                          </span>
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-            <Pager pages={pages} nextCursor={page.nextCursor} />
-          </>
-        )}
-      </Query>
+      <PagedTable
+        query={list}
+        pages={pages}
+        caption={t('deliveries')}
+        rowKey={(d) => d.id}
+        columns={[
+          { header: t('event'), cell: (d) => `${d.eventType} #${d.sequence}` },
+          {
+            header: t('orders'),
+            cell: (d) => <Link href={`/orders/${d.subject}`}>{d.subject.slice(-8)}</Link>,
+          },
+          { header: t('status'), cell: (d) => <Badge value={d.status} /> },
+          { header: t('attempts'), className: 'num', cell: (d) => number(d.attempts) },
+          {
+            header: t('lastError'),
+            className: 'wrap',
+            cell: (d) => `${d.lastResponseStatus ? `${d.lastResponseStatus} ` : ''}${d.lastError ?? ''}`,
+          },
+          { header: t('nextAttempt'), cell: (d) => date(d.nextAttemptAt) },
+          {
+            header: t('actions'),
+            cell: (d) =>
+              d.status !== 'delivered' &&
+              can('POST /v1/deliveries/{id}/retry') && (
+                <button type="button" onClick={() => retry.mutate(d.id)} disabled={retry.isPending}>
+                  {t('retry')}{' '}
+                  <span className="visually-hidden">
+                    {d.eventType} #{d.sequence}
+                  </span>
+                </button>
+              ),
+          },
+        ]}
+      />
     </Section>
   );
 }

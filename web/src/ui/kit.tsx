@@ -81,6 +81,148 @@ export function Table({ caption, children }: { caption: string; children: ReactN
   );
 }
 
+/** A column of a DataTable: its header, how a row shows in it, and its class ('num': figures). */
+export interface Column<T> {
+  header: ReactNode;
+  cell: (row: T) => ReactNode;
+  className?: string;
+}
+
+/** A table drawn from its columns, one row per item; `selected` marks the row a side panel shows. */
+export function DataTable<T>({
+  caption,
+  rows,
+  columns,
+  rowKey,
+  selected,
+  rowClass,
+}: {
+  caption: string;
+  rows: readonly T[];
+  columns: readonly Column<T>[];
+  rowKey: (row: T) => string;
+  selected?: string | null;
+  rowClass?: (row: T) => string | undefined;
+}) {
+  return (
+    <Table caption={caption}>
+      <thead>
+        <tr>
+          {columns.map((c, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: columns are fixed for a table
+            <th key={i} scope="col" className={c.className}>
+              {c.header}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => {
+          const key = rowKey(row);
+          return (
+            <tr
+              key={key}
+              aria-selected={selected === undefined ? undefined : key === selected}
+              className={rowClass?.(row)}
+            >
+              {columns.map((c, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: columns are fixed for a table
+                <td key={i} className={c.className}>
+                  {c.cell(row)}
+                </td>
+              ))}
+            </tr>
+          );
+        })}
+      </tbody>
+    </Table>
+  );
+}
+
+/**
+ * A cursor-paged list: the query's loading/error/empty states, its page as a DataTable, and the pager.
+ * `footer` shows below the table (totals, actions on the page).
+ */
+export function PagedTable<T>({
+  query,
+  pages,
+  footer,
+  ...table
+}: {
+  query: UseQueryResult<{ data: T[]; nextCursor: string | null }>;
+  pages: CursorPages;
+  caption: string;
+  columns: readonly Column<T>[];
+  rowKey: (row: T) => string;
+  selected?: string | null;
+  rowClass?: (row: T) => string | undefined;
+  footer?: ReactNode;
+}) {
+  return (
+    <Query query={query} empty={(p) => p.data.length === 0 && pages.page === 1}>
+      {(page) => (
+        <div>
+          <DataTable rows={page.data} {...table} />
+          {footer}
+          <Pager pages={pages} nextCursor={page.nextCursor} />
+        </div>
+      )}
+    </Query>
+  );
+}
+
+/** A status select for a queue or list; `all` adds the "All" choice (the empty value). */
+export function StatusSelect<S extends string>({
+  statuses,
+  value,
+  onChange,
+  all = true,
+}: {
+  statuses: readonly S[];
+  value: S | '';
+  onChange: (status: S | '') => void;
+  all?: boolean;
+}) {
+  const { t, value: name } = useI18n();
+  return (
+    <Field label={t('status')}>
+      <select value={value} onChange={(e) => onChange(e.target.value as S | '')}>
+        {all && <option value="">{t('all')}</option>}
+        {statuses.map((s) => (
+          <option key={s} value={s}>
+            {name(s)}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+/** Knowledge-base articles suggested for a return's reason or a claim's kind, each folded open. */
+export function Suggestions({
+  articles,
+}: {
+  articles: readonly { id: string; title: string; body: string }[];
+}) {
+  const { t } = useI18n();
+  if (articles.length === 0) return null;
+  return (
+    <>
+      <h3>{t('suggestions')}</h3>
+      <ul className="kb">
+        {articles.map((a) => (
+          <li key={a.id}>
+            <details>
+              <summary>{a.title}</summary>
+              <p>{a.body}</p>
+            </details>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 export type CursorPages = ReturnType<typeof useCursorPages>;
 
 /** Cursor paging: remembers the cursors seen, so "previous" works without offsets. */
