@@ -5,15 +5,17 @@
  *   BENCH_SECONDS (default 15)  BENCH_CONNECTIONS (default 32)  BENCH_BACKENDS (default postgres,pglite)
  *   BENCH_API_PROCESSES (default 1; API_PROCESSES for the PostgreSQL server)
  *   BENCH_PHASES (default orders,guest; e.g. `orders` alone while profiling the server)
+ *   BENCH_PORT (default 3931)  BENCH_DB (default ordersync_bench): another pair for a second bench at once
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Pool } from 'undici';
-import { ADMIN_KEY, apiCaller, freshDatabase } from './lib/api.js';
+import { ADMIN_KEY, freshDatabase } from './lib/api.js';
 import { cpuPer, cpuSnapshot } from './lib/cpu.js';
 import { fmt, type LoadResult, runLoad } from './lib/load.js';
+import { address, okCaller, placeOrder, prepareCatalog, randomLines } from './lib/order-load.js';
+import { pgbenchTps } from './lib/pgbench.js';
 import { startServer } from './lib/server.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -21,74 +23,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres,pglite').split(',');
 const SKUS = Number(process.env.BENCH_SKUS ?? 200);
 const PHASES = (process.env.BENCH_PHASES ?? 'orders,guest').split(',');
-
-function api(pool: Pool) {
-  const request = apiCaller(pool);
-  return async function call(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) {
-    const res = await request(method, url, body);
-    if (res.status !== 200 && res.status !== 201)
-      throw new Error(`${method} ${url} → ${res.status} ${JSON.stringify(res.json).slice(0, 200)}`);
-    return res.json;
-  };
-}
-
-/**
- * BENCH_SKUS SKUs (default 200) with effectively unlimited stock, so every order can succeed and we
- * measure the write path. Few SKUs make every order queue on the same stock rows (see bench:flash
- * for one hot SKU).
- */
-async function prepareCatalog(call: ReturnType<typeof api>): Promise<string[]> {
-  const category = await call('POST', '/v1/categories', {
-    name: 'Bench',
-    slug: `bench-${Date.now()}`,
-    attributes: [],
-  });
-  const skus: string[] = [];
-  for (let p = 0; p < SKUS / 5; p++) {
-    const variants = Array.from({ length: 5 }, (_, v) => ({
-      sku: `BENCH-${p}-${v}`,
-      title: `v${v}`,
-      price: 1000 + p * 100 + v,
-      currency: 'CNY',
-    }));
-    await call('POST', '/v1/products', {
-      categoryId: category.id,
-      title: `Bench product ${p}`,
-      status: 'active',
-      attributes: {},
-      variants,
-    });
-    skus.push(...variants.map((v) => v.sku));
-  }
-  const wh = await call('POST', '/v1/warehouses', {
-    code: 'BENCH-WH',
-    name: 'Bench',
-    country: 'CN',
-    region: 'Shanghai',
-    priority: 1,
-  });
-  await Promise.all(
-    skus.map((sku) => call('PUT', `/v1/inventory/${sku}/${wh.code}`, { onHand: 10_000_000 })),
-  );
-  return skus;
-}
-
-const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
-const address = {
-  name: 'Bench',
-  phone: '+8613800000000',
-  country: 'CN',
-  province: 'Shanghai',
-  city: 'Shanghai',
-  line1: '1 Bench Road',
-};
-
-function randomLines(skus: string[]) {
-  const n = 1 + Math.floor(Math.random() * 3);
-  const chosen = new Set<string>();
-  while (chosen.size < n) chosen.add(pick(skus));
-  return [...chosen].map((sku) => ({ sku, quantity: 1 + Math.floor(Math.random() * 2) }));
-}
 
 /** A phase's load, and where the CPU went meanwhile (server, PostgreSQL, load generator). */
 type Measured = LoadResult & { cpu: string };
@@ -104,7 +38,7 @@ async function benchBackend(backend: string): Promise<Results> {
   if (backend === 'postgres') {
     // The server's own default pool (a few connections per core), not one per HTTP connection.
     env = {
-      DATABASE_URL: await freshDatabase('ordersync_bench'),
+      DATABASE_URL: await freshDatabase(process.env.BENCH_DB ?? 'ordersync_bench'),
       API_PROCESSES: process.env.BENCH_API_PROCESSES ?? '1',
       // the guest checkout pays through the sandbox, which DATABASE_URL turns off unless asked for
       PAYMENT_SANDBOX: 'true',
@@ -117,12 +51,12 @@ async function benchBackend(backend: string): Promise<Results> {
   }
   const server = await startServer(
     { ...env, ORDERSYNC_ADMIN_KEY: ADMIN_KEY, ORDER_PAYMENT_TIMEOUT: '1d' },
-    3931,
+    Number(process.env.BENCH_PORT ?? 3931),
   );
   const pool = new Pool(server.url, { connections: CONNECTIONS, pipelining: 1 });
-  const call = api(pool);
+  const call = okCaller(pool);
   try {
-    const skus = await prepareCatalog(call);
+    const skus = await prepareCatalog(call, SKUS);
     const phase = async (name: string, run: () => Promise<LoadResult>): Promise<Measured | undefined> => {
       if (!PHASES.includes(name)) return undefined;
       const before = cpuSnapshot(server.pid);
@@ -135,12 +69,7 @@ async function benchBackend(backend: string): Promise<Results> {
         concurrency: CONNECTIONS,
         durationMs: SECONDS * 1000,
         task: async () => {
-          await call('POST', '/v1/orders', {
-            customer: { email: `bench${Math.floor(Math.random() * 1e6)}@example.com` },
-            lines: randomLines(skus),
-            addresses: { home: address },
-            paymentMethod: 'sandbox',
-          });
+          await placeOrder(call, skus);
         },
       }),
     );
@@ -169,24 +98,6 @@ async function benchBackend(backend: string): Promise<Results> {
   }
 }
 
-async function pgbenchTps(): Promise<number> {
-  const url = await freshDatabase('ordersync_pgbench');
-  execFileSync('pgbench', ['-i', '-q', '-s', '10', url], { stdio: 'ignore' });
-  const out = execFileSync('pgbench', [
-    '-c',
-    String(CONNECTIONS),
-    '-j',
-    '2',
-    '-T',
-    String(SECONDS),
-    '-n',
-    url,
-  ]).toString();
-  const m = /tps = ([\d.]+)/.exec(out);
-  if (!m) throw new Error(`could not read pgbench output:\n${out}`);
-  return Number(m[1]);
-}
-
 const line = (label: string, r: LoadResult, unit: string) =>
   `${label.padEnd(22)} ${fmt(r.perSecond).padStart(8)} ${unit}/s   p50 ${fmt(r.p50).padStart(6)} ms   p99 ${fmt(r.p99).padStart(6)} ms   (${r.completed} ok, ${r.failed} failed)`;
 
@@ -206,7 +117,7 @@ for (const backend of BACKENDS) {
 }
 const postgresOrders = results.postgres?.orders;
 if (postgresOrders) {
-  const tps = await pgbenchTps();
+  const tps = await pgbenchTps(CONNECTIONS, SECONDS);
   console.log(`pgbench TPC-B-like      ${fmt(tps)} tps (scale 10, ${CONNECTIONS} clients, same PostgreSQL)`);
   console.log(`ratio orders/s ÷ pgbench tps: ${fmt(postgresOrders.perSecond / tps, 2)}`);
 }

@@ -28,15 +28,15 @@ export interface Answer {
   ms: number;
 }
 
-/** One HTTP call as the bench's admin: status, parsed body and how long it took. */
-export function apiCaller(pool: Pool) {
+/** One HTTP call as the bench's admin (or the key given): status, parsed body and how long it took. */
+export function apiCaller(pool: Pool, key = ADMIN_KEY) {
   return async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<Answer> => {
     const t0 = performance.now();
     const res = await pool.request({
       method,
       path: url,
       headers: {
-        authorization: `Bearer ${ADMIN_KEY}`,
+        authorization: `Bearer ${key}`,
         ...(body ? { 'content-type': 'application/json' } : {}),
       },
       body: body ? JSON.stringify(body) : undefined,
