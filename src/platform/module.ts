@@ -95,6 +95,8 @@ export interface EventConsumer {
    * relay claimed them), in the same transaction as their inbox rows. A consumer that has it does its
    * work in a few set-based statements per batch instead of a few per event; `handle` still takes a
    * single event (a batch that failed is retried one event at a time). A throw fails the whole batch.
+   * Only for work that is all in the database: a consumer that calls out leaves it out, and then each
+   * event of a batch commits on its own, so a call that went through is not made again.
    */
   handleBatch?(events: readonly ConsumedEvent[], trx: Trx): Promise<void>;
 }

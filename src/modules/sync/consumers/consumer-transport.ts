@@ -47,7 +47,8 @@ export class ConsumerTransport implements Transport {
     const consumer = this.consumers.get(target.subscriptionId);
     // Not claimed by this relay (serves() leaves it out); should it happen, another process takes it.
     if (!consumer) throw new DeliveryFailure(`no consumer of ${target.subscriptionId} here`, 'unavailable');
-    return this.consume(consumer, events);
+    if (consumer.handleBatch) return this.consume(consumer, events);
+    for (const event of events) await this.consume(consumer, [event]);
   }
 
   private async consume(consumer: EventConsumer, events: RelayEvent[]): Promise<void> {
