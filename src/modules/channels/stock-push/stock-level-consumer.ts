@@ -46,4 +46,8 @@ export const stockLevelsToChannels: EventConsumer = {
     const channels = await channelsServing(trx, known.code);
     if (channels.length > 0) await bumpStockVersions(trx, channels, data.sku);
   },
+  // All its work is in the database, so a batch may share one transaction (and the channels read).
+  async handleBatch(events, trx) {
+    for (const event of events) await stockLevelsToChannels.handle(event, trx);
+  },
 };
