@@ -6,7 +6,8 @@
  *    PGlite) generated in SQL with seasonality, their analytics facts beside them; the rollups built by
  *    the same refresh job the scheduler runs (timed).
  * 2. Each report called BENCH_CALLS times (default 60) on random windows of 1, 30, 90 and 363 days
- *    (hour buckets: 7 and 31 days; stock cover: 28 and 90 days): p50/p95 per report and range.
+ *    (hour buckets: 7 and 31 days; stock cover: 28 and 90 days): p50/p95 per report and range, the
+ *    CPU per call of the server and of this database's PostgreSQL backends (/proc), the answer's size.
  * 3. PostgreSQL only: order placement for BENCH_SECONDS (default 15) with BENCH_CONNECTIONS (32): with
  *    no relay; with an `ordersync worker` running the relay and the in-process consumers (its scheduler
  *    idle); and the same with the rollup refresh every second (run by this process, as the job runs
@@ -14,7 +15,8 @@
  *
  *   BENCH_BACKENDS (default postgres; add pglite for the endpoint figures on PGlite)
  *   BENCH_REUSE=1 runs steps 2 and 3 on the PostgreSQL database the last run loaded (migrated first)
- *   BENCH_PORT (default 3945) for the server
+ *   BENCH_PORT (default 3945) for the server; BENCH_DB (default ordersync_analytics_bench): another pair
+ *   for a second run at once
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +28,7 @@ import { modules } from '../src/modules.js';
 import { connectDatabase } from '../src/platform/db/connect.js';
 import { migrateToLatest } from '../src/platform/db/migrate.js';
 import { ADMIN_KEY, apiCaller, databaseUrl as databaseUrl_, freshDatabase, percentile } from './lib/api.js';
-import { cpuPer, cpuSnapshot } from './lib/cpu.js';
+import { type CpuSnapshot, cpuPer, cpuSnapshot, postgresCpu } from './lib/cpu.js';
 import { fmt, type LoadResult, runLoad } from './lib/load.js';
 import { startServer } from './lib/server.js';
 import { generateSyntheticOrders } from './lib/synthetic-orders.js';
@@ -44,6 +46,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PORT = Number(process.env.BENCH_PORT ?? 3945);
 const END = new Date('2026-12-01T00:00:00Z');
 const DAY = 86_400_000;
+/** Its own database too, for the same reason (BENCH_REUSE=1 reads the one named here). */
+const DB = process.env.BENCH_DB ?? 'ordersync_analytics_bench';
 /** Names this run's catalog apart, so BENCH_REUSE=1 can place orders on a database placed on before. */
 const RUN = Date.now().toString(36).slice(-5).toUpperCase();
 
@@ -106,22 +110,40 @@ const ENDPOINTS: [string, () => string][] = [
   ...REPORTS.flatMap(([name, url]) =>
     RANGES.map(([label, days]): [string, () => string] => [`${name} × ${label}`, () => url(window(days))]),
   ),
+  // the largest answer by SKU a caller may ask for (the default keeps 20 series, the rest as "other")
+  [
+    'sales day by sku, limit 200 × 1 y',
+    () => `/v1/analytics/sales?${window(363)}&granularity=day&by=sku&limit=200`,
+  ],
   ['stock cover 28 d', () => `/v1/analytics/stock?days=28&to=${new Date(END.getTime() - DAY).toISOString()}`],
   ['stock cover 90 d', () => `/v1/analytics/stock?days=90&to=${new Date(END.getTime() - DAY).toISOString()}`],
 ];
 
-async function endpointLatencies(call: ReturnType<typeof apiCaller>, backend: string) {
+async function endpointLatencies(
+  call: ReturnType<typeof apiCaller>,
+  backend: string,
+  cpu: () => CpuSnapshot,
+) {
   for (const [name, url] of ENDPOINTS) {
     const ms: number[] = [];
+    let bytes = 0;
+    const before = cpu();
     for (let i = 0; i < CALLS; i++) {
       const res = await call('GET', url());
       if (res.status !== 200)
         throw new Error(`${name} → ${res.status} ${JSON.stringify(res.json).slice(0, 200)}`);
       ms.push(res.ms);
+      bytes += res.bytes;
     }
+    const after = cpu();
     ms.sort((a, b) => a - b);
+    // CPU per call: on a loaded machine the latencies are mostly waiting for a core, the CPU is not
+    const per = (key: 'server' | 'postgres') =>
+      fmt((key === 'postgres' ? postgresCpu(before, after) : after.server - before.server) / CALLS).padStart(
+        5,
+      );
     console.log(
-      `${backend} ${name.padEnd(44)} p50 ${fmt(percentile(ms, 0.5)).padStart(6)} ms   p95 ${fmt(percentile(ms, 0.95)).padStart(6)} ms`,
+      `${backend} ${name.padEnd(44)} p50 ${fmt(percentile(ms, 0.5)).padStart(6)} ms   p95 ${fmt(percentile(ms, 0.95)).padStart(6)} ms   CPU/call server ${per('server')} ms, PostgreSQL ${per('postgres')} ms   ${fmt(bytes / CALLS / 1024).padStart(6)} KiB`,
     );
   }
 }
@@ -195,7 +217,7 @@ async function benchBackend(backend: 'postgres' | 'pglite') {
   if (backend === 'postgres') {
     // BENCH_REUSE=1: the database a previous run loaded (its orders and rollups), to skip the load
     if (process.env.BENCH_REUSE === '1') {
-      databaseUrl = databaseUrl_('ordersync_analytics_bench');
+      databaseUrl = databaseUrl_(DB);
       // migrations that fill new rollups from a million orders outlast the server's start-up wait
       const handle = await connectDatabase({ databaseUrl });
       try {
@@ -207,7 +229,7 @@ async function benchBackend(backend: 'postgres' | 'pglite') {
         await handle.close();
       }
     } else {
-      databaseUrl = await freshDatabase('ordersync_analytics_bench');
+      databaseUrl = await freshDatabase(DB);
       await load(backend, { databaseUrl });
     }
     env = { DATABASE_URL: databaseUrl, RELAY_IN_PROCESS: 'false' };
@@ -224,14 +246,18 @@ async function benchBackend(backend: 'postgres' | 'pglite') {
   const pool = new Pool(server.url, { connections: CONNECTIONS, pipelining: 1 });
   const call = apiCaller(pool);
   try {
-    await endpointLatencies(call, backend);
+    // on PGlite the database runs in the server's process: its CPU is the server's
+    await endpointLatencies(call, backend, () => {
+      const c = cpuSnapshot(server.pid, DB);
+      return databaseUrl ? c : { ...c, postgresByPid: new Map() };
+    });
     if (!databaseUrl) return;
     const skus = await prepareSkus(call);
     const phase = async (label: string) => {
-      const before = cpuSnapshot(server.pid);
+      const before = cpuSnapshot(server.pid, DB);
       const r = await placeFor(call, skus);
       console.log(
-        `${backend} placement ${label.padEnd(24)} ${fmt(r.perSecond).padStart(7)} orders/s   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms   (${r.completed} ok, ${r.failed} failed)\n   ${cpuPer('order', before, cpuSnapshot(server.pid), r.completed)}`,
+        `${backend} placement ${label.padEnd(24)} ${fmt(r.perSecond).padStart(7)} orders/s   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms   (${r.completed} ok, ${r.failed} failed)\n   ${cpuPer('order', before, cpuSnapshot(server.pid, DB), r.completed)}`,
       );
       for (const [why, n] of r.failures) console.log(`   ${n} × ${why}`);
       return r.perSecond;

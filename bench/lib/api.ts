@@ -26,6 +26,8 @@ export interface Answer {
   // biome-ignore lint/suspicious/noExplicitAny: bench code reads whatever the API answered
   readonly json: any;
   ms: number;
+  /** Of the body, as received. */
+  bytes: number;
 }
 
 /** One HTTP call as the bench's admin (or the key given): status, parsed body and how long it took. */
@@ -45,6 +47,7 @@ export function apiCaller(pool: Pool, key = ADMIN_KEY) {
     return {
       status: res.statusCode,
       ms: performance.now() - t0,
+      bytes: Buffer.byteLength(text),
       get json() {
         return text ? JSON.parse(text) : undefined;
       },

@@ -46,21 +46,40 @@ const sum = (ps: ProcessTimes[]) => ps.reduce((s, p) => s + p.cpuMs, 0);
 export interface CpuSnapshot {
   server: number;
   postgres: number;
+  /** PostgreSQL's processes by pid: a backend that left between two snapshots takes its CPU with it. */
+  postgresByPid: Map<number, number>;
   generator: number;
   machineBusy: number;
   machineTotal: number;
 }
 
-export function cpuSnapshot(serverPid: number): CpuSnapshot {
+/** Whether a PostgreSQL process is a backend of `database` (its title: "postgres: … user database host(port) state"). */
+function servesDatabase(pid: number, database: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(` ${database} `);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * With `database`, PostgreSQL's figure counts that database's backends only (not the server's
+ * background processes): on a PostgreSQL shared with other benchmarks, the others' work stays out.
+ */
+export function cpuSnapshot(serverPid: number, database?: string): CpuSnapshot {
   const all = processes();
   const usage = process.cpuUsage();
   // /proc/stat's first line: user nice system idle iowait irq softirq steal …, in ticks.
   const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1, 9).map(Number);
   const idle = ticks[3]! + ticks[4]!;
   const total = ticks.reduce((s, t) => s + t, 0);
+  const postgres = all.filter(
+    (p) => p.command === 'postgres' && (!database || servesDatabase(p.pid, database)),
+  );
   return {
     server: sum(treeOf(serverPid, all)),
-    postgres: sum(all.filter((p) => p.command === 'postgres')),
+    postgres: sum(postgres),
+    postgresByPid: new Map(postgres.map((p) => [p.pid, p.cpuMs])),
     generator: (usage.user + usage.system) / 1000,
     machineBusy: (total - idle) * TICK_MS,
     machineTotal: total * TICK_MS,
@@ -68,8 +87,16 @@ export function cpuSnapshot(serverPid: number): CpuSnapshot {
 }
 
 /** "CPU per order: server 2.7 ms, PostgreSQL 2.2 ms, load generator 0.6 ms; machine 91% busy (2 cores)". */
+/** PostgreSQL's CPU between two snapshots, of the processes alive at the second (new ones from zero). */
+export function postgresCpu(before: CpuSnapshot, after: CpuSnapshot): number {
+  let ms = 0;
+  for (const [pid, cpu] of after.postgresByPid) ms += cpu - (before.postgresByPid.get(pid) ?? 0);
+  return ms;
+}
+
 export function cpuPer(unit: string, before: CpuSnapshot, after: CpuSnapshot, count: number): string {
-  const per = (key: 'server' | 'postgres' | 'generator') => ((after[key] - before[key]) / count).toFixed(2);
+  const per = (key: 'server' | 'postgres' | 'generator') =>
+    ((key === 'postgres' ? postgresCpu(before, after) : after[key] - before[key]) / count).toFixed(2);
   const busy = (after.machineBusy - before.machineBusy) / (after.machineTotal - before.machineTotal);
   return (
     `CPU per ${unit}: server ${per('server')} ms, PostgreSQL ${per('postgres')} ms, ` +
