@@ -231,6 +231,62 @@ describe('analytics figures against SQL of their own', () => {
     ).toEqual(rows);
   });
 
+  it('keeps the series with the most orders apart up to `limit` and sums the rest per currency, as SQL does', async () => {
+    // every (currency, channel) of the data set, ranked as the API documents it: orders, units, code point
+    const { rows: ranked } = await sql<{ currency: string; key: string }>`
+      select o.currency, o.channel as key
+      from orders o join (select order_id, sum(quantity) as units from order_lines group by 1) u on u.order_id = o.id
+      where o.id = any(${orderIds}::uuid[])
+      group by 1, 2 order by count(*) desc, sum(u.units) desc, o.currency collate "C", o.channel collate "C"`.execute(
+      t().db,
+    );
+    expect(ranked.length).toBeGreaterThan(3);
+    const kept = ranked.slice(0, 3).map((r) => `${r.currency}/${r.key}`);
+    const { rows } = await sql<{ start: Date; currency: string; key: string; orders: number; gmv: number }>`
+      select date_trunc('day', o.placed_at, 'UTC') as start, o.currency,
+             case when o.currency || '/' || o.channel = any(${kept}::text[]) then o.channel else 'other' end as key,
+             count(*)::int as orders, sum(o.grand_total)::int as gmv
+      from orders o where o.id = any(${orderIds}::uuid[])
+      group by 1, 2, 3`.execute(t().db);
+    const report = await get(`/v1/analytics/sales?${range}&granularity=day&by=channel&limit=3`);
+    expect(report.limit).toBe(3);
+    const got = report.series.flatMap(
+      (s: {
+        currency: string;
+        key: string;
+        other: boolean;
+        buckets: { start: string; orders: number; gmv: number }[];
+      }) =>
+        s.buckets.map((b) => ({
+          start: b.start,
+          currency: s.currency,
+          key: s.other ? 'other' : s.key,
+          orders: b.orders,
+          gmv: b.gmv,
+        })),
+    );
+    const want = rows.map((r) => ({ ...r, start: new Date(r.start).toISOString() }));
+    const order = (a: { start: string; currency: string; key: string }) => `${a.start}${a.currency}${a.key}`;
+    expect(got.sort((a: never, b: never) => order(a).localeCompare(order(b)))).toEqual(
+      want.sort((a, b) => order(a).localeCompare(order(b))),
+    );
+    // the kept series are the three ranked first, "other" one per currency that has more
+    expect(
+      report.series
+        .filter((s: { other: boolean }) => !s.other)
+        .map((s: { currency: string; key: string }) => `${s.currency}/${s.key}`)
+        .sort(),
+    ).toEqual([...kept].sort());
+    const others = report.series.filter((s: { other: boolean }) => s.other);
+    expect(others.map((s: { key: string }) => s.key)).toEqual(others.map(() => 'other'));
+    expect(new Set(others.map((s: { currency: string }) => s.currency)).size).toBe(others.length);
+    // without a limit the default (20) keeps every series of this data set apart
+    const all = await get(`/v1/analytics/sales?${range}&granularity=day&by=channel`);
+    expect(all.limit).toBe(20);
+    expect(all.series.filter((s: { other: boolean }) => s.other)).toEqual([]);
+    expect(all.series.length).toBe(ranked.length);
+  });
+
   it('counts the funnel and the lost orders as the outbox and the orders table tell them', async () => {
     const funnel = await get(`/v1/analytics/funnel?${range}`);
     const reached = async (type: string) => {
@@ -338,6 +394,8 @@ describe('analytics figures against SQL of their own', () => {
       `/v1/analytics/sales?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z`,
       `/v1/analytics/sales?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&granularity=hour`,
       `/v1/analytics/lead-times?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z`,
+      `/v1/analytics/sales?${range}&by=sku&limit=0`,
+      `/v1/analytics/sales?${range}&by=sku&limit=201`,
     ];
     for (const url of bad) expectProblem(await t().request({ method: 'GET', url }), 400);
   });

@@ -19,6 +19,15 @@ export const SalesQuery = Type.Object(
     granularity: Type.Optional(StringEnum(GRANULARITIES, { default: 'day' })),
     tz: Type.Optional(Tz),
     by: Type.Optional(StringEnum(SALES_DIMENSIONS, { description: 'Split each currency by this too' })),
+    limit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 200,
+        default: 20,
+        description:
+          'With `by`: the values per currency with the most GMV in the range (ties: in the previous period, then by code point) get series of their own; the rest are summed in one series per currency (key "other", other: true), so a year by SKU stays a few thousand points',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -57,11 +66,18 @@ export const SalesReport = Type.Object({
   tz: Type.String(),
   granularity: StringEnum(GRANULARITIES),
   by: Type.Union([StringEnum(SALES_DIMENSIONS), Type.Null()]),
+  limit: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'The values per currency kept apart (null without `by`)',
+  }),
   previous: Period,
   series: Type.Array(
     Type.Object({
       currency: Currency(),
-      key: Type.String({ description: 'The dimension value, or "all"' }),
+      key: Type.String({ description: 'The dimension value, "all", or "other"' }),
+      other: Type.Boolean({
+        description:
+          'The values past `limit`, summed (their orders: by category or SKU an order counts once per value, as in each series)',
+      }),
       buckets: Type.Array(Type.Object({ start: DateTime(), ...FigureFields })),
       total: Figures,
       previousTotal: Figures,

@@ -45,15 +45,27 @@ const figures = (rows: Pick<SalesRow, 'orders' | 'gmv' | 'units'>[]): Figures =>
 const ratio = (now: number | null, before: number | null) =>
   now === null || before === null || before === 0 ? null : (now - before) / before;
 
-/** Sales per bucket, per currency and dimension value, with the totals of this and the previous period. */
+/** The series by a dimension kept apart when the query gives no limit. */
+export const DEFAULT_SALES_LIMIT = 20;
+/** The key of the series that sums, per currency, the series past the limit. */
+export const OTHER_KEY = 'other';
+
+/**
+ * Sales per bucket, per currency and dimension value, with the totals of this and the previous period.
+ * By a dimension, at most `limit` (currency, value) series (the most orders in the range) are kept
+ * apart; the rest are summed in one series per currency, key "other", so an answer stays bounded
+ * however many SKUs are sold: at most (limit + currencies) series.
+ */
 export async function salesReport(db: Conn, q: SalesQuery): Promise<SalesReport> {
   const granularity = q.granularity ?? 'day';
   const range = parseRange(q, MAX_RANGE_DAYS[granularity]);
   const base = { tz: range.tz, by: q.by };
-  const [buckets, previous] = await Promise.all([
-    sumSales(db, { ...base, ...range, granularity }),
+  const limit = q.by === undefined ? null : (q.limit ?? DEFAULT_SALES_LIMIT);
+  const [buckets, before] = await Promise.all([
+    sumSales(db, { ...base, ...range, granularity, limit: limit ?? undefined }),
     sumSales(db, { ...base, ...range.previous }),
   ]);
+  const previous = limit === null ? before : keptApart(buckets, before, limit);
   const id = (r: SalesRow) => `${r.currency}\u0000${r.key}`;
   const series = new Map<string, SalesReport['series'][number]>();
   for (const r of [...buckets, ...previous]) {
@@ -61,7 +73,8 @@ export async function salesReport(db: Conn, q: SalesQuery): Promise<SalesReport>
     const zero = figures([]);
     series.set(id(r), {
       currency: r.currency,
-      key: r.key,
+      key: r.key ?? OTHER_KEY,
+      other: r.key === null,
       buckets: [],
       total: zero,
       previousTotal: zero,
@@ -87,9 +100,35 @@ export async function salesReport(db: Conn, q: SalesQuery): Promise<SalesReport>
     tz: range.tz,
     granularity,
     by: q.by ?? null,
+    limit,
     previous: { from: range.previous.from.toISOString(), to: range.previous.to.toISOString() },
     series: [...series.values()],
   };
+}
+
+/**
+ * The previous period's totals with the series the range kept apart; a series sold in the previous
+ * period only is kept too while the range has no "other" and the limit allows, else summed in "other".
+ */
+function keptApart(buckets: SalesRow[], previous: SalesRow[], limit: number): SalesRow[] {
+  const id = (r: SalesRow) => `${r.currency}\u0000${r.key}`;
+  const kept = new Set(buckets.filter((r) => r.key !== null).map(id));
+  const hasOther = buckets.some((r) => r.key === null);
+  const out: SalesRow[] = [];
+  const others = new Map<string, SalesRow>();
+  for (const r of previous) {
+    if (!hasOther && kept.size < limit) kept.add(id(r));
+    if (kept.has(id(r))) {
+      out.push(r);
+      continue;
+    }
+    const o = others.get(r.currency) ?? { ...r, key: null, orders: 0, gmv: 0, units: 0 };
+    o.orders += r.orders;
+    o.gmv += r.gmv;
+    o.units += r.units;
+    others.set(r.currency, o);
+  }
+  return [...out, ...others.values()];
 }
 
 export const FUNNEL_STAGES = [
