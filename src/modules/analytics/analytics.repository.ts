@@ -76,7 +76,8 @@ function byDaysAndHours(
 }
 
 export interface SalesRow {
-  bucket: Date | null;
+  /** The bucket's start as an ISO 8601 UTC string (formatted by the database: no Date per row). */
+  start: string | null;
   currency: string;
   /** null: the series past the limit, summed per currency. */
   key: string | null;
@@ -113,26 +114,27 @@ export async function sumSales(
     sql`dimension = ${q.by ?? 'all'}`,
     sql`zone = ${zone ?? 'UTC'}`,
   );
+  const rowsBucketed = sql`(select ${bucket} as bucket, value, currency, orders, gmv, units from ${rowsOf})`;
+  const start = sql`to_char(r.bucket at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  const sums = sql`sum(r.orders)::int8 as orders, sum(r.gmv)::int8 as gmv, sum(r.units)::int8 as units`;
   const query =
     q.limit === undefined
       ? sql`
-    select ${bucket} as bucket, currency collate "C" as currency, value collate "C" as key,
-           sum(orders) as orders, sum(gmv) as gmv, sum(units) as units
-    from ${rowsOf}
-    group by 1, 2, 3
-    order by 1, 2, 3`
+    select ${start} as start, r.currency collate "C" as currency, r.value collate "C" as key, ${sums}
+    from ${rowsBucketed} r
+    group by r.bucket, 2, 3
+    order by r.bucket, 2, 3`
       : sql`
-    with r as materialized (select ${bucket} as bucket, value, currency, orders, gmv, units from ${rowsOf}),
+    with r as materialized ${rowsBucketed},
     top as (
       select currency, value from r group by 1, 2
       order by sum(orders) desc, sum(units) desc, currency collate "C", value collate "C" limit ${q.limit})
-    select r.bucket, r.currency collate "C" as currency, top.value collate "C" as key,
-           sum(r.orders) as orders, sum(r.gmv) as gmv, sum(r.units) as units
+    select ${start} as start, r.currency collate "C" as currency, top.value collate "C" as key, ${sums}
     from r left join top on top.currency = r.currency and top.value = r.value
-    group by 1, 2, 3
-    order by 1, 2, 3`;
+    group by r.bucket, 2, 3
+    order by r.bucket, 2, 3`;
   const { rows } = await sql<{
-    bucket: Date | null;
+    start: string | null;
     currency: string;
     key: string | null;
     orders: string;
@@ -140,7 +142,7 @@ export async function sumSales(
     units: string;
   }>`${query}`.execute(db);
   return rows.map((r) => ({
-    bucket: r.bucket === null ? null : new Date(r.bucket),
+    start: r.start,
     currency: r.currency,
     key: r.key,
     orders: Number(r.orders),

@@ -25,7 +25,7 @@ export const SalesQuery = Type.Object(
         maximum: 200,
         default: 20,
         description:
-          'With `by`: the values per currency with the most GMV in the range (ties: in the previous period, then by code point) get series of their own; the rest are summed in one series per currency (key "other", other: true), so a year by SKU stays a few thousand points',
+          'With `by`: the (currency, value) series with the most orders in the range (then units, then by code point) kept apart, at most this many; the rest are summed in one series per currency (key "other", other: true). An answer has at most limit + currencies series: a year by SKU by day is ~8,000 points at the default, not one series per SKU sold',
       }),
     ),
   },
@@ -67,7 +67,7 @@ export const SalesReport = Type.Object({
   granularity: StringEnum(GRANULARITIES),
   by: Type.Union([StringEnum(SALES_DIMENSIONS), Type.Null()]),
   limit: Type.Union([Type.Integer(), Type.Null()], {
-    description: 'The values per currency kept apart (null without `by`)',
+    description: 'The series kept apart at most (null without `by`)',
   }),
   previous: Period,
   series: Type.Array(
@@ -76,7 +76,7 @@ export const SalesReport = Type.Object({
       key: Type.String({ description: 'The dimension value, "all", or "other"' }),
       other: Type.Boolean({
         description:
-          'The values past `limit`, summed (their orders: by category or SKU an order counts once per value, as in each series)',
+          "The currency's series past `limit`, summed; a value sold in the previous period only is summed here once the range's series fill the limit (by category or SKU an order counts once per value summed, as in each series)",
       }),
       buckets: Type.Array(Type.Object({ start: DateTime(), ...FigureFields })),
       total: Figures,
