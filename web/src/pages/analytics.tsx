@@ -241,7 +241,7 @@ function SalesFigures({ report }: { report: Sales }) {
           {report.series.map((s) => (
             <tr key={`${s.currency}/${s.key}`}>
               <td>{s.currency}</td>
-              <td>{s.key === 'all' ? t('all') : s.key}</td>
+              <td>{s.other ? t('otherValues') : s.key === 'all' ? t('all') : s.key}</td>
               <td className="num">
                 {number(s.total.orders)}
                 {change(s.change.orders)}
