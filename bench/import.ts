@@ -6,6 +6,7 @@
  *
  *   BENCH_BACKENDS (default postgres,pglite)   BENCH_FILE (default the UCI file)
  *   BENCH_HEAP_MB (default 160): the server's ORDERSYNC_MAX_HEAP_MB (V8 old generation); 0 leaves it to V8
+ *   BENCH_PORT (default 3941): another port when 3941 is taken (several benches on one machine)
  */
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import pg from 'pg';
 import { UCI_ONLINE_RETAIL } from '../src/modules/channels/index.js';
 import { uciExpectations } from '../test/channels/uci-expectations.js';
 import { ADMIN_KEY, freshDatabase } from './lib/api.js';
-import { cpuPer, cpuSnapshot } from './lib/cpu.js';
+import { cpuPer, cpuSnapshot, databaseBackendsCpu } from './lib/cpu.js';
 import { startServer } from './lib/server.js';
 
 const FILE =
@@ -42,7 +43,7 @@ async function benchBackend(backend: string, expected: Awaited<ReturnType<typeof
   // As bin/ordersync.js starts it with ORDERSYNC_MAX_HEAP_MB.
   const server = await startServer(
     { ...env, ORDERSYNC_ADMIN_KEY: ADMIN_KEY },
-    3941,
+    Number(process.env.BENCH_PORT ?? 3941),
     HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : [],
   );
   try {
@@ -52,6 +53,18 @@ async function benchBackend(backend: string, expected: Awaited<ReturnType<typeof
       body: JSON.stringify({ code: 'uci', kind: 'file', name: 'UCI Online Retail', currency: 'GBP' }),
     }).then((r) => r.json() as Promise<{ id: string }>);
     const idle = memoryOf(server.pid);
+    let monitor: pg.Client | undefined;
+    let backends: ReturnType<typeof databaseBackendsCpu> | undefined;
+    if (backend === 'postgres') {
+      monitor = new pg.Client({ connectionString: env.DATABASE_URL });
+      await monitor.connect();
+      const m = monitor;
+      backends = databaseBackendsCpu(
+        async (text, params) => (await m.query(text, params)).rows,
+        new URL(env.DATABASE_URL!).pathname.slice(1),
+      );
+      await backends.start();
+    }
     const before = cpuSnapshot(server.pid);
     const started = performance.now();
     const mapping = encodeURIComponent(JSON.stringify(UCI_ONLINE_RETAIL));
@@ -75,6 +88,7 @@ async function benchBackend(backend: string, expected: Awaited<ReturnType<typeof
     for (;;) {
       view = await fetch(`${server.url}/v1/imports/${id}`, { headers: auth }).then((r) => r.json() as never);
       samples.push({ percent: view.progress.percent!, rss: memoryOf(server.pid).rss });
+      await backends?.sample();
       if (view.status === 'completed' || view.status === 'failed') break;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -93,6 +107,15 @@ async function benchBackend(backend: string, expected: Awaited<ReturnType<typeof
         `peak (VmHWM) ${memoryOf(server.pid).peak.toFixed(0)} MB`,
     );
     console.log(`  ${cpuPer('line', before, after, p.rowsRead!)}`);
+    const serverMs = (after.server - before.server) / p.rowsRead!;
+    const dbMs = backends ? backends.ms() / p.rowsRead! : 0;
+    await monitor?.end();
+    console.log(
+      `  CPU per line, finer: server ${serverMs.toFixed(4)} ms` +
+        (backends
+          ? ` + this database's PostgreSQL backends ${dbMs.toFixed(4)} ms = ${(serverMs + dbMs).toFixed(4)} ms`
+          : ''),
+    );
     console.log(
       `  invoices ${p.ordersRead}: placed ${p.ordersPlaced}, already there ${p.ordersAlreadyThere}; rejected ${JSON.stringify(view.rejected)}`,
     );

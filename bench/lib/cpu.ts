@@ -103,3 +103,39 @@ export function cpuPer(unit: string, before: CpuSnapshot, after: CpuSnapshot, co
     `load generator ${per('generator')} ms; machine ${(busy * 100).toFixed(0)}% busy (${cpus().length} cores)`
   );
 }
+
+/**
+ * CPU time of the PostgreSQL backends serving one database (autovacuum's included), not the whole
+ * cluster's: on a shared machine other databases' work would be counted as the bench's. Backends are
+ * found in pg_stat_activity; call `sample()` often (a backend that exits between samples takes its
+ * last interval with it) and `ms()` for the CPU they used since `start`.
+ */
+export function databaseBackendsCpu(
+  query: (sql: string, params: unknown[]) => Promise<{ pid: number }[]>,
+  database: string,
+) {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  let started = false;
+  const sample = async () => {
+    const rows = await query(
+      'select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+      [database],
+    );
+    for (const { pid } of rows) {
+      const cpu = readProcess(pid)?.cpuMs;
+      if (cpu === undefined) continue;
+      // A backend there before the start counts from then; one that came later, from its start.
+      if (!first.has(pid)) first.set(pid, started ? 0 : cpu);
+      last.set(pid, cpu);
+    }
+  };
+  return {
+    start: async () => {
+      await sample();
+      started = true;
+    },
+    sample,
+    ms: () => [...last].reduce((sum, [pid, cpu]) => sum + cpu - first.get(pid)!, 0),
+  };
+}
