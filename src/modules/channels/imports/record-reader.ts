@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { parse } from 'csv-parse';
+import { type CsvItem, CsvRecords } from './csv-records.js';
 
 export const FILE_FORMATS = ['csv', 'jsonl'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
@@ -12,9 +12,6 @@ export type FileFormat = (typeof FILE_FORMATS)[number];
 export type FileRecord =
   | { line: number; record: Record<string, unknown>; problem?: undefined }
   | { line: number; record?: undefined; problem: 'not a CSV record' | 'not a JSON object' };
-
-/** A CSV record past this many characters is a broken one (an unclosed quote eating the file), not an order line. */
-const MAX_RECORD_CHARS = 64 * 1024;
 
 /** Whether a file is gzipped, by its first two bytes (not by what the uploader said). */
 export async function isGzipped(path: string): Promise<boolean> {
@@ -55,29 +52,12 @@ export function readRecords(
 }
 
 async function* csvRecords(text: Readable): AsyncGenerator<FileRecord> {
-  // Broken records are reported beside the stream; they are handed on in file order.
-  const broken: number[] = [];
-  const parser = parse({
-    columns: true,
-    bom: true,
-    skip_empty_lines: true,
-    // A stray quote inside a field is taken as text: it costs that field, not the rest of the file.
-    relax_quotes: true,
-    skip_records_with_error: true,
-    max_record_size: MAX_RECORD_CHARS,
-    on_record: (record: Record<string, string>, context) => ({ line: context.lines, record }),
-    on_skip: (error) => {
-      broken.push(Number(error?.lines ?? 0));
-    },
-  });
-  const records: AsyncIterable<{ line: number; record: Record<string, string> }> = text.pipe(parser);
-  text.on('error', (error) => parser.destroy(error));
-  for await (const item of records) {
-    while (broken.length > 0 && broken[0]! < item.line)
-      yield { line: broken.shift()!, problem: 'not a CSV record' };
-    yield item;
-  }
-  for (const line of broken) yield { line, problem: 'not a CSV record' };
+  text.setEncoding('utf8');
+  const csv = new CsvRecords();
+  const items = (chunk: CsvItem[]) =>
+    chunk.map((i): FileRecord => (i.broken ? { line: i.line, problem: 'not a CSV record' } : i));
+  for await (const chunk of text) for (const item of items(csv.push(chunk as string))) yield item;
+  for (const item of items(csv.end())) yield item;
 }
 
 async function* jsonLines(text: Readable): AsyncGenerator<FileRecord> {
