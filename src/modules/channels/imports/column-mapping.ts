@@ -63,6 +63,13 @@ export type LineProblem =
   | 'price is not a number'
   | 'date is not readable';
 
+/** A column's text, trimmed ('' when absent). */
+function textOf(record: Record<string, unknown>, column: string | undefined): string {
+  const value = column === undefined ? undefined : record[column];
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value.trim() : String(value).trim();
+}
+
 /** A record (CSV row or JSON object) read through the mapping, or the reason it cannot be used. */
 export function readLine(
   record: Record<string, unknown>,
@@ -71,37 +78,34 @@ export function readLine(
   currency: string,
 ): ImportLine | { line: number; externalId: string; problem: LineProblem } {
   const c = mapping.columns;
-  const text = (column: string | undefined) => {
-    const value = column === undefined ? undefined : record[column];
-    return value === undefined || value === null ? '' : String(value).trim();
-  };
-  const externalId = text(c.externalId);
-  const bad = (problem: LineProblem) => ({ line, externalId, problem });
-  if (!externalId) return bad('no order id');
-  const sku = text(c.sku);
-  if (!sku) return bad('no SKU');
-  const quantity = Number(text(c.quantity));
-  if (!Number.isSafeInteger(quantity) || text(c.quantity) === '')
-    return bad('quantity is not a whole number');
+  const externalId = textOf(record, c.externalId);
+  if (!externalId) return { line, externalId, problem: 'no order id' };
+  const sku = textOf(record, c.sku);
+  if (!sku) return { line, externalId, problem: 'no SKU' };
+  const quantityText = textOf(record, c.quantity);
+  const quantity = Number(quantityText);
+  if (!Number.isSafeInteger(quantity) || quantityText === '')
+    return { line, externalId, problem: 'quantity is not a whole number' };
+  const priceText = textOf(record, c.unitPrice);
   let unitPrice: number;
   try {
-    if (text(c.unitPrice) === '') return bad('price is not a number');
-    unitPrice = toMinorUnits(text(c.unitPrice), currency);
+    if (priceText === '') return { line, externalId, problem: 'price is not a number' };
+    unitPrice = toMinorUnits(priceText, currency);
   } catch {
-    return bad('price is not a number');
+    return { line, externalId, problem: 'price is not a number' };
   }
-  const placedAt = readDateTime(text(c.placedAt), mapping.timeZone ?? 'UTC');
-  if (!placedAt) return bad('date is not readable');
+  const placedAt = readDateTime(textOf(record, c.placedAt), mapping.timeZone ?? 'UTC');
+  if (!placedAt) return { line, externalId, problem: 'date is not readable' };
   return {
     line,
     externalId,
     sku,
-    title: text(c.title) || sku,
+    title: textOf(record, c.title) || sku,
     quantity,
     unitPrice,
     placedAt,
-    customer: text(c.customer),
-    country: text(c.country),
+    customer: textOf(record, c.customer),
+    country: textOf(record, c.country),
   };
 }
 
@@ -139,8 +143,26 @@ export function wallTimeToUtc(wall: string, timeZone: string): Date | undefined 
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * Zone offsets by quarter hour (every zone changes its offset on a quarter hour): a file's times
+ * fall in a few thousand of them, and asking Intl is the dear part of reading a line.
+ */
+const offsets = new Map<string, number>();
+const QUARTER_HOUR = 15 * 60_000;
+
 function offsetAt(instant: number, timeZone: string): number {
   if (timeZone === 'UTC') return 0;
+  const key = `${timeZone} ${Math.floor(instant / QUARTER_HOUR)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    if (offsets.size >= 100_000) offsets.clear();
+    offset = zoneOffsetAt(instant, timeZone);
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+function zoneOffsetAt(instant: number, timeZone: string): number {
   let format = formats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-GB', {
