@@ -1,41 +1,87 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 
-export interface HistoricalOrderRow {
-  id: string;
-  number: string;
-  channel: string;
-  customer_email: string;
-  customer_name: string | null;
-  currency: string;
-  subtotal: number;
-  shipping_total: number;
-  grand_total: number;
-  placed_at: Date;
-  lines: { id: string; line_no: number; sku: string; title: string; unit_price: number; quantity: number }[];
-  timeline: { id: string; message: string; data: Record<string, unknown> };
+/**
+ * A batch of finished orders from an earlier system, column by column (what the statement unnests):
+ * `orders.*[i]` is one order, `lines.*[j]` one line of the order `lines.order_id[j]`.
+ */
+export interface HistoricalOrderColumns {
+  orders: {
+    id: string[];
+    number: string[];
+    channel: string[];
+    customer_email: string[];
+    customer_name: (string | null)[];
+    currency: string[];
+    subtotal: number[];
+    shipping_total: number[];
+    grand_total: number[];
+    placed_at: string[];
+    timeline_id: string[];
+    message: string[];
+    /** The timeline entry's data, as JSON text. */
+    data: string[];
+  };
+  lines: {
+    id: string[];
+    order_id: string[];
+    line_no: number[];
+    sku: string[];
+    title: string[];
+    unit_price: number[];
+    quantity: number[];
+  };
 }
+
+/**
+ * A PostgreSQL array literal of text values, every element quoted (`{"a","b \"c\""}`); null is NULL.
+ * Made here rather than by the driver, element by element: a batch has tens of thousands of them.
+ */
+function textArray(values: readonly (string | null)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ',';
+    if (v === null || v === undefined) out += 'NULL';
+    else if (v.includes('"') || v.includes('\\')) out += `"${v.replace(/[\\"]/g, '\\$&')}"`;
+    else out += `"${v}"`;
+  }
+  return `${out}}`;
+}
+
+/** Numbers and UUIDs need no quoting in an array literal. */
+const plainArray = (values: readonly (number | string)[]) => `{${values.join(',')}}`;
 
 /**
  * Writes a batch of finished orders from an earlier system in one statement; an order whose number is
  * already there is left alone, with its lines, so loading the same history again adds nothing.
- * Rows travel as one JSON parameter each (a batch has thousands of lines, past the 65,535 bind limit):
+ * Each column travels as one array parameter (a batch has thousands of lines, past the 65,535 bind
+ * limit), unnested side by side — one parse of a flat array per column, where JSON records were
+ * parsed once for the orders and again for each order's lines:
  *
- *   with input as (select * from json_to_recordset($orders) as i(id uuid, number text, …)),
- *   o as (insert into orders (…) select … from input on conflict (number) do nothing returning id),
- *   l as (insert into order_lines select … from input join o using (id), json_to_recordset(input.lines) …),
- *   t as (insert into order_timeline select … from input join o using (id))
- *   select count(*) from o
+ *   with o as (insert into orders (…) select … from unnest($id::uuid[], $number::text[], …) as i(…)
+ *              on conflict (number) do nothing returning id),
+ *   l as (insert into order_lines select … from unnest($line_id::uuid[], $order_id::uuid[], …) as x(…)
+ *         where x.order_id in (select id from o)),
+ *   t as (insert into order_timeline select … from unnest(…) join o using (id))
+ *   select coalesce(json_agg(id), '[]') from o
  *
  * No order events: these orders are history, not news, and subscribers must not receive a year of
  * order.placed events for orders long finished. Returns the ids of the orders it wrote.
  */
-export async function insertHistoricalOrders(trx: Trx, orders: HistoricalOrderRow[]): Promise<string[]> {
+export async function insertHistoricalOrders(trx: Trx, batch: HistoricalOrderColumns): Promise<string[]> {
+  const o = batch.orders;
+  const l = batch.lines;
   const { rows } = await sql<{ inserted: string[] }>`
     with input as (
-      select * from json_to_recordset(${JSON.stringify(orders)}::json) as i(
-        id uuid, number text, channel text, customer_email text, customer_name text, currency text,
-        subtotal bigint, shipping_total bigint, grand_total bigint, placed_at timestamptz, lines json, timeline json)
+      select * from unnest(${plainArray(o.id)}::uuid[], ${textArray(o.number)}::text[],
+        ${textArray(o.channel)}::text[], ${textArray(o.customer_email)}::text[],
+        ${textArray(o.customer_name)}::text[], ${textArray(o.currency)}::text[],
+        ${plainArray(o.subtotal)}::bigint[], ${plainArray(o.shipping_total)}::bigint[],
+        ${plainArray(o.grand_total)}::bigint[], ${textArray(o.placed_at)}::timestamptz[],
+        ${plainArray(o.timeline_id)}::uuid[], ${textArray(o.message)}::text[], ${textArray(o.data)}::jsonb[])
+        as i(id, number, channel, customer_email, customer_name, currency, subtotal, shipping_total,
+             grand_total, placed_at, timeline_id, message, data)
     ),
     o as (
       insert into orders (id, number, channel, status, payment_status, fulfillment_status, payment_method,
@@ -51,15 +97,17 @@ export async function insertHistoricalOrders(trx: Trx, orders: HistoricalOrderRo
       insert into order_lines (id, order_id, line_no, sku, product_id, variant_id, title, unit_price, quantity,
         line_total, ship_to)
       -- Not catalog products: the nil UUID says so, and the SKU keeps the history's own code.
-      select x.id, input.id, x.line_no, x.sku, '00000000-0000-0000-0000-000000000000',
+      select x.id, x.order_id, x.line_no, x.sku, '00000000-0000-0000-0000-000000000000',
         '00000000-0000-0000-0000-000000000000', x.title, x.unit_price, x.quantity, x.unit_price * x.quantity, 'default'
-      from input join o using (id),
-        json_to_recordset(input.lines) as x(id uuid, line_no int, sku text, title text, unit_price bigint, quantity int)
+      from unnest(${plainArray(l.id)}::uuid[], ${plainArray(l.order_id)}::uuid[], ${plainArray(l.line_no)}::int[],
+        ${textArray(l.sku)}::text[], ${textArray(l.title)}::text[], ${plainArray(l.unit_price)}::bigint[],
+        ${plainArray(l.quantity)}::int[]) as x(id, order_id, line_no, sku, title, unit_price, quantity)
+      where x.order_id in (select id from o)
     ),
     t as (
       insert into order_timeline (id, order_id, at, kind, to_status, actor, message, data)
-      select (input.timeline->>'id')::uuid, input.id, input.placed_at, 'order.imported', 'completed', 'history',
-        input.timeline->>'message', input.timeline->'data'
+      select input.timeline_id, input.id, input.placed_at, 'order.imported', 'completed', 'history',
+        input.message, input.data
       from input join o using (id)
     )
     select coalesce(json_agg(id), '[]'::json) as inserted from o
