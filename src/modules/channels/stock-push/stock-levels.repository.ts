@@ -39,6 +39,34 @@ export async function bumpStockVersions(trx: Trx, channelIds: readonly string[],
   `.execute(trx);
 }
 
+/**
+ * The same for a relay batch of changes in one statement: each (channel, SKU) pair once (a SKU changed
+ * in two warehouses of one channel is one new version), in SKU order, as the pusher's updates go.
+ *
+ *   insert into channel_stock_levels (channel_id, sku, version, level)
+ *   select c, s, 1, 0 from unnest($channels, $skus) as p(c, s) order by s, c
+ *   on conflict (channel_id, sku) do update set version = version + 1, changed_at = …
+ */
+export async function bumpStockVersionsOf(
+  trx: Trx,
+  pairs: ReadonlyArray<{ channelId: string; sku: string }>,
+): Promise<void> {
+  if (pairs.length === 0) return;
+  const unique = [...new Map(pairs.map((p) => [`${p.channelId} ${p.sku}`, p])).values()].sort((a, b) =>
+    a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : a.channelId < b.channelId ? -1 : 1,
+  );
+  await sql`
+    insert into channel_stock_levels (channel_id, sku, version, level)
+    select p.c, p.s, 1, 0
+    from unnest(${unique.map((p) => p.channelId)}::uuid[], ${unique.map((p) => p.sku)}::text[]) with ordinality as p(c, s, n)
+    order by p.n
+    on conflict (channel_id, sku) do update set
+      version = channel_stock_levels.version + 1,
+      changed_at = case when channel_stock_levels.version > channel_stock_levels.pushed_version
+                        then channel_stock_levels.changed_at else now() end
+  `.execute(trx);
+}
+
 export interface DueLevel {
   sku: string;
   version: number;
