@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import type { Stoppable } from '../../platform/module.js';
 import type { NotificationConfig } from '../../platform/notification-config.js';
-import { addOrderTimeline } from '../orders/index.js';
+import { addOrderTimelines } from '../orders/index.js';
 import { WebhookTargets } from '../sync/index.js';
 import { AliyunSmsChannel } from './channels/aliyun-sms.js';
 import { type NotificationChannel, type OutgoingMessage, PermanentFailure } from './channels/channel.js';
@@ -14,9 +14,9 @@ import { UNSUBSCRIBE_MARK } from './create-notifications.js';
 import { CHANNELS, type Channel } from './notification-kinds.js';
 import {
   claimDueNotifications,
+  markAllSent,
   markFailed,
   markRetry,
-  markSent,
   markSkipped,
   markWaiting,
   type NotificationRow,
@@ -27,6 +27,14 @@ import { orderForNotification } from './recipient.js';
 import { unsubscribeUrl } from './unsubscribe.js';
 
 export type ChannelSet = Partial<Record<Channel, NotificationChannel>>;
+
+/** A message the channel accepted, to be recorded with the rest of its round. */
+interface Sent {
+  id: string;
+  n: NotificationRow;
+  at: Date;
+  providerMessageId: string | null;
+}
 
 /** The channels the settings turn on; the webhook SSRF guard's allow list covers the helpdesk too. */
 export function channelsFrom(config: NotificationConfig, webhookAllowedHosts: string[]): ChannelSet {
@@ -87,17 +95,43 @@ export class NotificationSender implements Stoppable {
     );
   }
 
-  /** One round: the number of messages handled. */
+  /**
+   * One round: the number of messages handled. What went out is recorded in one transaction for the
+   * round (its rows, their timeline entries), not one per message: a handful of statements a round
+   * whatever its size, so sending costs the database little beside the orders.
+   */
   async runOnce(now = new Date()): Promise<number> {
     const skipped = await skipUnsendable(this.db, this.#unsendable, now);
-    const claimed = await inTransaction(this.db, (trx) =>
-      claimDueNotifications(trx, this.#me, now, LEASE_MS, BATCH),
+    const claimed = await claimDueNotifications(this.db, this.#me, now, LEASE_MS, BATCH);
+    const sent = (await Promise.all(claimed.map((n) => this.#deliver(n, now)))).filter(
+      (s): s is Sent => s !== undefined,
     );
-    await Promise.all(claimed.map((n) => this.#deliver(n, now)));
+    await this.#recordSent(sent);
     return skipped + claimed.length;
   }
 
-  async #deliver(n: NotificationRow, now: Date): Promise<void> {
+  async #recordSent(sent: Sent[]): Promise<void> {
+    if (sent.length === 0) return;
+    await inTransaction(this.db, async (trx) => {
+      const mine = await markAllSent(trx, this.#me, sent);
+      // One whose lease ran out meanwhile is another sender's now: its outcome is that sender's to record.
+      await addOrderTimelines(
+        trx,
+        sent
+          .filter(({ n }) => mine.has(n.id))
+          .map(({ n }) => ({
+            orderId: n.order_id,
+            kind: 'notification.sent',
+            actor: 'notifications',
+            message: `${CHANNEL_WORD[n.channel]} "${n.subject ?? n.sms_template_code ?? n.kind}" sent (${n.kind}, ${n.locale})`,
+            data: { notificationId: n.id, channel: n.channel, kind: n.kind, resendOf: n.resend_of },
+          })),
+      );
+    });
+  }
+
+  /** Sends one message; what went out is returned for the round to record, anything else is recorded here. */
+  async #deliver(n: NotificationRow, now: Date): Promise<Sent | undefined> {
     const channel = this.channels[n.channel];
     if (!channel) {
       await inTransaction(this.db, (trx) => markSkipped(trx, n.id, this.#me, NOT_CONFIGURED[n.channel]));
@@ -112,16 +146,7 @@ export class NotificationSender implements Stoppable {
     }
     try {
       const { providerMessageId } = await channel.send(await this.#message(n));
-      await inTransaction(this.db, async (trx) => {
-        const sent = await markSent(trx, n.id, this.#me, new Date(), providerMessageId);
-        if (!sent) return; // the lease ran out and another sender has it
-        await addOrderTimeline(trx, n.order_id, {
-          kind: 'notification.sent',
-          actor: 'notifications',
-          message: `${CHANNEL_WORD[n.channel]} "${n.subject ?? n.sms_template_code ?? n.kind}" sent (${n.kind}, ${n.locale})`,
-          data: { notificationId: n.id, channel: n.channel, kind: n.kind, resendOf: n.resend_of },
-        });
-      });
+      return { id: n.id, n, at: new Date(), providerMessageId };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const last = error instanceof PermanentFailure || n.attempts >= this.config.maxAttempts;

@@ -44,10 +44,11 @@ export function listNotifications(
  *                order by next_attempt_at limit $n for update skip locked)
  * SKIP LOCKED lets any number of senders share the work; a sender that dies leaves its lease to run
  * out and another takes the message again (so a crash between the SMTP server's 250 and recording it
- * can send twice — the only duplicate there is, and the Message-ID stays the same).
+ * can send twice — the only duplicate there is, and the Message-ID stays the same). One statement, no
+ * transaction of its own: the update and its locking subquery are atomic together.
  */
-export async function claimDueNotifications(trx: Trx, me: string, now: Date, leaseMs: number, limit: number) {
-  const due = trx
+export async function claimDueNotifications(db: Conn, me: string, now: Date, leaseMs: number, limit: number) {
+  const due = db
     .selectFrom('notifications')
     .select('id')
     .where('status', '=', 'pending')
@@ -57,7 +58,7 @@ export async function claimDueNotifications(trx: Trx, me: string, now: Date, lea
     .limit(limit)
     .forUpdate()
     .skipLocked();
-  return trx
+  return db
     .updateTable('notifications')
     .set((eb) => ({
       locked_by: me,
@@ -105,24 +106,28 @@ const mine = (trx: Trx, id: string, me: string) =>
     .where('locked_by', '=', me)
     .where('status', '=', 'pending');
 
-export async function markSent(
+/**
+ * A sender round's sent messages at once, those whose lease is still this sender's; returns their ids:
+ *   update notifications n set status = 'sent', sent_at = s.at, provider_message_id = s.pid, …
+ *   from unnest($ids, $times, $pids) s(id, at, pid)
+ *   where n.id = s.id and n.locked_by = $me and n.status = 'pending' returning n.id
+ */
+export async function markAllSent(
   trx: Trx,
-  id: string,
   me: string,
-  now: Date,
-  providerMessageId: string | null,
-) {
-  return mine(trx, id, me)
-    .set({
-      status: 'sent',
-      sent_at: now,
-      provider_message_id: providerMessageId,
-      locked_by: null,
-      locked_until: null,
-      last_error: null,
-    })
-    .returning(['id'])
-    .executeTakeFirst();
+  sent: ReadonlyArray<{ id: string; at: Date; providerMessageId: string | null }>,
+): Promise<Set<string>> {
+  if (sent.length === 0) return new Set();
+  const { rows } = await sql<{ id: string }>`
+    update notifications n
+    set status = 'sent', sent_at = s.at, provider_message_id = s.pid,
+        locked_by = null, locked_until = null, last_error = null
+    from unnest(${sent.map((s) => s.id)}::uuid[], ${sent.map((s) => s.at.toISOString())}::timestamptz[],
+                ${sent.map((s) => s.providerMessageId)}::text[]) as s(id, at, pid)
+    where n.id = s.id and n.locked_by = ${me} and n.status = 'pending'
+    returning n.id
+  `.execute(trx);
+  return new Set(rows.map((r) => r.id));
 }
 
 export async function markRetry(trx: Trx, id: string, me: string, nextAttemptAt: Date, error: string) {
