@@ -17,6 +17,7 @@ import { connectDatabase, type DatabaseHandle } from './platform/db/connect.js';
 import type { Db } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { privateLogOptions } from './platform/privacy/private-logging.js';
+import { lowerProcessPriority } from './platform/process-priority.js';
 import { connectRedis } from './platform/redis.js';
 import { type ScheduledJob, Scheduler } from './platform/scheduler.js';
 import { isCatalogEmpty, seedDemoData } from './seed.js';
@@ -120,6 +121,8 @@ export async function worker(
   config: Config,
   modules: readonly AppModule[] = allModules,
 ): Promise<{ relayId: string; stop(): Promise<void> }> {
+  // WORKER_NICE: beside API processes on the same cores, the worker gives way while they are busy.
+  lowerProcessPriority(config.sync.workerNice);
   const handle = await openDatabase(config);
   const log = pino(privateLogOptions(config.logLevel));
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;

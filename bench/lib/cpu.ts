@@ -66,7 +66,8 @@ function servesDatabase(pid: number, database: string): boolean {
  * With `database`, PostgreSQL's figure counts that database's backends only (not the server's
  * background processes): on a PostgreSQL shared with other benchmarks, the others' work stays out.
  */
-export function cpuSnapshot(serverPid: number, database?: string): CpuSnapshot {
+/** `serverPid`: the server's process, or several (an API process and its `ordersync worker`). */
+export function cpuSnapshot(serverPid: number | readonly number[], database?: string): CpuSnapshot {
   const all = processes();
   const usage = process.cpuUsage();
   // /proc/stat's first line: user nice system idle iowait irq softirq steal …, in ticks.
@@ -77,7 +78,7 @@ export function cpuSnapshot(serverPid: number, database?: string): CpuSnapshot {
     (p) => p.command === 'postgres' && (!database || servesDatabase(p.pid, database)),
   );
   return {
-    server: sum(treeOf(serverPid, all)),
+    server: sum([serverPid].flat().flatMap((pid) => treeOf(pid, all))),
     postgres: sum(postgres),
     postgresByPid: new Map(postgres.map((p) => [p.pid, p.cpuMs])),
     generator: (usage.user + usage.system) / 1000,

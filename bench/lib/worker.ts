@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
 /** `ordersync worker` in its own process, as production runs it; resolves once its relay is running. */
-export async function startWorker(env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
+export async function startWorker(
+  env: Record<string, string>,
+): Promise<{ pid: number; stop(): Promise<void> }> {
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the worker under load.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child: ChildProcess = spawn(
@@ -26,6 +28,7 @@ export async function startWorker(env: Record<string, string>): Promise<{ stop()
   });
   child.stdout!.resume();
   return {
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -5,6 +5,11 @@ import { envReader } from './env-reader.js';
  * default secret (the unsubscribe-link key, when not given, is generated once and kept in the database).
  */
 export interface NotificationConfig {
+  /**
+   * NOTIFICATIONS_ENABLED=false: no consumer makes notifications, nothing is sent, no reminders (the
+   * templates stay editable). For a shop that sends none, and for bench:orders' on/off comparison.
+   */
+  enabled: boolean;
   /** smtp://user:pass@host:587 or smtps://…; without it no e-mail is sent. */
   smtpUrl: string | undefined;
   /** The From of every e-mail. */
@@ -50,7 +55,10 @@ export function loadNotificationConfig(
   const helpdeskSecret = env.HELPDESK_WEBHOOK_SECRET || undefined;
   const helpdeskUrl = url('HELPDESK_WEBHOOK_URL', /^https?:\/\//, 'an http:// or https:// URL');
   if (helpdeskUrl && !helpdeskSecret) problems.push('HELPDESK_WEBHOOK_URL: needs HELPDESK_WEBHOOK_SECRET');
+  const enabled = env.NOTIFICATIONS_ENABLED || 'true';
+  if (!['true', 'false'].includes(enabled)) problems.push('NOTIFICATIONS_ENABLED: expected true or false');
   return {
+    enabled: enabled !== 'false',
     smtpUrl: url('SMTP_URL', /^smtps?:\/\//, 'an smtp:// or smtps:// URL'),
     mailFrom: env.MAIL_FROM || 'OrderSync <no-reply@ordersync.invalid>',
     smtpMaxConnections: int('SMTP_MAX_CONNECTIONS', 5, 1, 100),

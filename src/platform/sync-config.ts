@@ -16,6 +16,11 @@ export interface SyncConfig {
   natsStream: string;
   /** Run the relay inside `serve` (the embedded default); production API processes may turn it off. */
   relayInProcess: boolean;
+  /**
+   * `ordersync worker`'s OS priority (nice, 0–19; WORKER_NICE, default 0): above 0 a worker on the
+   * API's cores yields them to the order path while they are saturated and catches up after.
+   */
+  workerNice: number;
   /** Deliveries claimed per round. */
   relayBatchSize: number;
   /** How often an idle relay looks for work when nothing woke it, in milliseconds. */
@@ -77,6 +82,7 @@ export function loadSyncConfig(env: NodeJS.ProcessEnv, problems: string[]): Sync
     amqpCommandQueue: name('AMQP_COMMAND_QUEUE', 'ordersync.commands'),
     natsStream: name('NATS_STREAM', 'ORDERSYNC'),
     relayInProcess: inProcess === 'true',
+    workerNice: int('WORKER_NICE', 0, 0, 19),
     relayBatchSize: int('RELAY_BATCH_SIZE', 1000, 1, 10_000),
     relayPollIntervalMs: int('RELAY_POLL_INTERVAL_MS', 50, 5, 60_000),
     relayLeaseMs: int('RELAY_LEASE_MS', 60_000, 500, 3_600_000),

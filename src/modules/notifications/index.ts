@@ -31,8 +31,8 @@ export const notificationSender = (deps: {
 /**
  * Notifications to buyers (e-mail, SMS) and the helpdesk on order events: made by an in-process
  * consumer exactly once per (event, customer, channel), sent by the sender loop of `ordersync worker`
- * and of `serve` when it runs the relay in process (the scheduler sends in every process as a
- * fallback), never inside an order's transaction.
+ * and of `serve` when it runs the relay in process (their scheduler sends too, as a fallback), never
+ * inside an order's transaction.
  */
 export const notificationsModule = {
   name: 'notifications',
@@ -41,20 +41,25 @@ export const notificationsModule = {
     '20261206_0700_preferences_to_customers': m1206_0700,
   },
   routes: [notificationRoutes, unsubscribeRoutes],
-  consumes: [notificationsConsumer],
+  // Switched off (NOTIFICATIONS_ENABLED=false): no consumer, so no subscription on a database that never had one.
+  consumes: (deps) => (deps.config.notifications.enabled ? [notificationsConsumer] : []),
   jobs: (deps) => {
+    if (!deps.config.notifications.enabled) return [];
+    const reminders = {
+      name: 'payment reminders',
+      run: (now: Date) =>
+        remindUnpaidOrders(deps.db, now, deps.config.notifications.paymentReminderLeadSeconds),
+    };
+    // An API process beside workers (RELAY_IN_PROCESS=false) only publishes: sending is the workers'
+    // (their sender loop), so a worker at a lower priority (WORKER_NICE) is not undone by the API's tick.
+    if (!deps.config.sync.relayInProcess) return [reminders];
     const sender = notificationSender(deps);
-    return [
-      {
-        name: 'payment reminders',
-        run: (now) => remindUnpaidOrders(deps.db, now, deps.config.notifications.paymentReminderLeadSeconds),
-      },
-      { name: 'send notifications', run: (now) => sender.runOnce(now) },
-    ];
+    return [reminders, { name: 'send notifications', run: (now) => sender.runOnce(now) }];
   },
   // Embedded `serve` sends at once too, not only on the scheduler's tick (the p99 of bench:notify).
   workerInServe: true,
   worker: (deps) => {
+    if (!deps.config.notifications.enabled) return undefined;
     const sender = notificationSender(deps);
     sender.start();
     return sender;
