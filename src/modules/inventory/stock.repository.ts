@@ -18,6 +18,14 @@ const stockColumns = [
   'stock_levels.updated_at',
 ] as const;
 
+/**
+ * A stock level's sellable units: on hand less reserved and safety stock, never below 0. The one SQL
+ * spelling of it (the level-changed trigger and stock.service's view say the same in their languages).
+ */
+const sellable = sql<number>`greatest(0, stock_levels.on_hand - stock_levels.reserved - stock_levels.safety_stock)`;
+/** The same, 0 in an inactive warehouse; for queries joined with `warehouses`. */
+const sellableIfActive = sql<number>`case when warehouses.active then ${sellable} else 0 end`;
+
 export async function listStockLevels(
   db: Conn,
   filter: { sku?: string; warehouse?: string; after?: [sku: string, code: string]; limit: number },
@@ -47,10 +55,7 @@ export async function stockTotals(db: Conn, skus: readonly string[], warehouse?:
       'stock_levels.sku',
       sql<number>`sum(stock_levels.on_hand)::int`.as('on_hand'),
       sql<number>`sum(stock_levels.reserved)::int`.as('reserved'),
-      sql<number>`sum(case when warehouses.active
-        then greatest(0, stock_levels.on_hand - stock_levels.reserved - stock_levels.safety_stock) else 0 end)::int`.as(
-        'sellable',
-      ),
+      sql<number>`sum(${sellableIfActive})::int`.as('sellable'),
     ])
     .where('stock_levels.sku', 'in', skus)
     .groupBy('stock_levels.sku')
@@ -327,9 +332,7 @@ export async function readAllocatableStock(trx: Conn, skus: readonly string[], l
       'warehouses.country',
       'warehouses.region',
       'warehouses.priority',
-      sql<number>`greatest(0, stock_levels.on_hand - stock_levels.reserved - stock_levels.safety_stock)`.as(
-        'sellable',
-      ),
+      sellable.as('sellable'),
     ])
     .where('warehouses.active', '=', true)
     .where('stock_levels.sku', 'in', skus)
@@ -347,12 +350,7 @@ export async function sumSellable(db: Conn, skus: readonly string[], warehouseCo
   let q = db
     .selectFrom('stock_levels')
     .innerJoin('warehouses', 'warehouses.id', 'stock_levels.warehouse_id')
-    .select([
-      'stock_levels.sku',
-      sql<number>`sum(greatest(0, stock_levels.on_hand - stock_levels.reserved - stock_levels.safety_stock))::int`.as(
-        'sellable',
-      ),
-    ])
+    .select(['stock_levels.sku', sql<number>`sum(${sellable})::int`.as('sellable')])
     .where('warehouses.active', '=', true)
     .where('stock_levels.sku', 'in', skus)
     .groupBy('stock_levels.sku');
@@ -365,14 +363,14 @@ export async function sumSellable(db: Conn, skus: readonly string[], warehouseCo
  * the outer query (catalog's variants) has a `sku` of its own.
  *
  *   select stock_levels.sku from stock_levels
- *   where stock_levels.on_hand - stock_levels.reserved - stock_levels.safety_stock > 0
+ *   where greatest(0, stock_levels.on_hand - stock_levels.reserved - stock_levels.safety_stock) > 0
  *     and stock_levels.warehouse_id in (select warehouses.id from warehouses where warehouses.active = true)
  */
 export function selectInStockSkus(db: Conn) {
   return db
     .selectFrom('stock_levels')
     .select('stock_levels.sku')
-    .where(sql<boolean>`stock_levels.on_hand - stock_levels.reserved - stock_levels.safety_stock > 0`)
+    .where(sql<boolean>`${sellable} > 0`)
     .where(
       'stock_levels.warehouse_id',
       'in',
@@ -391,10 +389,7 @@ export async function stockPerWarehouse(db: Conn, skus: readonly string[]) {
       'warehouses.code as warehouse',
       'warehouses.active',
       'stock_levels.on_hand as onHand',
-      sql<number>`case when warehouses.active
-        then greatest(0, stock_levels.on_hand - stock_levels.reserved - stock_levels.safety_stock) else 0 end`.as(
-        'sellable',
-      ),
+      sellableIfActive.as('sellable'),
     ])
     .where('stock_levels.sku', 'in', skus)
     .orderBy('stock_levels.sku')
