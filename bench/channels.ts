@@ -61,15 +61,17 @@ async function main() {
     .execute();
   const config = { ...loadSyncConfig({}, []), relayPollIntervalMs: 20 };
   const log = pino({ level: 'silent' });
-  const services = buildServices({
-    db,
-    dbKind: handle.kind,
-    config: { ...loadConfig({ LOG_LEVEL: 'silent' }), sync: config },
-    log,
-    redis: undefined,
-    brokers: new Brokers(config, log),
-    orderHooks: orderHooksOf(modules),
-  });
+  const services = buildServices(
+    {
+      db,
+      dbKind: handle.kind,
+      config: { ...loadConfig({ LOG_LEVEL: 'silent' }), sync: config },
+      log,
+      redis: undefined,
+      brokers: new Brokers(config, log),
+    },
+    (s) => orderHooksOf(modules, s),
+  );
   const relay = new Relay(
     db,
     config,

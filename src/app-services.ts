@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { type InStockSkus, ProductListCache, SkuDirectory } from './modules/catalog/index.js';
+import { MarketRules } from './modules/compliance/index.js';
 import { plannedParcels } from './modules/delivery/index.js';
 import type { ShippingPlans } from './modules/fulfillment/index.js';
 import { inStockSkus } from './modules/inventory/index.js';
@@ -35,16 +36,23 @@ export interface AppServices {
   shippingPlans: ShippingPlans;
   /** What the modules that build on orders plug into its life cycle. */
   orderHooks: OrderHooks;
+  /** Compliance's market rules, read once, and the refusals they count (written before the app closes). */
+  marketRules: MarketRules;
   /** Flash-sale gate and shared rate limits; absent in the embedded default. */
   redis: Redis | undefined;
   /** Links to the configured brokers (AMQP_URL, NATS_URL), shared with the relay; `/readyz` checks them. */
   brokers: Brokers;
 }
 
+/**
+ * `hooksOf` makes the order hooks from the other services (`(s) => orderHooksOf(modules, s)`): a
+ * module's hooks may use one of them (compliance's market rules).
+ */
 export function buildServices(
-  given: Pick<AppServices, 'db' | 'dbKind' | 'config' | 'log' | 'redis' | 'brokers' | 'orderHooks'>,
+  given: Pick<AppServices, 'db' | 'dbKind' | 'config' | 'log' | 'redis' | 'brokers'>,
+  hooksOf: (services: AppServices) => OrderHooks,
 ): AppServices {
-  return {
+  const services: AppServices = {
     ...given,
     apiKeys: new ApiKeyResolver(given.db),
     skus: new SkuDirectory(given.config.catalogCacheMs),
@@ -52,5 +60,9 @@ export function buildServices(
     pricingRules: new PricingRulesCache(given.config.catalogCacheMs),
     inStockSkus,
     shippingPlans: plannedParcels,
+    marketRules: new MarketRules(given.db, given.config.pseudonymKey),
+    orderHooks: { onPlacing: [], onCancelled: [], onDelivered: [], detailSections: [] },
   };
+  services.orderHooks = hooksOf(services);
+  return services;
 }

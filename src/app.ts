@@ -77,16 +77,24 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   const modules = options.modules ?? allModules;
-  const deps: AppServices = buildServices({
-    db: options.db,
-    dbKind: options.dbKind,
-    config: options.config,
-    log: app.log,
-    orderHooks: orderHooksOf(modules),
-    redis: options.redis,
-    brokers: options.brokers ?? new Brokers(options.config.sync, app.log),
-  });
+  const deps: AppServices = buildServices(
+    {
+      db: options.db,
+      dbKind: options.dbKind,
+      config: options.config,
+      log: app.log,
+      redis: options.redis,
+      brokers: options.brokers ?? new Brokers(options.config.sync, app.log),
+    },
+    (services) => orderHooksOf(modules, services),
+  );
   if (!options.brokers) app.addHook('onClose', () => deps.brokers.close());
+  // Refusals counted but not yet written, before whoever closes the app closes the database.
+  app.addHook('onClose', async () => {
+    await deps.marketRules.writeRefusals().catch((error) => {
+      app.log.error({ err: error }, 'market-rule refusals not written at close: the report misses them');
+    });
+  });
   app.decorate('services', deps);
 
   await app.register(swagger, {

@@ -101,8 +101,9 @@ function processServices(
   brokers: Brokers,
   modules: readonly AppModule[] = allModules,
 ): AppServices {
-  const orderHooks = orderHooksOf(modules);
-  return buildServices({ db: handle.db, dbKind: handle.kind, config, log, redis, brokers, orderHooks });
+  return buildServices({ db: handle.db, dbKind: handle.kind, config, log, redis, brokers }, (services) =>
+    orderHooksOf(modules, services),
+  );
 }
 
 /** Every module's scheduled jobs; `serve` and `worker` run the same ones (each is safe in several processes). */
@@ -146,6 +147,10 @@ export async function worker(
       await sync.stop();
       for (const w of workers) await w.stop();
       await scheduler.stop();
+      // what the app's close does in serve: refusals counted but not yet written, while the database is open
+      await services.marketRules.writeRefusals().catch((error) => {
+        log.error({ err: error }, 'market-rule refusals not written at stop: the report misses them');
+      });
       await brokers.close();
       redis?.disconnect();
       await handle.close();

@@ -51,9 +51,14 @@ export const modules: readonly AppModule[] = [
   privacyModule,
 ];
 
-/** The modules that build on orders, plugged into its life cycle, in list order. */
-export function orderHooksOf(list: readonly AppModule[]): OrderHooks {
-  const parts = list.flatMap((m) => (m.orderHooks ? [m.orderHooks] : []));
+/**
+ * The modules that build on orders, plugged into its life cycle, in list order, with the process's
+ * services where a hook needs them (buildServices calls this; the rest take `services.orderHooks`).
+ */
+export function orderHooksOf(list: readonly AppModule[], services: AppServices): OrderHooks {
+  const parts = list.flatMap((m) =>
+    typeof m.orderHooks === 'function' ? [m.orderHooks(services)] : m.orderHooks ? [m.orderHooks] : [],
+  );
   return {
     onPlacing: parts.flatMap((p) => p.onPlacing ?? []),
     onCancelled: parts.flatMap((p) => p.onCancelled ?? []),

@@ -19,8 +19,11 @@ export interface Module<Deps = unknown, Hooks = never> {
   readonly migrations?: Readonly<Record<string, Migration>>;
   /** Fastify plugins registered under `/v1`, each given `{ deps }`. */
   readonly routes?: ReadonlyArray<ModuleRoutes<Deps>>;
-  /** Calls into the order life cycle, inside its transactions (orders builds on none of its users). */
-  readonly orderHooks?: Hooks;
+  /**
+   * Calls into the order life cycle, inside its transactions (orders builds on none of its users). A
+   * function of the module's deps when a hook uses a service (compliance's market rules).
+   */
+  readonly orderHooks?: Hooks | ((deps: Deps) => Hooks);
   /** Jobs the scheduler runs in every `serve` and `worker` process; each must be safe in several. */
   readonly jobs?: (deps: Deps) => ScheduledJob[];
   /** Background work `ordersync worker` runs for this module, besides the relay (e.g. a queue consumer). */

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDueDeliveries, hmacSha256Base64 } from '../../src/modules/channels/index.js';
 import { type Relay, registerConsumers } from '../../src/modules/sync/index.js';
-import { consumersOf, modules, orderHooksOf } from '../../src/modules.js';
+import { consumersOf, modules } from '../../src/modules.js';
 import { pseudonym } from '../../src/platform/pseudonyms.js';
 import { address, createProduct, createWarehouse, orderBody, setStock } from '../helpers/factories.js';
 import { genericPush, paySandbox, ship } from '../helpers/lifecycle.js';
@@ -139,7 +139,7 @@ async function shopifyOrderOf(t: TestApp): Promise<string> {
       payload: body,
     });
     expect(res.statusCode, res.body).toBe(200);
-    await applyDueDeliveries({ db: t.db, orderHooks: orderHooksOf(modules) });
+    await applyDueDeliveries({ db: t.db, orderHooks: t.app.services.orderHooks });
   };
   await send('orders/create', JSON.stringify(order));
   await send(

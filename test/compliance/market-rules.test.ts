@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { receiveChannelOrder } from '../../src/modules/channels/index.js';
 import { CHINA_CROSS_BORDER_RULE } from '../../src/modules/compliance/index.js';
-import { modules, orderHooksOf } from '../../src/modules.js';
 import { newId } from '../../src/platform/ids.js';
 import {
   address,
@@ -355,7 +354,7 @@ describe('market rules', () => {
       conditions: { currency: 'CNY', yearlyValueLimit: 5000, restrictedSkus: [banned!.sku] },
     });
     expect(rule.statusCode, rule.body).toBe(201);
-    const hooks = orderHooksOf(modules);
+    const hooks = t().app.services.orderHooks;
     const receive = (sku: string, quantity: number) =>
       receiveChannelOrder({ db: t().db, orderHooks: hooks }, channel, {
         externalId: `ext-${newId()}`,

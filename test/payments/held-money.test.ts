@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cancelOverdueOrders } from '../../src/modules/orders/order-commands.js';
 import { toDecimal } from '../../src/modules/payments/money-format.js';
-import { modules, orderHooksOf } from '../../src/modules.js';
 import { eventTypes, getOrder, twoWarehouseOrder } from '../helpers/lifecycle.js';
 import { alipayNotification, TEST_ALIPAY_APP_ID, useProviderTestApp } from '../helpers/providers.js';
 import { expectProblem } from '../helpers/test-app.js';
@@ -66,7 +65,7 @@ describe('money received with another amount', () => {
     expect(logged).toEqual([{ outcome: 'amount_mismatch' }]);
 
     // the unpaid-order timeout passes it by
-    await cancelOverdueOrders(t().db, farFuture(), orderHooksOf(modules));
+    await cancelOverdueOrders(t().db, farFuture(), t().app.services.orderHooks);
     expect((await getOrder(t(), order.id)).status).toBe('pending_payment');
   });
 
@@ -137,7 +136,7 @@ describe('money received with another amount', () => {
     const payment = part.json();
     expect((await postPaid(payment, 1000)).body).toBe('success');
     expect((await getOrder(t(), order.id)).paidTotal).toBe(1000);
-    await cancelOverdueOrders(t().db, farFuture(), orderHooksOf(modules));
+    await cancelOverdueOrders(t().db, farFuture(), t().app.services.orderHooks);
     const after = await getOrder(t(), order.id);
     expect(after).toMatchObject({ status: 'pending_payment', paymentDueAt: null });
     expect(after.reviewReason).toContain(`1000 of ${order.totals.grandTotal} CNY received`);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cancelOverdueOrders } from '../../src/modules/orders/order-commands.js';
 import { buildPaymentProviders, closeDueTrades } from '../../src/modules/payments/index.js';
-import { modules, orderHooksOf } from '../../src/modules.js';
 import { getOrder, twoWarehouseOrder } from '../helpers/lifecycle.js';
 import { TEST_WECHAT_MCH_ID, useProviderTestApp } from '../helpers/providers.js';
 
@@ -32,7 +31,7 @@ describe('closing the trade at the provider when an unpaid order is cancelled', 
       alipay().requests.filter(
         (r) => r.method === 'alipay.trade.close' && r.bizContent.out_trade_no === tradeNo,
       );
-    await cancelOverdueOrders(t().db, new Date(Date.now() + 86400_000), orderHooksOf(modules));
+    await cancelOverdueOrders(t().db, new Date(Date.now() + 86400_000), t().app.services.orderHooks);
     expect((await getOrder(t(), order.id)).status).toBe('cancelled');
     // the cancel only marked the close as due: nothing was sent while the order's transaction ran
     expect(closes()).toEqual([]);

@@ -3,13 +3,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createProduct, createWarehouse, setStock } from '../../../test/helpers/factories.js';
 import { expectProblem, type TestApp, useTestApp } from '../../../test/helpers/test-app.js';
-import { modules, orderHooksOf } from '../../modules.js';
 import { applyDueDeliveries } from './channel-deliveries.js';
 import { hmacSha256Base64 } from './webhook-signature.js';
 
 const fixtureText = (name: string) =>
   readFileSync(new URL(`../../../test/fixtures/${name}`, import.meta.url), 'utf8');
-const hooks = orderHooksOf(modules);
 const SECRET = 'a-webhook-secret-of-the-test-shop';
 
 async function channelFor(t: TestApp, kind: 'shopify' | 'woocommerce', webhookSecret = SECRET) {
@@ -51,7 +49,7 @@ async function mapSkus(t: TestApp, channelId: string, channelSkus: string[]) {
 
 describe('channel webhooks', () => {
   const t = useTestApp();
-  const apply = () => applyDueDeliveries({ db: t().db, orderHooks: hooks });
+  const apply = () => applyDueDeliveries({ db: t().db, orderHooks: t().app.services.orderHooks });
   const shopify = (channelId: string, topic: string, body: string, headers: Record<string, string> = {}) =>
     t().request({
       method: 'POST',

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createProduct, createWarehouse, reservedUnits, setStock } from '../../../test/helpers/factories.js';
 import { expectProblem, type TestApp, useTestApp } from '../../../test/helpers/test-app.js';
-import { modules, orderHooksOf } from '../../modules.js';
 import { newId } from '../../platform/ids.js';
 import type { ChannelOrder } from './channel-order.js';
 import { receiveChannelOrder } from './receive-channel-order.js';
-
-const hooks = orderHooksOf(modules);
 
 async function createChannel(t: TestApp, overrides: Record<string, unknown> = {}) {
   const res = await t.request({
@@ -48,7 +45,7 @@ function snapshot(sku: string, overrides: Partial<ChannelOrder> = {}): ChannelOr
 
 describe('channels', () => {
   const t = useTestApp();
-  const intake = () => ({ db: t().db, orderHooks: hooks });
+  const intake = () => ({ db: t().db, orderHooks: t().app.services.orderHooks });
 
   it('keeps credentials encrypted, shows only their names, and a generated webhook secret once', async () => {
     const wh = await createWarehouse(t());

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { createProduct, createWarehouse, setStock } from '../../../test/helpers/factories.js';
 import { useFakeShops } from '../../../test/helpers/fake-shop-apis.js';
 import { useTestApp } from '../../../test/helpers/test-app.js';
-import { modules, orderHooksOf } from '../../modules.js';
 import { ChannelClients } from './channel-clients.js';
 import { checkPayload } from './channel-payload.js';
 import { checkDueOrderCounts } from './count-check.js';
@@ -41,7 +40,7 @@ describe('the daily order count check', () => {
     // day before yesterday's and 1 of yesterday's. One Shopify order of yesterday cannot be read.
     const base = fixture('shopify-order-rest.json').order;
     const wooBase = fixture('woocommerce-order-rest-v3.json');
-    const deps = { db: t().db, orderHooks: orderHooksOf(modules) };
+    const deps = { db: t().db, orderHooks: t().app.services.orderHooks };
     let n = 0;
     for (const back of [2, 1, 0]) {
       for (let i = 0; i < 3; i++) {

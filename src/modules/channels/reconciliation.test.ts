@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { createProduct, createWarehouse, setStock } from '../../../test/helpers/factories.js';
 import { useFakeShops } from '../../../test/helpers/fake-shop-apis.js';
 import { TEST_WEBHOOK_ALLOWED_HOSTS, useTestApp } from '../../../test/helpers/test-app.js';
-import { modules, orderHooksOf } from '../../modules.js';
 import { guardedChannelFetch } from './channel-fetch.js';
 import { ChannelSecrets } from './channel-secrets.js';
 import { reconcileDueChannels } from './reconciliation.js';
@@ -16,7 +15,7 @@ describe('channel reconciliation', () => {
   const { shopify, woo } = useFakeShops('shpat_reconcile', 'ck_r:cs_r');
   const deps = () => ({
     db: t().db,
-    orderHooks: orderHooksOf(modules),
+    orderHooks: t().app.services.orderHooks,
     secrets: new ChannelSecrets(t().config.channelSecretsKey),
     fetch: guardedChannelFetch(TEST_WEBHOOK_ALLOWED_HOSTS.split(',')),
     intervalSeconds: 600,

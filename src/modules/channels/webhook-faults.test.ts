@@ -7,7 +7,7 @@ import { deliverWithFaults, FakeShopApi, seededRandom } from '../../../test/help
 import { ship } from '../../../test/helpers/lifecycle.js';
 import { startRelay, testSyncConfig, waitFor, withSync } from '../../../test/helpers/sync.js';
 import { useTestApp } from '../../../test/helpers/test-app.js';
-import { consumersOf, modules, orderHooksOf } from '../../modules.js';
+import { consumersOf } from '../../modules.js';
 import { type Relay, registerConsumers } from '../sync/index.js';
 import { AmazonPolling } from './amazon/amazon-polling.js';
 import type { SpLimits } from './amazon/sp-api-client.js';
@@ -321,14 +321,14 @@ describe.skipIf(!onPostgres)('channel webhooks lost, doubled and out of order (P
 
     phase('sent');
     // Four appliers side by side, as four processes would run the job.
-    const deps = { db: t().db, orderHooks: orderHooksOf(modules) };
+    const deps = { db: t().db, orderHooks: t().app.services.orderHooks };
     const drain = async () => {
       while ((await applyDueDeliveries(deps)) > 0);
     };
     await Promise.all([drain(), drain(), drain(), drain()]);
     // Amazon's first poll (every page and item through the faulty API), then Amazon moves orders on.
     const polling = new AmazonPolling(
-      { db: t().db, config: t().config, orderHooks: orderHooksOf(modules) },
+      { db: t().db, config: t().config, orderHooks: t().app.services.orderHooks },
       AMAZON_LIMITS,
     );
     phase('webhooks applied');

@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import { Uuid } from '../../platform/schemas.js';
+import type { MarketRules } from './market-rules-check.js';
 import { openOrderPersonalData } from './pii-views.js';
 
 export interface ComplianceDeps {
   db: Db;
-  /** PSEUDONYM_KEY, for the yearly ledger (the jobs hand it to the placement check). */
-  config: Pick<Config, 'pseudonymKey'>;
+  /** The rules checked at placement, with the refusals they count (AppServices.marketRules). */
+  marketRules: MarketRules;
 }
 
 const PersonalData = Type.Object({

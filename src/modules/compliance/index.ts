@@ -3,12 +3,7 @@ import type { OrderHooks } from '../orders/index.js';
 import { buyerIdentitySection } from './buyer-identity-section.js';
 import { type ComplianceDeps, complianceRoutes } from './compliance.routes.js';
 import { marketRuleRoutes } from './market-rules.routes.js';
-import {
-  checkMarketRules,
-  releaseMarketRuleCharges,
-  useMarketRules,
-  writeRefusals,
-} from './market-rules-check.js';
+import { releaseMarketRuleCharges } from './market-rules-check.js';
 import * as m1206_0100 from './migrations/20261206_0100_market_rules.js';
 
 /**
@@ -20,14 +15,12 @@ export const complianceModule = {
   name: 'compliance',
   migrations: { '20261206_0100_market_rules': m1206_0100 },
   routes: [complianceRoutes, marketRuleRoutes],
-  orderHooks: {
-    onPlacing: [checkMarketRules],
+  orderHooks: (deps) => ({
+    onPlacing: [deps.marketRules.check],
     onCancelled: [releaseMarketRuleCharges],
     detailSections: [buyerIdentitySection],
-  },
-  jobs: (deps) => {
-    useMarketRules(deps.db, deps.config.pseudonymKey);
-    return [{ name: 'record market-rule refusals', run: () => writeRefusals(deps.db) }];
-  },
+  }),
+  jobs: (deps) => [{ name: 'record market-rule refusals', run: () => deps.marketRules.writeRefusals() }],
 } satisfies Module<ComplianceDeps, Partial<OrderHooks>>;
 export { CHINA_CROSS_BORDER_RULE } from './china-cross-border.js';
+export { MarketRules } from './market-rules-check.js';

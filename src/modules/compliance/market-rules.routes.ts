@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import { MarketRule, ReportQuery, RuleBody, RuleParams, RuleReport } from './market-rules.schemas.js';
 import {
@@ -11,11 +10,11 @@ import {
   marketRulesReport,
   replaceMarketRule,
 } from './market-rules.service.js';
-import { useMarketRules } from './market-rules-check.js';
+import type { MarketRules } from './market-rules-check.js';
 
 export interface MarketRuleDeps {
   db: Db;
-  config: Pick<Config, 'pseudonymKey'>;
+  marketRules: MarketRules;
 }
 
 /** /v1/compliance/rules: the market rules, admin only (they decide which orders may be placed). */
@@ -23,7 +22,6 @@ export const marketRuleRoutes: FastifyPluginAsyncTypebox<{ deps: MarketRuleDeps 
   app,
   { deps },
 ) => {
-  useMarketRules(deps.db, deps.config.pseudonymKey);
   const tags = ['compliance'];
   const config = { roles: [] };
 
@@ -40,7 +38,8 @@ export const marketRuleRoutes: FastifyPluginAsyncTypebox<{ deps: MarketRuleDeps 
         response: { 201: MarketRule },
       },
     },
-    async (request, reply) => reply.status(201).send(await createMarketRule(deps.db, request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await createMarketRule(deps.db, deps.marketRules, request.body)),
   );
 
   app.get(
@@ -60,7 +59,7 @@ export const marketRuleRoutes: FastifyPluginAsyncTypebox<{ deps: MarketRuleDeps 
         response: { 200: RuleReport },
       },
     },
-    async (request) => marketRulesReport(deps.db, request.query.from, request.query.to),
+    async (request) => marketRulesReport(deps.db, deps.marketRules, request.query.from, request.query.to),
   );
 
   app.get(
@@ -81,14 +80,14 @@ export const marketRuleRoutes: FastifyPluginAsyncTypebox<{ deps: MarketRuleDeps 
         response: { 200: MarketRule },
       },
     },
-    async (request) => replaceMarketRule(deps.db, request.params.id, request.body),
+    async (request) => replaceMarketRule(deps.db, deps.marketRules, request.params.id, request.body),
   );
 
   app.delete(
     '/compliance/rules/:id',
     { config, schema: { tags, summary: 'Delete a market rule', params: RuleParams } },
     async (request, reply) => {
-      await deleteMarketRule(deps.db, request.params.id);
+      await deleteMarketRule(deps.db, deps.marketRules, request.params.id);
       return reply.status(204).send();
     },
   );

@@ -15,7 +15,7 @@ import {
   updateRule,
 } from './market-rules.repository.js';
 import type { MarketRule, RuleConditions, RuleInput, RuleScope } from './market-rules.schemas.js';
-import { forgetMarketRules, writeRefusals } from './market-rules-check.js';
+import type { MarketRules } from './market-rules-check.js';
 
 export function toMarketRule(r: RuleRow): MarketRule {
   return {
@@ -110,19 +110,23 @@ const columns = (input: RuleInput) => ({
   conditions: JSON.stringify(input.conditions),
 });
 
-async function saved<T>(db: Db, work: (trx: Trx, others: RuleRow[]) => Promise<T>): Promise<T> {
+async function saved<T>(
+  db: Db,
+  marketRules: MarketRules,
+  work: (trx: Trx, others: RuleRow[]) => Promise<T>,
+): Promise<T> {
   const result = await inTransaction(db, async (trx) => {
     await lockRuleSet(trx);
     const out = await work(trx, await listRules(trx));
     await bumpRuleSetVersion(trx);
     return out;
   });
-  forgetMarketRules(db);
+  marketRules.forget();
   return result;
 }
 
-export function createMarketRule(db: Db, input: RuleInput): Promise<MarketRule> {
-  return saved(db, async (trx, others) => {
+export function createMarketRule(db: Db, marketRules: MarketRules, input: RuleInput): Promise<MarketRule> {
+  return saved(db, marketRules, async (trx, others) => {
     assertSavable(input, undefined, others);
     const rule = toMarketRule(await insertRule(trx, { id: newId(), ...columns(input) }));
     await recordChange(trx, {
@@ -135,8 +139,13 @@ export function createMarketRule(db: Db, input: RuleInput): Promise<MarketRule> 
   });
 }
 
-export function replaceMarketRule(db: Db, id: string, input: RuleInput): Promise<MarketRule> {
-  return saved(db, async (trx, others) => {
+export function replaceMarketRule(
+  db: Db,
+  marketRules: MarketRules,
+  id: string,
+  input: RuleInput,
+): Promise<MarketRule> {
+  return saved(db, marketRules, async (trx, others) => {
     const before = others.find((r) => r.id === id);
     if (!before) throw notFound('Market rule', id);
     assertSavable(input, id, others);
@@ -156,8 +165,8 @@ export function replaceMarketRule(db: Db, id: string, input: RuleInput): Promise
  * Deletes a rule. Its yearly totals stay (a rule made again is a new rule, counting from nothing):
  * to pause a rule and keep what it counted, save it with `active: false`.
  */
-export function deleteMarketRule(db: Db, id: string): Promise<void> {
-  return saved(db, async (trx) => {
+export function deleteMarketRule(db: Db, marketRules: MarketRules, id: string): Promise<void> {
+  return saved(db, marketRules, async (trx) => {
     const before = await deleteRule(trx, id);
     if (!before) throw notFound('Market rule', id);
     await recordChange(trx, {
@@ -180,10 +189,15 @@ export async function getMarketRule(db: Db, id: string): Promise<MarketRule> {
 }
 
 /** Orders per rule and outcome in [from, to): accepted (placed under the rule) and refused, by reason. */
-export async function marketRulesReport(db: Db, from: string | undefined, to: string | undefined) {
+export async function marketRulesReport(
+  db: Db,
+  marketRules: MarketRules,
+  from: string | undefined,
+  to: string | undefined,
+) {
   if (from && to && new Date(from) >= new Date(to))
     throw invalid([{ field: 'querystring.to', message: 'must be after from' }]);
-  await writeRefusals(db);
+  await marketRules.writeRefusals();
   const rows = await countOutcomes(db, from ? new Date(from) : undefined, to ? new Date(to) : undefined);
   const byRule = new Map<
     string,

@@ -9,7 +9,6 @@ import {
   stockedSku,
 } from '../../../test/helpers/factories.js';
 import { expectProblem, useTestApp } from '../../../test/helpers/test-app.js';
-import { modules, orderHooksOf } from '../../modules.js';
 import { up as phonesToE164 } from './migrations/20261204_2330_phones_e164.js';
 import { cancelOverdueOrders } from './order-commands.js';
 
@@ -185,7 +184,7 @@ describe('orders', () => {
     const s = await stockedSku(t(), 10);
     const order = (await place(orderBody([{ sku: s.sku, quantity: 3 }]))).json();
     const future = new Date(Date.now() + 3 * 3600_000);
-    const hooks = orderHooksOf(modules);
+    const hooks = t().app.services.orderHooks;
     const [apiResults] = await Promise.all([
       Promise.all(
         Array.from({ length: 8 }, () =>
@@ -212,11 +211,11 @@ describe('orders', () => {
     const order = (await place(orderBody([{ sku: s.sku, quantity: 1 }]))).json();
     const due = new Date(order.paymentDueAt).getTime();
     expect(due - Date.parse(order.placedAt)).toBe(t().config.orderPaymentTimeoutSeconds * 1000);
-    await cancelOverdueOrders(t().db, new Date(due - 1000), orderHooksOf(modules));
+    await cancelOverdueOrders(t().db, new Date(due - 1000), t().app.services.orderHooks);
     expect((await t().request({ method: 'GET', url: `/v1/orders/${order.id}` })).json().status).toBe(
       'pending_payment',
     );
-    await cancelOverdueOrders(t().db, new Date(due + 1000), orderHooksOf(modules));
+    await cancelOverdueOrders(t().db, new Date(due + 1000), t().app.services.orderHooks);
     const after = (await t().request({ method: 'GET', url: `/v1/orders/${order.id}` })).json();
     expect(after).toMatchObject({ status: 'cancelled', cancelReason: 'payment_timeout' });
     expect(await reservedUnits(t(), s.sku)).toEqual({ reserved: 0, onHand: 10 });

@@ -4,7 +4,6 @@ import { stockedSku } from '../../../../test/helpers/factories.js';
 import { type FakeAmazon, startFakeAmazon } from '../../../../test/helpers/fake-amazon.js';
 import { withSync } from '../../../../test/helpers/sync.js';
 import { useTestApp } from '../../../../test/helpers/test-app.js';
-import { modules, orderHooksOf } from '../../../modules.js';
 import { AmazonPolling } from './amazon-polling.js';
 import type { SpLimits } from './sp-api-client.js';
 import type { GetOrderItemsResponse, GetOrdersResponse } from './sp-api-orders.schemas.js';
@@ -59,7 +58,7 @@ describe('Amazon channel polling', () => {
       .execute();
 
     const polling = new AmazonPolling(
-      { db: t().db, config: t().config, orderHooks: orderHooksOf(modules) },
+      { db: t().db, config: t().config, orderHooks: t().app.services.orderHooks },
       fast,
     );
     expect(await polling.pollAll()).toBe(1);

@@ -7,7 +7,7 @@ import { FakeShopApi } from '../../../../test/helpers/fake-shop-apis.js';
 import { ship } from '../../../../test/helpers/lifecycle.js';
 import { startRelay, testSyncConfig, waitFor, withSync } from '../../../../test/helpers/sync.js';
 import { useTestApp } from '../../../../test/helpers/test-app.js';
-import { consumersOf, modules, orderHooksOf } from '../../../modules.js';
+import { consumersOf } from '../../../modules.js';
 import { inTransaction } from '../../../platform/db/transaction.js';
 import { type Relay, registerConsumers } from '../../sync/index.js';
 import { packageReferenceIdOf } from '../amazon/confirm-shipment.js';
@@ -126,7 +126,11 @@ describe('shipments and cancellations told to the channel the order came from', 
   }
 
   async function place(c: { id: string; code: string }, order: ChannelOrder): Promise<string> {
-    const result = await receiveChannelOrder({ db: t().db, orderHooks: orderHooksOf(modules) }, c, order);
+    const result = await receiveChannelOrder(
+      { db: t().db, orderHooks: t().app.services.orderHooks },
+      c,
+      order,
+    );
     expect(result.outcome).toBe('placed');
     return result.orderId!;
   }
@@ -183,7 +187,7 @@ describe('shipments and cancellations told to the channel the order came from', 
       .select('external_id')
       .where('order_id', '=', orderId)
       .executeTakeFirstOrThrow();
-    await receiveChannelOrder({ db: t().db, orderHooks: orderHooksOf(modules) }, c, {
+    await receiveChannelOrder({ db: t().db, orderHooks: t().app.services.orderHooks }, c, {
       ...orderOf(row.external_id, [{ sku: skus[0]!, quantity: 1 }]),
       status: 'cancelled',
       updatedAt: new Date().toISOString(),
