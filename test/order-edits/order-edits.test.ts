@@ -95,10 +95,14 @@ describe('order edits before shipment', () => {
     ).json();
     const res = await edit(t(), placed.id, {
       lines: [{ lineId: placed.lines[0].id, quantity: 5 }],
-      addresses: { home: address({ city: 'Hangzhou', province: 'Zhejiang', district: 'Xihu' }) },
+      addresses: {
+        home: address({ city: 'Hangzhou', province: 'Zhejiang', district: 'Xihu', phone: '138 0013 8000' }),
+      },
     });
     expect(res.statusCode, res.body).toBe(201);
     const body = res.json();
+    // kept in E.164, as a placed order's phone is
+    expect(body.order.addresses.home.phone).toBe('+8613800138000');
     // 100.00 of goods: shipping free
     expect(body.order).toMatchObject({ status: 'pending_payment', totals: { grandTotal: 10000 } });
     expect(body.order.addresses.home.city).toBe('Hangzhou');

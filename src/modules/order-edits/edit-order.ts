@@ -13,6 +13,7 @@ import {
   type OrderAddressRow,
   type OrderLineRow,
   type OrderRow,
+  toAddressRows,
   toAddressView,
   toOrderSnapshot,
 } from '../orders/index.js';
@@ -166,19 +167,7 @@ export async function editOrder(
           ];
         }),
         remove: lines.filter((l) => !cart.lines.some((c) => c.lineId === l.id)).map((l) => l.id),
-        addresses: Object.entries(body.addresses ?? {}).map(([key, a]) => ({
-          order_id: orderId,
-          key,
-          name: a.name,
-          phone: a.phone,
-          country: a.country,
-          province: a.province ?? null,
-          city: a.city,
-          district: a.district ?? null,
-          line1: a.line1,
-          line2: a.line2 ?? null,
-          postal_code: a.postalCode ?? null,
-        })),
+        addresses: toAddressRows(orderId, body.addresses ?? {}),
         totals: {
           subtotal: priced.subtotal,
           shipping: priced.shipping,

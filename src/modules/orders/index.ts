@@ -25,6 +25,7 @@ export {
   OrderAccessSchema,
   orderAccessHook,
 } from './order-access.js';
+export { toAddressRows } from './order-addresses.js';
 export { lockOrder, recordOrderPayment, recordOrderRefund } from './order-commands.js';
 export { applyOrderEdit, type OrderEditWrites } from './order-edits.js';
 export {

@@ -7,6 +7,7 @@ import { resolveSkus, type SkuLookup } from '../catalog/index.js';
 import { LockedStock, planReservations } from '../inventory/index.js';
 import { keptPricing, type PricingRulesCache } from '../pricing/index.js';
 import { newOrderAccessToken } from './order-access.js';
+import { toAddressRows } from './order-addresses.js';
 import { checkPlacement, type PlacementCheck } from './order-hooks.js';
 import { placementOf } from './order-placement.js';
 import { bothWrites, priceForPlacement, promotionRefusal } from './order-pricing.js';
@@ -238,19 +239,7 @@ export async function placeOrderInTransaction(
   };
   const cod = input.paymentMethod === 'cod';
   const channel = input.channel ?? 'web';
-  const addresses = Object.entries(input.addresses).map(([key, a]) => ({
-    order_id: orderId,
-    key,
-    name: a.name,
-    phone: normalizePhone(a.phone, a.country),
-    country: a.country,
-    province: a.province ?? null,
-    city: a.city,
-    district: a.district ?? null,
-    line1: a.line1,
-    line2: a.line2 ?? null,
-    postal_code: a.postalCode ?? null,
-  }));
+  const addresses = toAddressRows(orderId, input.addresses);
   const reservations = reserved.reservations.map((r) => ({
     sku: r.sku,
     warehouse: r.warehouseCode,
