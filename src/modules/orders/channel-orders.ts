@@ -7,6 +7,7 @@ import { cancelLockedOrder, lockOrder, recordOrderPayment } from './order-comman
 import { checkPlacement, type OrderHooks, type PlacementCheck } from './order-hooks.js';
 import { flagOrderForReview } from './order-settlement.js';
 import { checkOrderTransition } from './order-state.js';
+import { newOrderPlaced } from './order-views.js';
 import { insertPlacedOrder, type OrderRow } from './orders.repository.js';
 import type { OrderLinesTable } from './orders.tables.js';
 
@@ -168,23 +169,18 @@ export async function placeChannelOrder(trx: Trx, p: ChannelOrderPlacement): Pro
     {
       reservations: reserved.writes,
       alongside: checked,
-      placed: {
-        order: {
+      placed: newOrderPlaced(
+        {
           id: orderId,
-          number: '',
           status: 'pending_payment',
-          paymentStatus: 'unpaid',
-          fulfillmentStatus: 'unfulfilled',
           channel: p.channel,
           currency: p.currency,
           grandTotal: p.grandTotal,
-          paidTotal: 0,
-          version: 1,
+          email: p.customer.email,
         },
-        customer: { email: p.customer.email },
-        lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unit_price })),
+        lines,
         reservations,
-      },
+      ),
     },
   ).catch(async (error: unknown) => {
     const refusal = checked?.refusal(error);

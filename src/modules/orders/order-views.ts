@@ -112,6 +112,36 @@ function maskedOrder<T extends OrderSummary & { addresses?: Order['addresses'] }
   };
 }
 
+type Placed = EventData<'order.placed'>;
+
+/**
+ * order.placed for an order being placed (any path: API, channel): the new order as toOrderSnapshot
+ * shows it, whose number the statement that inserts it fills in.
+ */
+export function newOrderPlaced(
+  o: Pick<Placed['order'], 'id' | 'status' | 'channel' | 'currency' | 'grandTotal'> & { email: string },
+  lines: readonly { sku: string; quantity: number; unit_price: number }[],
+  reservations: Placed['reservations'],
+): Placed {
+  return {
+    order: {
+      id: o.id,
+      number: '',
+      status: o.status,
+      paymentStatus: 'unpaid',
+      fulfillmentStatus: 'unfulfilled',
+      channel: o.channel,
+      currency: o.currency,
+      grandTotal: o.grandTotal,
+      paidTotal: 0,
+      version: 1,
+    },
+    customer: { email: o.email },
+    lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unit_price })),
+    reservations,
+  };
+}
+
 /** The order as carried in every order event. */
 export function toOrderSnapshot(o: OrderRow): EventData<'order.paid'>['order'] {
   return {

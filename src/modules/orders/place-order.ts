@@ -12,7 +12,7 @@ import { checkPlacement, type PlacementCheck } from './order-hooks.js';
 import { placementOf } from './order-placement.js';
 import { bothWrites, priceForPlacement, promotionRefusal } from './order-pricing.js';
 import { recordRefusedPlacement } from './order-refusals.repository.js';
-import { toOrder } from './order-views.js';
+import { newOrderPlaced, toOrder } from './order-views.js';
 import { insertPlacedOrder, type StatementWrites } from './orders.repository.js';
 import type { Order, PlaceOrderInput } from './orders.schemas.js';
 import type { OrderLinesTable } from './orders.tables.js';
@@ -284,24 +284,18 @@ export async function placeOrderInTransaction(
     {
       reservations: reserved.writes,
       alongside: bothWrites(bothWrites(ctx.alongside, writes), checked),
-      placed: {
-        // A new order as toOrderSnapshot shows it; the statement fills in the number it draws.
-        order: {
+      placed: newOrderPlaced(
+        {
           id: orderId,
-          number: '',
           status,
-          paymentStatus: 'unpaid',
-          fulfillmentStatus: 'unfulfilled',
           channel,
           currency,
           grandTotal: totals.grandTotal,
-          paidTotal: 0,
-          version: 1,
+          email: input.customer.email,
         },
-        customer: { email: input.customer.email },
-        lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unit_price })),
+        lines,
         reservations,
-      },
+      ),
     },
   ).catch((error: unknown) => {
     throw promotionRefusal(error, priced) ?? checked?.refusal(error) ?? error;
