@@ -20,7 +20,7 @@ import { privateLogOptions } from './platform/privacy/private-logging.js';
 import { lowerProcessPriority } from './platform/process-priority.js';
 import { connectRedis } from './platform/redis.js';
 import { type ScheduledJob, Scheduler } from './platform/scheduler.js';
-import { isCatalogEmpty, seedDemoData } from './seed.js';
+import { type DemoOrders, isCatalogEmpty, seedDemoData, seedDemoOrders } from './seed.js';
 
 export async function openDatabase(config: Config): Promise<DatabaseHandle> {
   return connectDatabase({
@@ -170,6 +170,8 @@ export async function prepare(handle: DatabaseHandle): Promise<Prepared> {
 
 export interface Prepared {
   seeded: Awaited<ReturnType<typeof seedDemoData>> | undefined;
+  /** The demo's orders, placed once the app runs (seedDemoOrders). */
+  orders?: DemoOrders | undefined;
   /** The admin key made by this start, printed once in the banner. */
   newKey?: string | undefined;
 }
@@ -183,10 +185,10 @@ export function startBanner(config: Config, url: string, prepared: Prepared): st
     `  API docs:   ${url}/docs`,
     `  Health:     ${url}/healthz`,
   ];
-  const { seeded, newKey } = prepared;
+  const { seeded, orders, newKey } = prepared;
   if (seeded)
     lines.push(
-      `  Demo data:  ${seeded.products} products, ${seeded.skus} SKUs, ${seeded.warehouses} warehouses`,
+      `  Demo data:  ${seeded.products} products, ${seeded.skus} SKUs, ${seeded.warehouses} warehouses${orders ? `, ${orders.history + orders.today} orders (${orders.today} today)` : ''}`,
     );
   if (newKey) lines.push(`  Admin key:  ${newKey}   (shown once; keep it)`);
   return `${lines.join('\n')}\n\n`;
@@ -197,9 +199,24 @@ export async function start(config: Config): Promise<Running> {
   const handle = await openDatabase(config);
   const prepared = await prepare(handle);
   const running = await serve(config, handle);
+  const orders = await demoOrders(running, prepared, config);
   // Made only now that the API answers, and printed at once: a key no one was shown would lock the
   // first user out for good, since a later start sees a key and makes none.
   const newKey = await ensureAdminKey(handle.db, config);
-  process.stdout.write(startBanner(config, running.url, { ...prepared, newKey }));
+  process.stdout.write(startBanner(config, running.url, { ...prepared, orders, newKey }));
   return running;
+}
+
+/**
+ * The demo's orders on a database this start just filled with the demo catalog, once the app runs
+ * (its relay's consumers see their events, as they would a buyer's). Paid with the sandbox provider,
+ * so only where it is on: the embedded default, or PAYMENT_SANDBOX=true with DATABASE_URL. A failure
+ * costs the demo its orders, not the start (nor the admin key printed next).
+ */
+async function demoOrders(running: Running, prepared: Prepared, config: Config) {
+  if (!prepared.seeded || !config.providers.sandbox) return undefined;
+  return seedDemoOrders(running.app.services, prepared.seeded.skuCodes).catch((error: unknown) => {
+    running.app.log.warn({ err: error }, 'the demo orders could not be placed');
+    return undefined;
+  });
 }

@@ -25,28 +25,78 @@ async function occupyPort(): Promise<net.Server> {
 }
 const portOf = (server: net.Server) => (server.address() as net.AddressInfo).port;
 
-/** `ordersync start` until it prints its banner; then stopped (SIGTERM). Returns what it printed. */
-function startUntilBanner(env: Record<string, string | undefined>): Promise<string> {
+/**
+ * `ordersync start` until it prints its banner; then `meanwhile(banner)` while it runs, and it is
+ * stopped (SIGTERM). Returns what it printed.
+ */
+function startUntilBanner(
+  env: Record<string, string | undefined>,
+  meanwhile: (banner: string) => Promise<void> = async () => {},
+): Promise<string> {
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), cli, 'start'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
+  let checked: Promise<void> | undefined;
   child.stderr.on('data', (c: Buffer) => {
     err += c.toString();
   });
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
-      if (out.includes('Health:')) child.kill('SIGTERM');
+      // the whole banner: its last line is blank
+      if (!checked && out.includes('Health:') && out.endsWith('\n\n'))
+        checked = meanwhile(out).finally(() => child.kill('SIGTERM'));
     });
     child.once('exit', (code) =>
-      out.includes('Health:')
-        ? resolve(out)
+      checked
+        ? checked.then(() => resolve(out), reject)
         : reject(new Error(`start exited (${code}) before its banner: ${err}`)),
     );
   });
+}
+
+/**
+ * What the console's dashboard reads on a first start: orders today and yesterday (by placement
+ * time, in UTC days), over several channels and at several steps, a forecast, and the analytics.
+ */
+async function expectDemoOrders(base: string, key: string) {
+  const get = async (path: string) => {
+    const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
+    return res.json();
+  };
+  const now = new Date();
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const day = (d: number) => new Date(today - d * 86_400_000).toISOString();
+  const todays = (await get(`/v1/orders?from=${day(0)}&limit=200`)).data as {
+    status: string;
+    channel: string;
+  }[];
+  const yesterdays = (await get(`/v1/orders?from=${day(1)}&to=${day(0)}&limit=200`)).data;
+  expect(yesterdays.length).toBeGreaterThan(0);
+  expect(new Set(todays.map((o) => o.channel))).toEqual(new Set(['web', 'app', 'tmall']));
+  expect(new Set(todays.map((o) => o.status))).toEqual(
+    new Set(['pending_payment', 'placed', 'paid', 'shipped', 'delivered', 'completed', 'cancelled']),
+  );
+  const forecast = await get('/v1/forecasts/orders?granularity=day&horizon=14');
+  expect(forecast).toHaveLength(14);
+  expect(forecast[0].expected).toBeGreaterThan(0);
+  const returns = (await get('/v1/returns?limit=10')).data as { status: string }[];
+  expect(returns.map((r) => r.status).sort()).toEqual(['refunded', 'requested']);
+  // analytics' facts and rollups come from the events, through the relay: give it a moment
+  const period = `from=${day(28)}&to=${day(-1)}`;
+  const yesterdayInSales = async () => {
+    const sales = await get(`/v1/analytics/sales?${period}&granularity=day`);
+    const buckets = (sales.series[0]?.buckets ?? []) as { start: string; orders: number }[];
+    return buckets.find((b) => b.start === day(1))?.orders ?? 0;
+  };
+  await expect.poll(yesterdayInSales, { timeout: 60_000 }).toBe(yesterdays.length);
+  const funnel = (await get(`/v1/analytics/funnel?${period}`)).stages as { stage: string; orders: number }[];
+  expect(funnel.find((s) => s.stage === 'shipped')?.orders).toBeGreaterThan(0);
+  expect((await get('/v1/customers?limit=5')).data.length).toBeGreaterThan(0);
 }
 
 describe.skipIf(!onPglite)('the first start (embedded database)', () => {
@@ -64,14 +114,18 @@ describe.skipIf(!onPglite)('the first start (embedded database)', () => {
     ]);
     expect(existsSync(path.join(dataDir, 'pglite')), 'the database was not even opened').toBe(false);
 
-    const banner = await startUntilBanner({ ...quiet, PORT: port, DATA_DIR: dataDir });
+    const banner = await startUntilBanner({ ...quiet, PORT: port, DATA_DIR: dataDir }, (printed) =>
+      expectDemoOrders(`http://127.0.0.1:${port}`, /Admin key: +(osk_\S+)/.exec(printed)?.[1] ?? ''),
+    );
     const key = /Admin key: +(osk_\S+)/.exec(banner)?.[1];
     expect(key, banner).toBeDefined();
+    expect(banner).toMatch(/Demo data: +26 products, 71 SKUs, 3 warehouses, \d+ orders \(\d+ today\)/);
     // The key printed is one the database knows: the next start (key table not empty) prints none.
     const again = await startUntilBanner({ ...quiet, PORT: port, DATA_DIR: dataDir });
     expect(again).not.toContain('Admin key');
-    // Three starts of the CLI, each migrating PGlite: ~20 s on an idle machine, over a minute on a busy one.
-  }, 180_000);
+    // Three starts of the CLI, each migrating PGlite (the second placing the demo orders): ~25 s on an
+    // idle machine, over two minutes on a busy one.
+  }, 300_000);
 });
 
 describe.skipIf(onPglite)('the first start (PostgreSQL)', () => {

@@ -10,6 +10,9 @@ import { toReturn } from './return-views.js';
 import { findReturnLines, listReturns } from './returns.repository.js';
 
 export { seedDemoArticles } from './kb.js';
+export { refundReturn } from './refund-return.js';
+export { requestReturn } from './request-return.js';
+export { approveReturn, receiveReturn } from './return-decisions.js';
 
 async function returnsSection(db: Conn, orderId: string) {
   const rows = await listReturns(db, { orderId, limit: 200 });

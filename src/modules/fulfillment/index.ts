@@ -9,9 +9,12 @@ export { advanceOrder, orderLineProgress } from './order-progress.js';
 export { findShipmentLines, lockPendingShipments, type ShipmentRow } from './shipments.repository.js';
 export {
   createReplacementShipments,
+  createShipment,
   type PlannedParcel,
   type ShippingPlans,
+  shipShipment,
 } from './shipments.service.js';
+export { markShipmentDelivered } from './tracking.service.js';
 
 /** What fulfilment adds to the order life cycle (wired in app.ts). */
 const fulfillmentOrderHooks: Partial<OrderHooks> = {

@@ -26,11 +26,12 @@ export {
   orderAccessHook,
 } from './order-access.js';
 export { toAddressRows } from './order-addresses.js';
-export { lockOrder, recordOrderPayment, recordOrderRefund } from './order-commands.js';
+export { cancelOrder, lockOrder, recordOrderPayment, recordOrderRefund } from './order-commands.js';
 export { applyOrderEdit, type OrderEditWrites } from './order-edits.js';
 export {
   cancelOrderLines,
   completeDeliveredOrders,
+  confirmReceipt,
   findOrderLineQuantities,
   markOrderDelivered,
   markOrderShipped,

@@ -14,7 +14,7 @@ import { settleDueRefunds } from './refunds.js';
 import { closeDueTrades } from './trade-closing.js';
 
 export { voidOpenPayments } from './payment-hooks.js';
-export { createPayment } from './payment-intents.js';
+export { createPayment, paySandboxPayment } from './payment-intents.js';
 export type { PaymentProviders } from './payment-provider.js';
 export type { PaymentDeps } from './payments.routes.js';
 export { buildPaymentProviders } from './providers/registry.js';

@@ -19,6 +19,7 @@ export const pricingModule = {
 
 export { allocate, share } from './allocate.js';
 export { CUSTOMER_LIMIT, promotionUseWrites, USED_UP } from './coupon-uses.js';
+export { seedDemoShipping } from './demo-shipping.js';
 export {
   type AddedItem,
   type CartLine,
