@@ -172,4 +172,68 @@ describe('order edits before shipment', () => {
       'illegal_transition',
     );
   });
+
+  it('lists the shipping options an edit can switch to, priced as the edit charges them', async () => {
+    // a zone of its own (Sichuan), so the other tests keep the default zone's one option
+    const zone = await t().request({
+      method: 'POST',
+      url: '/v1/shipping-zones',
+      payload: {
+        name: `Sichuan ${Date.now()}`,
+        regions: [{ country: 'CN', province: 'Sichuan' }],
+        rates: [
+          { carrier: 'zto', service: 'standard', basis: 'flat', price: 600, minDays: 2, maxDays: 4 },
+          { carrier: 'sf', service: 'express', basis: 'flat', price: 1800, minDays: 1, maxDays: 1 },
+        ],
+      },
+    });
+    expect(zone.statusCode, zone.body).toBe(201);
+    const item = await stockedSku(t(), 5, 2000);
+    const sichuan = address({ province: 'Sichuan', city: 'Chengdu', district: 'Jinjiang' });
+    const placed = (
+      await t().request({
+        method: 'POST',
+        url: '/v1/orders',
+        payload: orderBody([{ sku: item.sku, quantity: 1 }], { addresses: { home: sichuan } }),
+      })
+    ).json();
+    expect(placed.totals).toMatchObject({ shipping: 600, grandTotal: 2600 });
+
+    const res = await t().request({ method: 'GET', url: `/v1/orders/${placed.id}/shipping-options` });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      currency: 'CNY',
+      grandTotal: 2600,
+      addresses: [
+        {
+          address: 'home',
+          current: 'zto:standard',
+          options: [
+            { id: 'zto:standard', price: 600, promise: '2–4 days', total: 2600, difference: 0 },
+            { id: 'sf:express', price: 1800, promise: '1 days', total: 3800, difference: 1200 },
+          ],
+        },
+      ],
+    });
+    // what the list says an option costs is what the edit charges
+    const edited = await edit(t(), placed.id, { shipping: { home: 'sf:express' } });
+    expect(edited.statusCode, edited.body).toBe(201);
+    expect(edited.json().order.totals.grandTotal).toBe(3800);
+
+    // roles as for edits: a warehouse key may not; an unknown order is a 404
+    const warehouse = await t().request({
+      method: 'GET',
+      url: `/v1/orders/${placed.id}/shipping-options`,
+      key: await t().keyFor('warehouse'),
+    });
+    expect(warehouse.statusCode).toBe(403);
+    expectProblem(
+      await t().request({
+        method: 'GET',
+        url: '/v1/orders/01900000-0000-7000-8000-000000000000/shipping-options',
+      }),
+      404,
+      'not_found',
+    );
+  });
 });

@@ -1,7 +1,13 @@
 import type { Db } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { SkuLookup } from '../catalog/index.js';
-import { type PricingInput, type PricingRulesCache, priceOrder, rulesFor } from '../pricing/index.js';
+import {
+  deliveryPromise,
+  type PricingInput,
+  type PricingRulesCache,
+  priceOrder,
+  rulesFor,
+} from '../pricing/index.js';
 import { findCart, findCartItems } from './cart.repository.js';
 import type { CartShippingOptions, ShippingOptionsQuery } from './cart.schemas.js';
 
@@ -75,10 +81,7 @@ export async function cartShippingOptions(
           : priceOrder({ ...input, shipping: { [ADDRESS]: option.id } }, found.rules);
       return {
         ...option,
-        promise:
-          option.minDays === option.maxDays
-            ? `${option.maxDays} days`
-            : `${option.minDays}–${option.maxDays} days`,
+        promise: deliveryPromise(option),
         total: priced.grandTotal - priced.codFee,
         cashOnDelivery: priced.cod.available
           ? { available: true, fee: priced.cod.fee, total: priced.grandTotal, reason: null }

@@ -15,7 +15,14 @@ import { buildPaymentProviders, createPayment, settleDueRefunds } from '../payme
 import type { PricingRulesCache } from '../pricing/index.js';
 import { editOrder } from './edit-order.js';
 import { findOrderEdits } from './order-edits.repository.js';
-import { OrderEdit, OrderEditBody, OrderEditResult, OrderIdParams } from './order-edits.schemas.js';
+import {
+  OrderEdit,
+  OrderEditBody,
+  OrderEditResult,
+  OrderIdParams,
+  OrderShippingOptions,
+} from './order-edits.schemas.js';
+import { orderShippingOptions } from './shipping-options.js';
 
 const actorOf = (request: FastifyRequest) => request.principal?.name ?? 'anonymous';
 
@@ -96,6 +103,24 @@ export const orderEditRoutes: FastifyPluginAsyncTypebox<{ deps: OrderEditDeps }>
         .header('etag', `"${order.version}"`)
         .send({ edit: toEdit(edit), order, payment });
     },
+  );
+
+  app.get(
+    '/orders/:id/shipping-options',
+    {
+      config: { roles: ['support', 'storefront'] },
+      schema: {
+        tags: ['orders'],
+        summary: 'The shipping options an edit of the order can choose, per address, with their prices',
+        description:
+          'Priced by the same rules as the checkout and the edit: for the order’s lines, address, coupons and rules, each option with the order’s total with it and the difference to the total now.',
+        params: OrderIdParams,
+        ...OrderAccessSchema,
+        response: { 200: OrderShippingOptions },
+      },
+      onRequest: orderAccess,
+    },
+    async (request) => orderShippingOptions(deps.db, deps.pricingRules, request.params.id),
   );
 
   app.get(

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Address, OrderDetail } from '../orders/index.js';
+import { ShippingOptionSchema } from '../pricing/index.js';
 
 const AddressKey = Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' });
 const ShippingOptionId = Type.String({
@@ -79,3 +80,26 @@ export const OrderEditResult = Type.Object({
 });
 
 export const OrderIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const OrderShippingOptions = Type.Object({
+  currency: Type.String(),
+  grandTotal: Type.Integer({ description: 'The order total now (minor units)' }),
+  addresses: Type.Array(
+    Type.Object({
+      address: Type.String({ description: 'The address key, as an edit names it in `shipping`' }),
+      zone: Type.Union([Type.String(), Type.Null()], { description: 'The shipping zone of the address' }),
+      current: Type.Union([Type.String(), Type.Null()], {
+        description: 'The option (carrier:service) it has',
+      }),
+      options: Type.Array(
+        Type.Object({
+          ...ShippingOptionSchema.properties,
+          promise: Type.String({ description: 'Delivery promise, e.g. "2–4 days"' }),
+          total: Type.Integer({ description: 'The order total with this option' }),
+          difference: Type.Integer({ description: 'total − the order total now' }),
+        }),
+      ),
+    }),
+  ),
+});
+export type OrderShippingOptions = Static<typeof OrderShippingOptions>;

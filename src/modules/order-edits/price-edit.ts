@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Trx } from '../../platform/db/database.js';
+import type { Conn, Trx } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
 import { resolveSkus, type SkuInfo } from '../catalog/index.js';
 import {
@@ -106,6 +106,26 @@ function editableOrder(
   };
 }
 
+/** What an edit of the order is priced from: its catalog, the order as it stands, the rules and the buyer. */
+export async function editBasis(
+  db: Conn,
+  order: OrderRow,
+  lines: readonly OrderLineRow[],
+  addresses: readonly OrderAddressRow[],
+  cache: PricingRulesCache,
+  addedSkus: readonly string[] = [],
+) {
+  const catalog = await resolveSkus(db, [...new Set([...lines.map((l) => l.sku), ...addedSkus])]);
+  const editable = editableOrder(order, lines, addresses, catalog);
+  const applied = pricingOf(order.pricing).promotions ?? [];
+  const found = await rulesFor(db, cache, editable.couponCodes, order.customer_email);
+  const counted = new Set(applied.map((p) => p.id));
+  const rules = rulesKeeping(found.rules, counted);
+  // a first-order promotion the order was sold with still counts it as the first
+  const firstOrder = applied.some((a) => rules.promotions.find((p) => p.id === a.id)?.conditions.firstOrder);
+  return { catalog, editable, rules, customer: { uses: found.uses, firstOrder }, counted };
+}
+
 /**
  * Prices the order an edit leaves with priceOrder, as at its placement, with the rules in force and
  * the coupons it carries. Promotions it already counted are not counted again; the buyer's own
@@ -120,18 +140,15 @@ export async function priceEdit(
   body: OrderEditBody,
   cache: PricingRulesCache,
 ): Promise<PricedEdit> {
-  const catalog = await resolveSkus(trx, [
-    ...new Set([...lines.map((l) => l.sku), ...(body.add ?? []).map((a) => a.sku)]),
-  ]);
+  const { catalog, editable, rules, customer, counted } = await editBasis(
+    trx,
+    order,
+    lines,
+    addresses,
+    cache,
+    (body.add ?? []).map((a) => a.sku),
+  );
   checkAdded(order, body, catalog);
-  const editable = editableOrder(order, lines, addresses, catalog);
-  const applied = pricingOf(order.pricing).promotions ?? [];
-  const found = await rulesFor(trx, cache, editable.couponCodes, order.customer_email);
-  const counted = new Set(applied.map((p) => p.id));
-  const rules = rulesKeeping(found.rules, counted);
-  // a first-order promotion the order was sold with still counts it as the first
-  const firstOrder = applied.some((a) => rules.promotions.find((p) => p.id === a.id)?.conditions.firstOrder);
-  const customer = { uses: found.uses, firstOrder };
   const kept = { ...editable, shipping: chosenShipping(editable, rules, customer) };
   const items = new Map(
     [...catalog.values()].map((c) => [c.sku, { ...pricingItem(c.sku, c), unitPrice: c.price }]),

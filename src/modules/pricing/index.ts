@@ -44,5 +44,5 @@ export {
 export { CouponCodes, OrderPricing, ShippingChoice, ShippingOptionSchema } from './pricing.schemas.js';
 export { customerKey, PricingRulesCache, rulesFor } from './pricing-rules.js';
 export { NOT_APPLIED, type NotApplied } from './promotions.js';
-export { type ShippingOption, shippingOptions, zoneFor } from './shipping.js';
+export { deliveryPromise, type ShippingOption, shippingOptions, zoneFor } from './shipping.js';
 export type { TaxLine } from './taxes.js';

@@ -81,3 +81,7 @@ export function shippingOptions(
   }
   return options.sort((a, b) => a.price - b.price || a.maxDays - b.maxDays || a.id.localeCompare(b.id));
 }
+
+/** An option's delivery promise in words, as the checkout and an order edit show it: "2–4 days". */
+export const deliveryPromise = (o: Pick<ShippingOption, 'minDays' | 'maxDays'>): string =>
+  o.minDays === o.maxDays ? `${o.maxDays} days` : `${o.minDays}–${o.maxDays} days`;

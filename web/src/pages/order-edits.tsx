@@ -67,6 +67,12 @@ function EditForm({ loaded }: { loaded: LoadedOrder }) {
   const [address, setAddress] = useState<AddressForm | null>(null);
   const [shipping, setShipping] = useState({ key: keys[0] ?? '', option: '' });
   const [reason, setReason] = useState('');
+  // what each address can switch to, priced by the API as the edit will be
+  const options = useQuery({
+    queryKey: ['order', order.id, 'shipping-options', order.version],
+    queryFn: () => must(api.GET('/v1/orders/{id}/shipping-options', { params: { path: { id: order.id } } })),
+  });
+  const choices = options.data?.addresses.find((a) => a.address === shipping.key);
   const edit = useOrderCommand(order.id, () => {
     const lines = order.lines
       .filter((l) => Number(quantities[l.id]) !== l.quantity)
@@ -81,7 +87,7 @@ function EditForm({ loaded }: { loaded: LoadedOrder }) {
           lines: lines.length ? lines : undefined,
           add: add.sku.trim() ? [{ sku: add.sku.trim(), quantity: Number(add.quantity) }] : undefined,
           addresses: addressKey && trimmed ? { [addressKey]: trimmed as never } : undefined,
-          shipping: shipping.option.trim() ? { [shipping.key]: shipping.option.trim() } : undefined,
+          shipping: shipping.option ? { [shipping.key]: shipping.option } : undefined,
           reason: reason.trim() || undefined,
           version: order.version,
         },
@@ -155,10 +161,7 @@ function EditForm({ loaded }: { loaded: LoadedOrder }) {
             ))}
           {keys.length > 1 && (
             <Field label={t('shippingFor')}>
-              <select
-                value={shipping.key}
-                onChange={(e) => setShipping({ ...shipping, key: e.target.value })}
-              >
+              <select value={shipping.key} onChange={(e) => setShipping({ key: e.target.value, option: '' })}>
                 {keys.map((k) => (
                   <option key={k}>{k}</option>
                 ))}
@@ -166,12 +169,24 @@ function EditForm({ loaded }: { loaded: LoadedOrder }) {
             </Field>
           )}
           <Field label={t('shippingOption')}>
-            <input
+            <select
               value={shipping.option}
-              placeholder="sf:standard"
-              pattern="[a-z0-9_\-]{1,32}:[a-z0-9_\-]{1,32}"
               onChange={(e) => setShipping({ ...shipping, option: e.target.value })}
-            />
+            >
+              <option value="">{t('keepShipping', { current: choices?.current ?? '—' })}</option>
+              {choices?.options
+                .filter((o) => o.id !== choices.current)
+                .map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {t('shippingChoice', {
+                      option: o.id,
+                      price: money(o.price, order.currency),
+                      promise: o.promise,
+                      total: money(o.total, order.currency),
+                    })}
+                  </option>
+                ))}
+            </select>
           </Field>
           <Field label={t('reason')} wide>
             <input value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
