@@ -1,9 +1,9 @@
 import { resolveSkus, type SkuInfo } from '../modules/catalog/index.js';
 import { availableBySku } from '../modules/inventory/index.js';
 import type { Conn } from '../platform/db/database.js';
+import { SeededRandom } from '../platform/seeded-random.js';
 import { type DemoSku, demoHistory, seedDemoHistory } from './demo-history.js';
 import { type DemoOrderServices, placeDemoOrders } from './demo-orders.js';
-import { DemoRandom } from './random.js';
 
 /** Weeks of history: eight, enough for the two-week forecast and its weekly rhythm. */
 const HISTORY_DAYS = 56;
@@ -36,7 +36,7 @@ export async function seedDemoOrders(
   skus: readonly string[],
   now = new Date(),
 ): Promise<DemoOrders> {
-  const random = new DemoRandom(20261210);
+  const random = new SeededRandom(20261210);
   const sellable = await demoSkus(services.db, skus);
   const history = await seedDemoHistory(services.db, demoHistory(sellable, now, random, HISTORY_DAYS));
   const today = await placeDemoOrders(services, sellable, random);

@@ -1,7 +1,7 @@
 import { type HistoricalOrder, importHistoricalOrders } from '../modules/orders/index.js';
 import type { Db } from '../platform/db/database.js';
+import type { SeededRandom } from '../platform/seeded-random.js';
 import { DEMO_BUYERS } from './demo-people.js';
-import type { DemoRandom } from './random.js';
 
 const DAY_MS = 86_400_000;
 /** Orders per weekday (Sunday first) before the trend and noise: busy midweek, a quiet Sunday. */
@@ -24,7 +24,7 @@ export interface DemoSku {
 export function demoHistory(
   skus: readonly DemoSku[],
   now: Date,
-  random: DemoRandom,
+  random: SeededRandom,
   days: number,
 ): HistoricalOrder[] {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());

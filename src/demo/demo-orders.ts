@@ -5,9 +5,9 @@ import { listReservationsForOrder } from '../modules/inventory/index.js';
 import { cancelOrder, confirmReceipt, type PlacedOrderResult, placeOrder } from '../modules/orders/index.js';
 import { buildPaymentProviders, createPayment, paySandboxPayment } from '../modules/payments/index.js';
 import { configuredPaymentMethods } from '../platform/provider-config.js';
+import type { SeededRandom } from '../platform/seeded-random.js';
 import type { DemoSku } from './demo-history.js';
 import { DEMO_BUYERS } from './demo-people.js';
-import type { DemoRandom } from './random.js';
 
 export type DemoOrderServices = Pick<
   AppServices,
@@ -65,7 +65,7 @@ const tracking = (carrier: string, n: number) =>
 export async function placeDemoOrders(
   services: DemoOrderServices,
   skus: readonly DemoSku[],
-  random: DemoRandom,
+  random: SeededRandom,
 ): Promise<number> {
   const { db, config, orderHooks: hooks } = services;
   const providers = buildPaymentProviders(config.providers);

@@ -1,4 +1,5 @@
 import randexpModule from 'randexp';
+import { SeededRandom as Random } from '../../src/platform/seeded-random.js';
 
 /**
  * The pieces of the fuzz test over /openapi.json: a seeded random source, a generator of values a
@@ -10,26 +11,8 @@ const RandExp = ((randexpModule as { default?: unknown }).default ?? randexpModu
   pattern: string,
 ) => { gen(): string; randInt: (a: number, b: number) => number; max: number };
 
-/** A small seeded generator (mulberry32): the same seed sends the same requests. */
-export class Random {
-  #state: number;
-  constructor(seed: number) {
-    this.#state = seed >>> 0;
-  }
-  next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-}
+/** The seeded generator of the demo data: the same seed sends the same requests. */
+export { Random };
 
 export type Schema = Record<string, unknown> & {
   type?: string | string[];

@@ -1,5 +1,5 @@
-/** A seeded random source (mulberry32): the same demo on every first start. */
-export class DemoRandom {
+/** A seeded random source (mulberry32): the same seed, the same demo data or fuzz requests. */
+export class SeededRandom {
   #state: number;
   constructor(seed: number) {
     this.#state = seed >>> 0;
