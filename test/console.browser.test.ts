@@ -5,10 +5,12 @@ import { gzipSync } from 'node:zlib';
 import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoSkus } from '../src/demo/demo-data.js';
+import { demoHistory, seedDemoHistory } from '../src/demo/demo-history.js';
 import { refreshAllRollups } from '../src/modules/analytics/index.js';
-import { type HistoricalOrder, importHistoricalOrders } from '../src/modules/orders/index.js';
 import { type Relay, registerConsumers } from '../src/modules/sync/index.js';
 import { consumersOf, modules } from '../src/modules.js';
+import { SeededRandom } from '../src/platform/seeded-random.js';
 import { seedDemoData } from '../src/seed.js';
 import { launchChromium } from './helpers/chromium.js';
 import {
@@ -70,31 +72,6 @@ describe('admin console in a browser', () => {
     return order;
   }
 
-  /** Six weeks of past orders up to yesterday, a weekly pattern: what the forecast and "vs yesterday" read. */
-  async function importHistory() {
-    const WEEKLY = [8, 14, 16, 18, 16, 12, 6];
-    const today = new Date();
-    today.setHours(0, 0, 0, 0);
-    const history: HistoricalOrder[] = [];
-    for (let d = 42; d >= 1; d--) {
-      const day = new Date(today.getTime() - d * 86_400_000);
-      for (let i = 0; i < WEEKLY[day.getDay()]! + (d % 3); i++)
-        history.push({
-          number: `H-${day.toISOString().slice(0, 10)}-${i}`,
-          channel: i % 3 ? 'web' : 'tmall',
-          placedAt: new Date(day.getTime() + 9 * 3_600_000 + i * 1_200_000),
-          currency: 'CNY',
-          customer: { email: `h${d}-${i}@example.com`, name: null },
-          lines: [
-            { sku: 'TEE-CLS-M-WHT', title: 'Classic tee', unitPrice: 9900 + 1000 * (i % 4), quantity: 1 },
-          ],
-          shippingTotal: 0,
-          source: { demo: true },
-        });
-    }
-    await importHistoricalOrders(t.db, history);
-  }
-
   /** Axe on the page as it stands: no serious or critical violation. */
   async function expectAccessible(name: string) {
     const violations = (await page.evaluate(
@@ -117,8 +94,10 @@ describe('admin console in a browser', () => {
 
   beforeAll(async () => {
     t = await createTestApp(withSync());
-    await seedDemoData(t.db);
-    await importHistory();
+    // The demo's catalog and its six weeks of history up to yesterday: what the forecast and "vs yesterday" read
+    const demo = await seedDemoData(t.db);
+    const skus = await demoSkus(t.db, demo.skuCodes);
+    await seedDemoHistory(t.db, demoHistory(skus, new Date(), new SeededRandom(1), 42));
     receiver = await startReceiver({ secret: () => secret, behave: () => (failing ? 'fail' : 'ok') });
     let secret: string | undefined;
     const sub = await createSubscription(t, {
@@ -192,6 +171,11 @@ describe('admin console in a browser', () => {
     );
     expect(gz).toBeLessThanOrEqual(300 * 1024);
     await expect.poll(() => page.locator('.figure').first().textContent()).toBe(String(orders.length));
+    // against yesterday's history (a change in percent, not "—"), and today's orders by channel
+    expect(await page.locator('.tile .muted').first().textContent()).toMatch(/%/);
+    const byChannel = page.getByRole('table', { name: 'Today by channel' });
+    await byChannel.getByRole('cell', { name: 'tmall' }).waitFor();
+    await byChannel.getByRole('cell', { name: 'web' }).waitFor();
     await expectAccessible('dashboard');
     await shot('dashboard', true);
   });
@@ -280,6 +264,26 @@ describe('admin console in a browser', () => {
     const history = page.getByRole('region', { name: 'Edits' }).locator('tbody tr');
     await expect.poll(() => history.count()).toBe(1);
     await history.getByText('Buyer wants one fewer').waitFor();
+
+    // The shipping option is picked from those the API lists for the order, priced as the edit will be.
+    const listed = await api('GET', `/v1/orders/${target.id}/shipping-options`);
+    const express = listed.addresses[0].options.find((o: { id: string }) => o.id === 'sf:express');
+    const choice = form.getByLabel('Shipping option');
+    const yuan = (minor: number) =>
+      new Intl.NumberFormat('en', { style: 'currency', currency: 'CNY' }).format(minor / 100);
+    await expect
+      .poll(() => choice.locator('option').allTextContents())
+      .toContain(`sf:express: ${yuan(express.price)}, 1–2 days, total ${yuan(express.total)}`);
+    await choice.selectOption('sf:express');
+    await form.getByLabel('Reason').fill('Buyer wants it faster');
+    await form.getByRole('button', { name: 'Save edit' }).click();
+    await expect.poll(() => history.count()).toBe(2);
+    const faster = await api('GET', `/v1/orders/${target.id}`);
+    expect(faster.totals.grandTotal).toBe(express.total);
+    // the buyer pays the difference, so the order is paid again (the bulk cancel below finds one unpaid order)
+    const due = faster.payments.find((p: { status: string }) => p.status === 'pending');
+    await api('POST', `/v1/payments/${due.id}/pay`);
+    expect((await api('GET', `/v1/orders/${target.id}`)).status).toBe('paid');
     await expectAccessible('order edit');
     await shot('order-edit', true);
   });
