@@ -181,7 +181,8 @@ function EditForm({ loaded }: { loaded: LoadedOrder }) {
                     {t('shippingChoice', {
                       option: o.id,
                       price: money(o.price, order.currency),
-                      promise: o.promise,
+                      // the promise in the console's language, not the API's words
+                      days: o.minDays === o.maxDays ? o.maxDays : `${o.minDays}–${o.maxDays}`,
                       total: money(o.total, order.currency),
                     })}
                   </option>
