@@ -6,7 +6,8 @@
  * same PostgreSQL right after, so two runs on a VM whose speed drifts compare by their ratio.
  *
  *   BENCH_SECONDS (default 15)  BENCH_CONNECTIONS (default 32)  BENCH_SKUS (default 200)
- *   BENCH_PORT (default 3932): another port when 3932 is taken (several benches on one machine)
+ *   BENCH_PORT (default 3932)  BENCH_DB (default ordersync_bench_checkout): another pair for a second
+ *   bench at once (several benches on one machine)
  *   BENCH_FLOW: basket (the cart created with both lines, one request) or lines (create, then add each
  *   line); default basket where the server takes it, lines where it does not (an older OrderSync).
  */
@@ -32,7 +33,7 @@ function twoLines(skus: string[]) {
 
 const server = await startServer(
   {
-    DATABASE_URL: await freshDatabase('ordersync_bench_checkout'),
+    DATABASE_URL: await freshDatabase(process.env.BENCH_DB ?? 'ordersync_bench_checkout'),
     ORDERSYNC_ADMIN_KEY: ADMIN_KEY,
     ORDER_PAYMENT_TIMEOUT: '1d',
     PAYMENT_SANDBOX: 'true',

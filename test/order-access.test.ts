@@ -87,6 +87,22 @@ describe('order access by role', () => {
     const untouched = (await t().request({ method: 'GET', url: `/v1/orders/${order.id}` })).json();
     expect(untouched).toMatchObject({ status: 'pending_payment', version: 1, payments: [] });
 
+    // an intent checks the token on the order it locks, but a stored answer goes out before any
+    // command runs: with an Idempotency-Key, the token is checked first
+    const keyed = (token: string) =>
+      t().request({
+        method: 'POST',
+        url: `/v1/orders/${order.id}/payments`,
+        key: storefront,
+        payload: { provider: 'sandbox', amount: 1 },
+        headers: { 'order-access-token': token, 'idempotency-key': 'pay-one-unit' },
+      });
+    expect((await keyed(order.accessToken)).statusCode).toBe(201);
+    expectProblem(await keyed('oat_not-this-one'), 404, 'not_found');
+    const replayed = await keyed(order.accessToken);
+    expect(replayed.statusCode, replayed.body).toBe(201);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+
     const payment = await post('payments', { provider: 'sandbox' }, order.accessToken);
     expect(payment.statusCode, payment.body).toBe(201);
     const cancelled = await post('cancel', { reason: 'changed my mind' }, order.accessToken);

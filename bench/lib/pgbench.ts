@@ -6,7 +6,10 @@ import { freshDatabase } from './api.js';
  * bench divides its rate by, so runs on a VM whose speed drifts compare.
  */
 export async function pgbenchTps(clients: number, seconds: number): Promise<number> {
-  const url = await freshDatabase('ordersync_pgbench');
+  // a bench's own BENCH_DB gives its pgbench a database of its own too
+  const url = await freshDatabase(
+    process.env.BENCH_DB ? `${process.env.BENCH_DB}_pgbench` : 'ordersync_pgbench',
+  );
   execFileSync('pgbench', ['-i', '-q', '-s', '10', url], { stdio: 'ignore' });
   const out = execFileSync('pgbench', ['-c', String(clients), '-j', '2', '-T', String(seconds), '-n', url]);
   const m = /tps = ([\d.]+)/.exec(out.toString());

@@ -22,7 +22,9 @@ export {
 } from './channel-orders.js';
 export {
   newOrderAccessToken,
+  type OrderAccessCheck,
   OrderAccessSchema,
+  orderAccessCheck,
   orderAccessHook,
 } from './order-access.js';
 export { toAddressRows } from './order-addresses.js';
@@ -57,6 +59,7 @@ export {
 export { orderViewFor, toAddressView, toOrderSnapshot, toOrderSummary } from './order-views.js';
 export type { OrderRow } from './orders.repository.js';
 export {
+  type ChangeWrites,
   findAddressesOfOrders,
   findLinesOfOrders,
   findOrderAddresses,
@@ -64,6 +67,7 @@ export {
   findOrderLines,
   findOrdersAwaitingPayment,
   findOrdersByIds,
+  lockOrderWith,
   type OrderAddressRow,
   type OrderLineRow,
   placedOrderId,

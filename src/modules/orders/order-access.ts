@@ -59,6 +59,37 @@ function presentedToken(request: FastifyRequest): string | undefined {
 
 const UUID = new RegExp(UUID_PATTERN);
 
+/** What of an order the access check reads. */
+type AccessRow = { channel: string | null; access_token_hash: string | null };
+
+/** A storefront key without a token is refused before any order is read. */
+function needsOrderRow(who: Principal | null, token: string | undefined): boolean {
+  if (who?.role !== 'storefront' && who?.role !== 'channel') return false;
+  if (who.role === 'storefront' && !token)
+    throw new AppError(
+      'forbidden',
+      `A storefront key reaches an order only with its access token (accessToken, returned when it was placed): send it as the ${ORDER_TOKEN_HEADER} header or the accessToken query parameter`,
+    );
+  return true;
+}
+
+function assertOrderAccess(
+  who: Principal | null,
+  orderId: string,
+  token: string | undefined,
+  order: AccessRow | undefined,
+): void {
+  if (!needsOrderRow(who, token)) return;
+  if (who!.role === 'channel') {
+    if (order?.channel !== boundChannel(who!)) throw notFound('Order', orderId);
+    return;
+  }
+  const stored = order?.access_token_hash ? Buffer.from(order.access_token_hash, 'hex') : undefined;
+  const given = hashToken(token!);
+  if (!stored || stored.length !== given.length || !timingSafeEqual(stored, given))
+    throw notFound('Order', orderId);
+}
+
 /**
  * Whether the caller may act on order `orderId`: staff roles may (the route's roles decide which);
  * a channel key only on its channel's orders; a storefront key only with the order's token. An order
@@ -70,31 +101,35 @@ export async function checkOrderAccess(
   orderId: string,
   token: string | undefined,
 ): Promise<void> {
-  if (who?.role !== 'storefront' && who?.role !== 'channel') return;
-  if (who.role === 'storefront' && !token)
-    throw new AppError(
-      'forbidden',
-      `A storefront key reaches an order only with its access token (accessToken, returned when it was placed): send it as the ${ORDER_TOKEN_HEADER} header or the accessToken query parameter`,
-    );
-  const order = await findOrderAccess(db, orderId);
-  if (who.role === 'channel') {
-    if (order?.channel !== boundChannel(who)) throw notFound('Order', orderId);
-    return;
-  }
-  const stored = order?.access_token_hash ? Buffer.from(order.access_token_hash, 'hex') : undefined;
-  const given = hashToken(token!);
-  if (!stored || stored.length !== given.length || !timingSafeEqual(stored, given))
-    throw notFound('Order', orderId);
+  if (!needsOrderRow(who, token)) return;
+  assertOrderAccess(who, orderId, token, await findOrderAccess(db, orderId));
+}
+
+/** The access check on the order row a command has read itself (it locks the order anyway). */
+export type OrderAccessCheck = (order: AccessRow | undefined) => void;
+
+export function orderAccessCheck(request: FastifyRequest): OrderAccessCheck {
+  const { principal } = request;
+  const id = (request.params as { id: string }).id;
+  const token = presentedToken(request);
+  return (order) => assertOrderAccess(principal, id, token, order);
 }
 
 /**
  * The `onRequest` hook of an operation on the order in `:id`: checked before the body is read and
  * before an Idempotency-Key could replay a stored answer. A malformed id is left to validation.
+ * `checkedByCommand`: the command checks the order it locks (orderAccessCheck), so a request that no
+ * stored answer can precede (no Idempotency-Key) costs no read of its own here.
  */
 export const orderAccessHook =
-  (db: Conn) =>
+  (db: Conn, options: { checkedByCommand?: boolean } = {}) =>
   async (request: FastifyRequest): Promise<void> => {
     const id = (request.params as { id?: string }).id;
     if (!id || !UUID.test(id)) return;
-    await checkOrderAccess(db, request.principal, id, presentedToken(request));
+    const token = presentedToken(request);
+    if (options.checkedByCommand && request.headers['idempotency-key'] === undefined) {
+      needsOrderRow(request.principal, token);
+      return;
+    }
+    await checkOrderAccess(db, request.principal, id, token);
   };

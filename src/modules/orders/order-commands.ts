@@ -9,6 +9,7 @@ import { flagOrderForReview } from './order-settlement.js';
 import { assertOrderTransition } from './order-state.js';
 import { toOrderSnapshot } from './order-views.js';
 import {
+  type ChangeWrites,
   claimOverdueUnpaidOrders,
   insertTimeline,
   lockOrderById,
@@ -93,13 +94,15 @@ export function cancelOrder(
 /**
  * Records money received for an order, inside the payment's transaction, given the order as that
  * transaction locked it (lockOrder). When the order is paid in full it moves to `paid`. Refuses (409)
- * an order that no longer takes money.
+ * an order that no longer takes money. `alongside`: the payment's own writes, given the order as
+ * this change leaves it, made in the same statement.
  */
 export async function recordOrderPayment(
   trx: Trx,
   order: OrderRow,
   amount: number,
   actor: string,
+  alongside?: (after: OrderRow) => ChangeWrites,
 ): Promise<OrderRow> {
   const orderId = order.id;
   if (order.status !== 'pending_payment') {
@@ -121,6 +124,7 @@ export async function recordOrderPayment(
         data: { amount },
       },
       [],
+      alongside?.({ ...order, paid_total: paidTotal, version: order.version + 1 }),
     );
   }
   const to = assertOrderTransition(order, 'pay');
@@ -145,6 +149,7 @@ export async function recordOrderPayment(
       data: { amount },
     },
     [{ type: 'order.paid', data: { order: toOrderSnapshot(paid) } }],
+    alongside?.(paid),
   );
 }
 

@@ -143,6 +143,27 @@ export async function lockOrderById(trx: Trx, id: string): Promise<OrderRow | un
   return trx.selectFrom('orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
+/**
+ * lockOrderById with a value another module reads in the same statement (`alongside`), the order
+ * given by its id or by that module's subquery for it (a payment's order_id). Only the order is
+ * locked. `alongside` is read in the statement's snapshot, which may be older than the lock (taken
+ * after a wait): it is for values that do not change, or that the caller's write checks again.
+ *
+ *   select o.*, <alongside> as alongside from orders o where o.id = <id> for update of o
+ */
+export async function lockOrderWith<T>(
+  trx: Trx,
+  id: string | RawBuilder<string>,
+  alongside: RawBuilder<T>,
+): Promise<{ order: OrderRow; alongside: T } | undefined> {
+  const { rows } = await sql<OrderRow & { alongside: T }>`
+    select o.*, ${alongside} as alongside from orders o where o.id = ${id} for update of o
+  `.execute(trx);
+  if (!rows[0]) return undefined;
+  const { alongside: value, ...order } = rows[0];
+  return { order, alongside: value };
+}
+
 export async function updateOrder(
   trx: Trx,
   id: string,
@@ -156,14 +177,21 @@ export async function updateOrder(
     .executeTakeFirstOrThrow();
 }
 
+/** Another module's writes in an order's change statement, with their events (after the order's). */
+export interface ChangeWrites {
+  ctes: RawBuilder<unknown>;
+  events: Array<PendingEvent & { source: string }>;
+}
+
 /**
- * An order's change with its timeline entry and events, in ONE statement (a payment's hot path). The
- * caller holds the order's lock (lockOrder), so it knows the row the update makes and passes the
- * events' payloads as they will read.
+ * An order's change with its timeline entry and events, in ONE statement (a payment's hot path), and
+ * the writes of another module that go with it (`alongside`: the payment that paid it). The caller
+ * holds the order's lock (lockOrder), so it knows the row the update makes and passes the events'
+ * payloads as they will read.
  *
  *   with u as (update orders set …, version = version + 1, updated_at = now() where id = $id returning *),
  *   t as (insert into order_timeline (…) select …, u.id, … from u),
- *   <outbox CTEs>
+ *   [<alongside CTEs>,] <outbox CTEs: the order's events, then alongside's>
  *   select * from u
  */
 export async function updateOrderRecorded(
@@ -174,10 +202,12 @@ export async function updateOrderRecorded(
     data?: Record<string, unknown>;
   },
   events: PendingEvent[],
+  alongside?: ChangeWrites,
 ): Promise<OrderRow> {
   const set = Object.entries(changes)
     .filter(([, v]) => v !== undefined)
     .map(([column, value]) => sql`${sql.ref(column)} = ${value}`);
+  const written = [...events, ...(alongside?.events ?? [])];
   const { rows } = await sql<OrderRow>`
     with u as (
       update orders set ${sql.join([...set, sql`version = version + 1`, sql`updated_at = now()`])}
@@ -189,7 +219,8 @@ export async function updateOrderRecorded(
              ${entry.actor}, ${entry.message}, ${JSON.stringify(entry.data ?? {})}::jsonb
       from u
     )
-    ${events.length > 0 ? sql`, ${outboxWrites('orders', id, events)}` : sql``}
+    ${alongside ? sql`, ${alongside.ctes}` : sql``}
+    ${written.length > 0 ? sql`, ${outboxWrites('orders', id, written)}` : sql``}
     select * from u
   `.execute(trx);
   if (!rows[0]) throw new Error(`order ${id} vanished under its lock`);

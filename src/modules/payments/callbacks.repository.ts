@@ -38,10 +38,11 @@ export async function claimCallback(
 }
 
 /**
- * claimCallback and the payment it names, read in the same statement (a payment notification's hot
- * path): the claim's id, or undefined when the message was taken, and the payment, if there is one.
+ * claimCallback and the lock of the payment it names, in the same statement (a payment notification's
+ * hot path; the caller holds the order's lock, taken first as everywhere): the claim's id, or
+ * undefined when the message was taken, and the payment.
  */
-export async function claimCallbackForPayment(
+export async function claimCallbackLockingPayment(
   trx: Trx,
   row: { provider: string; message_id: string; kind: string; payload: unknown },
   paymentId: string,
@@ -55,10 +56,11 @@ export async function claimCallbackForPayment(
       on conflict (provider, message_id) do nothing
       returning id
     )
-    select (select id from claim) as claimed, p.* from (select 1) as one left join payments p on p.id = ${paymentId}
+    select (select id from claim) as claimed, p.* from payments p where p.id = ${paymentId} for update of p
   `.execute(trx);
-  const { claimed, ...payment } = rows[0]!;
-  return { claimed: claimed ?? undefined, payment: payment.id ? payment : undefined };
+  if (!rows[0]) return { claimed: undefined, payment: undefined };
+  const { claimed, ...payment } = rows[0];
+  return { claimed: claimed ?? undefined, payment };
 }
 
 export async function findCallback(

@@ -6,7 +6,8 @@ import { parseAs } from '../../platform/http/validation.js';
 import { UUID_PATTERN } from '../../platform/ids.js';
 import {
   flagOrderForReview,
-  lockOrder,
+  lockOrderWith,
+  type OrderRow,
   recordLatePayment,
   recordOrderPayment,
   toOrderSnapshot,
@@ -14,7 +15,7 @@ import {
 import { enqueue, type PendingEvent } from '../sync/index.js';
 import {
   claimCallback,
-  claimCallbackForPayment,
+  claimCallbackLockingPayment,
   findCallback,
   saveCallbackOutcome,
 } from './callbacks.repository.js';
@@ -29,8 +30,11 @@ import type {
 import { assertPaymentTransition, checkPaymentTransition } from './payment-state.js';
 import { paymentSnapshot } from './payment-views.js';
 import {
-  lockPaymentById,
+  orderOfPayment,
   type PaymentRow,
+  type PaymentTerms,
+  paymentChangeWrites,
+  paymentTerms,
   updatePayment,
   updatePaymentRecorded,
 } from './payments.repository.js';
@@ -97,37 +101,70 @@ export interface NoticeResult {
   payment?: PaymentRow;
 }
 
-/** Applies a verified notice (from a callback, or from querying the provider) exactly once. */
+/**
+ * A payment's notice built inside its transaction, from the payment's terms read beside the order's
+ * lock (the sandbox's pay signs one for the payment as it was opened): no read before it.
+ */
+export interface NoticeFor {
+  paymentId: string;
+  build(terms: PaymentTerms): ProviderNotice;
+}
+
+/**
+ * Applies a verified notice (from a callback, or from querying the provider) exactly once. A
+ * payment's notice locks the payment's order (reading the payment's terms beside it), then claims the
+ * message and locks the payment in one statement; a copy racing the first waits on the order's lock
+ * and then finds the message taken.
+ */
 export function applyNotice(
   db: Db,
   provider: PaymentProvider,
-  notice: ProviderNotice,
+  given: ProviderNotice | NoticeFor,
 ): Promise<NoticeResult> {
   return inTransaction(db, async (trx) => {
-    const row = {
-      provider: provider.name,
-      message_id: notice.messageId,
-      kind: notice.kind,
-      payload: notice.payload,
-    };
-    // a payment's notice claims the message and reads its payment in one statement
-    const forPayment = isPaymentNotice(notice) && notice.paymentId && uuid.test(notice.paymentId);
-    const { claimed, payment } = forPayment
-      ? await claimCallbackForPayment(trx, row, notice.paymentId!)
-      : { claimed: await claimCallback(trx, row), payment: undefined };
-    if (!claimed) {
-      const seen = (await findCallback(trx, provider.name, notice.messageId))!;
-      return {
-        answer: { status: seen.response_status, type: seen.response_type, body: seen.response_body },
-        refundIds: [],
-      };
+    const forPayment = 'build' in given || isPaymentNotice(given);
+    if (!forPayment) {
+      const claimed = await claimCallback(trx, callbackRow(provider, given));
+      if (!claimed) return seenAnswer(trx, provider, given.messageId);
+      const applied = await applyOther(trx, provider, given);
+      await saveCallbackOutcome(trx, claimed, applied);
+      return { answer: applied.answer, refundIds: [] };
     }
-    const applied = isPaymentNotice(notice)
-      ? await applyToPayment(trx, provider, notice, payment, claimed)
-      : await applyOther(trx, provider, notice);
+    const paymentId = given.paymentId;
+    const locked =
+      paymentId && uuid.test(paymentId)
+        ? await lockOrderWith(trx, orderOfPayment(paymentId), paymentTerms(paymentId))
+        : undefined;
+    const notice = 'build' in given ? locked && given.build(locked.alongside!) : given;
+    if (!locked || !notice || locked.alongside?.provider !== provider.name)
+      throw notFound('Payment', paymentId ?? '(none)');
+    const { claimed, payment } = await claimCallbackLockingPayment(
+      trx,
+      callbackRow(provider, notice),
+      paymentId!,
+    );
+    if (!payment) throw notFound('Payment', paymentId!);
+    if (!claimed) return seenAnswer(trx, provider, notice.messageId);
+    const applied = await applyToPayment(trx, provider, notice, locked.order, payment, claimed);
     if (!applied.saved) await saveCallbackOutcome(trx, claimed, applied);
     return { answer: applied.answer, refundIds: applied.refundIds ?? [], payment: applied.payment };
   });
+}
+
+const callbackRow = (provider: PaymentProvider, notice: ProviderNotice) => ({
+  provider: provider.name,
+  message_id: notice.messageId,
+  kind: notice.kind,
+  payload: notice.payload,
+});
+
+/** A repeat of a message: the first one's answer. */
+async function seenAnswer(trx: Trx, provider: PaymentProvider, messageId: string): Promise<NoticeResult> {
+  const seen = (await findCallback(trx, provider.name, messageId))!;
+  return {
+    answer: { status: seen.response_status, type: seen.response_type, body: seen.response_body },
+    refundIds: [],
+  };
 }
 
 const isPaymentNotice = (notice: ProviderNotice) =>
@@ -158,18 +195,19 @@ async function applyOther(trx: Trx, provider: PaymentProvider, notice: ProviderN
   throw new Error(`${notice.kind} is a payment's notice`);
 }
 
-/** A notice about a payment (paid, authorized, failed, closed), claimed as `callbackId`. */
+/**
+ * A notice about a payment (paid, authorized, failed, closed), claimed as `callbackId`, given its
+ * order and the payment, both locked.
+ */
 async function applyToPayment(
   trx: Trx,
   provider: PaymentProvider,
   notice: ProviderNotice,
-  found: PaymentRow | undefined,
+  order: OrderRow,
+  payment: PaymentRow,
   callbackId: string,
 ): Promise<Applied> {
   const ack = provider.acknowledgement ?? { status: 200, type: 'application/json', body: '{}' };
-  if (!found || found.provider !== provider.name) throw notFound('Payment', notice.paymentId ?? '(none)');
-  const order = await lockOrder(trx, found.order_id);
-  const payment = (await lockPaymentById(trx, found.id))!;
   const ids = { paymentId: payment.id, orderId: order.id };
   const actor = `provider:${provider.name}`;
   /** The payment's change, its event and this notice's outcome, in one statement. */
@@ -213,12 +251,27 @@ async function applyToPayment(
         return { ...ids, ...(await acceptLatePayment(trx, payment, trade, actor)), answer: ack };
       }
       const action = payment.status === 'authorized' ? 'capture' : 'succeed';
-      const to = assertPaymentTransition(payment, action);
-      const paidOrder = await recordOrderPayment(trx, order, payment.amount, actor);
-      return settle('paid', { status: to, paid_at: new Date(), ...trade }, (paid) => ({
-        type: 'payment.succeeded',
-        data: { order: toOrderSnapshot(paidOrder), payment: paymentSnapshot(paid) },
+      const changes = { status: assertPaymentTransition(payment, action), paid_at: new Date(), ...trade };
+      const paid = { ...payment, ...changes } as PaymentRow;
+      // the order's change, the payment's, this notice's outcome and their events: one statement
+      const paidOrder = await recordOrderPayment(trx, order, payment.amount, actor, (after) => ({
+        ctes: paymentChangeWrites(payment.id, changes, {
+          id: callbackId,
+          outcome: 'paid',
+          ...ids,
+          answer: ack,
+        }),
+        events: [
+          {
+            source: 'payments',
+            type: 'payment.succeeded',
+            data: { order: toOrderSnapshot(after), payment: paymentSnapshot(paid) },
+          },
+        ],
       }));
+      // both rows were stamped now(), the transaction's time
+      const saved = { ...paid, updated_at: paidOrder.updated_at };
+      return { ...ids, outcome: 'paid', answer: ack, payment: saved, saved: true };
     }
     case 'authorized': {
       if (payment.status !== 'pending') return { ...ids, outcome: 'already_applied', answer: ack };

@@ -2,7 +2,13 @@ import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { lockOrder, recordOrderPayment, toOrderSnapshot } from '../orders/index.js';
+import {
+  lockOrder,
+  lockOrderWith,
+  type OrderAccessCheck,
+  recordOrderPayment,
+  toOrderSnapshot,
+} from '../orders/index.js';
 import { enqueue } from '../sync/index.js';
 import { applyNotice } from './payment-callbacks.js';
 import type { PaymentProvider, PaymentProviders } from './payment-provider.js';
@@ -12,7 +18,7 @@ import {
   findPaymentById,
   insertPaymentRecorded,
   lockPaymentById,
-  sumOpenPayments,
+  openPaymentsSum,
   updatePayment,
 } from './payments.repository.js';
 import type { CreatePaymentBody, Payment } from './payments.schemas.js';
@@ -41,6 +47,7 @@ export async function createPayment(
   providers: PaymentProviders,
   orderId: string,
   input: CreatePaymentBody,
+  access?: OrderAccessCheck,
 ): Promise<Payment> {
   const provider = providerOf(providers, input.provider);
   if (provider.name === 'cod') {
@@ -50,15 +57,19 @@ export async function createPayment(
   }
   const manualCapture = input.capture === 'manual';
   const { payment, intent } = await inTransaction(db, async (trx) => {
-    const order = await lockOrder(trx, orderId);
+    // the order locked, its open intents summed and the caller's access checked: one statement
+    const locked = await lockOrderWith(trx, orderId, openPaymentsSum(orderId));
+    access?.(locked?.order);
+    if (!locked) throw notFound('Order', orderId);
+    const { order } = locked;
+    const open = Number(locked.alongside);
     if (order.status !== 'pending_payment') {
       throw new AppError('illegal_transition', `The order is ${order.status} and takes no payment`, {
         currentStatus: order.status,
       });
     }
     // money given back while it waited (held money refunded) does not count toward it
-    const due =
-      order.grand_total - (order.paid_total - order.refunded_total) - (await sumOpenPayments(trx, orderId));
+    const due = order.grand_total - (order.paid_total - order.refunded_total) - open;
     const amount = input.amount ?? due;
     if (amount <= 0 || amount > due) {
       throw new AppError('unprocessable', `The amount must be between 1 and ${due}, what is still open`, {
@@ -84,9 +95,12 @@ export async function createPayment(
       provider_ref: created?.providerRef ?? null,
       action: { ...created?.action, manualCapture },
     };
-    const payment = await insertPaymentRecorded(trx, row, [
-      { type: 'payment.created', data: { order: toOrderSnapshot(order), payment: paymentSnapshot(row) } },
-    ]);
+    const payment = await insertPaymentRecorded(
+      trx,
+      row,
+      [{ type: 'payment.created', data: { order: toOrderSnapshot(order), payment: paymentSnapshot(row) } }],
+      open,
+    );
     return { payment, intent };
   });
   if (provider.local) return toPayment(payment);
@@ -184,7 +198,8 @@ export async function queryPayment(db: Db, providers: PaymentProviders, id: stri
 
 /**
  * The sandbox's "the buyer paid" button: it signs the notification the sandbox would send and
- * runs it through the callback path, so paying twice is one payment.
+ * runs it through the callback path, so paying twice is one payment. The notification is built in
+ * that path's transaction, from the payment's terms read beside its order's lock: no read before.
  */
 export async function paySandboxPayment(
   db: Db,
@@ -192,29 +207,34 @@ export async function paySandboxPayment(
   secret: string | undefined,
   id: string,
 ): Promise<Payment> {
-  const payment = await findPaymentById(db, id);
-  if (!payment) throw notFound('Payment', id);
-  if (payment.provider !== 'sandbox')
-    throw new AppError('conflict', 'Only sandbox payments can be paid by this action');
   const provider = providers.get('sandbox');
+  const onlySandbox = () => new AppError('conflict', 'Only sandbox payments can be paid by this action');
   if (!provider || !secret) {
+    const payment = await findPaymentById(db, id);
+    if (!payment) throw notFound('Payment', id);
+    if (payment.provider !== 'sandbox') throw onlySandbox();
     throw new AppError('conflict', 'The payment sandbox is off here (PAYMENT_SANDBOX=false)');
   }
-  const manual = (payment.action as { manualCapture?: boolean } | null)?.manualCapture === true;
-  const body = JSON.stringify({
-    id: `pay_${payment.id}`,
-    type: manual ? 'payment.authorized' : 'payment.succeeded',
-    paymentId: payment.id,
-    amount: payment.amount,
-    currency: payment.currency,
+  const { payment: applied } = await applyNotice(db, provider, {
+    paymentId: id,
+    build(payment) {
+      if (payment.provider !== 'sandbox') throw onlySandbox();
+      const manual = payment.action?.manualCapture === true;
+      const body = JSON.stringify({
+        id: `pay_${id}`,
+        type: manual ? 'payment.authorized' : 'payment.succeeded',
+        paymentId: id,
+        amount: payment.amount,
+        currency: payment.currency,
+      });
+      const now = new Date();
+      return provider.parseCallback!({
+        headers: { 'sandbox-signature': signSandboxEvent(secret, body, now) },
+        body,
+        now,
+      });
+    },
   });
-  const now = new Date();
-  const notice = provider.parseCallback!({
-    headers: { 'sandbox-signature': signSandboxEvent(secret, body, now) },
-    body,
-    now,
-  });
-  const { payment: applied } = await applyNotice(db, provider, notice);
   // the payment as the notice left it; a repeat of the notice reads it
   return applied ? toPayment(applied) : getPayment(db, id);
 }

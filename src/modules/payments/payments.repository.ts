@@ -1,4 +1,4 @@
-import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
+import { type Insertable, type RawBuilder, type Selectable, sql, type Updateable } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
 import { outboxWrites, type PendingEvent } from '../sync/index.js';
 import type { CallbackAnswer } from './payment-provider.js';
@@ -12,9 +12,12 @@ export async function insertPayment(trx: Trx, payment: Insertable<PaymentsTable>
 }
 
 /**
- * A new intent and its events in ONE statement:
+ * A new intent and its events in ONE statement. The order's open intents were summed beside its lock,
+ * in a snapshot that may predate the lock; the statement fails (40001, and the transaction runs
+ * again) unless they still come to `openBefore`, so an intent is never opened for money already asked.
+ *
  *   with u as (insert into payments (…) values (…) returning *), <outbox CTEs, subject = the order>
- *   select * from u
+ *   select *, ordersync_assert(<open intents' sum> = $openBefore, …) from u
  */
 export async function insertPaymentRecorded(
   trx: Trx,
@@ -23,8 +26,9 @@ export async function insertPaymentRecorded(
     'id' | 'order_id' | 'provider' | 'status' | 'amount' | 'currency' | 'provider_ref'
   > & { action: Record<string, unknown> },
   events: PendingEvent[],
+  openBefore: number,
 ): Promise<PaymentRow> {
-  const { rows } = await sql<PaymentRow>`
+  const { rows } = await sql<PaymentRow & { open_ok: boolean }>`
     with u as (
       insert into payments (id, order_id, provider, status, amount, currency, provider_ref, action)
       values (${p.id}, ${p.order_id}, ${p.provider}, ${p.status}, ${p.amount}, ${p.currency},
@@ -32,9 +36,12 @@ export async function insertPaymentRecorded(
       returning *
     ),
     ${outboxWrites('payments', p.order_id, events)}
-    select * from u
+    select *, ordersync_assert(${openPaymentsSum(p.order_id)} = ${openBefore}::bigint,
+      'payments of the order moved while the intent was opened') as open_ok
+    from u
   `.execute(trx);
-  return rows[0]!;
+  const { open_ok: _, ...payment } = rows[0]!;
+  return payment;
 }
 
 export async function findPaymentById(db: Conn, id: string): Promise<PaymentRow | undefined> {
@@ -72,16 +79,31 @@ export async function lockPaymentsOfOrder(
     .execute();
 }
 
-/** Sum of intents still open (pending or authorized): money that may yet arrive. */
-export async function sumOpenPayments(trx: Trx, orderId: string): Promise<number> {
-  const r = await trx
-    .selectFrom('payments')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('open'))
-    .where('order_id', '=', orderId)
-    .where('status', 'in', ['pending', 'authorized'])
-    .executeTakeFirstOrThrow();
-  return Number(r.open);
+/**
+ * Sum of an order's intents still open (pending or authorized), money that may yet arrive, as a
+ * subquery: read beside the order's lock (lockOrderWith), and checked again by the intent's insert.
+ */
+export const openPaymentsSum = (orderId: string) => sql<string>`(
+  select coalesce(sum(amount), 0)::bigint from payments
+  where order_id = ${orderId} and status in ('pending', 'authorized'))`;
+
+/**
+ * What of a payment its notice is built from (the sandbox signs one) and checked against, read beside
+ * its order's lock: none of it changes after the intent is opened.
+ */
+export interface PaymentTerms {
+  provider: string;
+  amount: number;
+  currency: string;
+  action: { manualCapture?: boolean } | null;
 }
+
+export const paymentTerms = (id: string) => sql<PaymentTerms | null>`(
+  select json_build_object('provider', provider, 'amount', amount, 'currency', currency, 'action', action)
+  from payments where id = ${id})`;
+
+/** The order a payment belongs to, as a subquery (lockOrderWith locks it). */
+export const orderOfPayment = (id: string) => sql<string>`(select order_id from payments where id = ${id})`;
 
 export async function updatePayment(
   trx: Conn,
@@ -111,14 +133,37 @@ export interface CallbackOutcome {
 }
 
 /**
+ * A payment's change and, for a notification, the notification's outcome, as CTEs (payment_changed,
+ * callback_saved) for a statement that writes them with their events: updatePaymentRecorded's own,
+ * or the order's when the payment pays it (recordOrderPayment's `alongside`).
+ */
+export function paymentChangeWrites(
+  paymentId: string,
+  changes: Omit<Updateable<PaymentsTable>, 'id' | 'action' | 'order_id'>,
+  callback?: CallbackOutcome,
+): RawBuilder<unknown> {
+  const set = Object.entries(changes)
+    .filter(([, v]) => v !== undefined)
+    .map(([column, value]) => sql`${sql.ref(column)} = ${value}`);
+  const changed = sql`payment_changed as (
+    update payments set ${sql.join([...set, sql`updated_at = now()`])} where id = ${paymentId} returning *)`;
+  if (!callback) return changed;
+  return sql`${changed}, callback_saved as (
+    update payment_callbacks set outcome = ${callback.outcome}, payment_id = ${callback.paymentId ?? null},
+      order_id = ${callback.orderId ?? null}, response_status = ${callback.answer.status},
+      response_type = ${callback.answer.type}, response_body = ${callback.answer.body}
+    where id = ${callback.id})`;
+}
+
+/**
  * A payment's change with its events and, for a notification, the notification's outcome, in ONE
  * statement (a payment's hot path). The caller holds the payment's lock, so it knows the row the
  * update makes and passes the events' payloads as they will read.
  *
- *   with u as (update payments set …, updated_at = now() where id = $id returning *),
- *   c as (update payment_callbacks set outcome = …, response_… where id = $callback),
+ *   with payment_changed as (update payments set …, updated_at = now() where id = $id returning *),
+ *   callback_saved as (update payment_callbacks set outcome = …, response_… where id = $callback),
  *   <outbox CTEs, subject = the order>
- *   select * from u
+ *   select * from payment_changed
  */
 export async function updatePaymentRecorded(
   trx: Trx,
@@ -127,21 +172,9 @@ export async function updatePaymentRecorded(
   events: PendingEvent[],
   callback?: CallbackOutcome,
 ): Promise<PaymentRow> {
-  const set = Object.entries(changes)
-    .filter(([, v]) => v !== undefined)
-    .map(([column, value]) => sql`${sql.ref(column)} = ${value}`);
-  const ctes = [
-    sql`u as (update payments set ${sql.join([...set, sql`updated_at = now()`])} where id = ${payment.id} returning *)`,
-  ];
-  if (callback) {
-    ctes.push(sql`c as (
-      update payment_callbacks set outcome = ${callback.outcome}, payment_id = ${callback.paymentId ?? null},
-        order_id = ${callback.orderId ?? null}, response_status = ${callback.answer.status},
-        response_type = ${callback.answer.type}, response_body = ${callback.answer.body}
-      where id = ${callback.id})`);
-  }
+  const ctes = [paymentChangeWrites(payment.id, changes, callback)];
   if (events.length > 0) ctes.push(outboxWrites('payments', payment.order_id, events));
-  const { rows } = await sql<PaymentRow>`with ${sql.join(ctes)} select * from u`.execute(trx);
+  const { rows } = await sql<PaymentRow>`with ${sql.join(ctes)} select * from payment_changed`.execute(trx);
   if (!rows[0]) throw new Error(`payment ${payment.id} vanished under its lock`);
   return rows[0];
 }

@@ -4,7 +4,7 @@ import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { notFound } from '../../platform/errors.js';
-import { lockOrder, OrderAccessSchema, orderAccessHook } from '../orders/index.js';
+import { lockOrder, OrderAccessSchema, orderAccessCheck, orderAccessHook } from '../orders/index.js';
 import { resolveHeldPayment } from './held-payments.js';
 import {
   capturePayment,
@@ -54,10 +54,14 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ deps: PaymentDeps }> = a
         body: CreatePaymentBody,
         response: { 201: Payment },
       },
-      onRequest: orderAccessHook(deps.db),
+      onRequest: orderAccessHook(deps.db, { checkedByCommand: true }),
     },
     async (request, reply) =>
-      reply.status(201).send(await createPayment(deps.db, providers, request.params.id, request.body)),
+      reply
+        .status(201)
+        .send(
+          await createPayment(deps.db, providers, request.params.id, request.body, orderAccessCheck(request)),
+        ),
   );
 
   app.get(

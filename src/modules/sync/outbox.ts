@@ -10,8 +10,13 @@ import { EVENT_TYPE_PREFIX, type EventData, type EventType } from './event-catal
  */
 export type PendingEvent<T extends EventType = EventType> = { [K in T]: { type: K; data: EventData<K> } }[T];
 
-/** The same, with `data` possibly an SQL expression over the caller's statement (outboxWrites). */
-type EventWrite = { [K in EventType]: { type: K; data: EventData<K> | RawBuilder<unknown> } }[EventType];
+/**
+ * The same, with `data` possibly an SQL expression over the caller's statement (outboxWrites), and
+ * `source` the module that writes it when not the statement's (a payment's event in the order's).
+ */
+type EventWrite = {
+  [K in EventType]: { type: K; data: EventData<K> | RawBuilder<unknown>; source?: string };
+}[EventType];
 
 /**
  * Writes events for one subject (an order id) into the outbox, inside the caller's transaction, in
@@ -56,7 +61,7 @@ export function outboxWrites(
   const n = events.length;
   const rows = events.map(
     (e, i) =>
-      sql`(${newId()}::uuid, ${EVENT_TYPE_PREFIX + e.type}, ${isSql(e.data) ? e.data : sql`${JSON.stringify(e.data)}::jsonb`}, ${i + 1}::int)`,
+      sql`(${newId()}::uuid, ${`/ordersync/${e.source ?? source}`}, ${EVENT_TYPE_PREFIX + e.type}, ${isSql(e.data) ? e.data : sql`${JSON.stringify(e.data)}::jsonb`}, ${i + 1}::int)`,
   );
   return sql`
     outbox_counter as (
@@ -66,8 +71,8 @@ export function outboxWrites(
     ),
     outbox_written as (
       insert into outbox (id, source, type, subject, sequence, data)
-      select e.id, ${`/ordersync/${source}`}, e.type, ${subject}, outbox_counter.last_sequence - ${n} + e.ord, e.data
-      from outbox_counter, (values ${sql.join(rows)}) as e(id, type, data, ord)
+      select e.id, e.source, e.type, ${subject}, outbox_counter.last_sequence - ${n} + e.ord, e.data
+      from outbox_counter, (values ${sql.join(rows)}) as e(id, source, type, data, ord)
       returning position
     ),
     outbox_queued as (
