@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
+import { availableBySkuSql } from '../inventory/index.js';
 import { placedOrderId, type StatementWrites } from '../orders/index.js';
 import type { CartItemsTable, CartsTable } from './cart.tables.js';
 
@@ -13,13 +14,20 @@ const linesOf = (rows: string) =>
   sql.raw(`coalesce((select json_agg(json_build_object('id', x.id, 'sku', x.sku, 'quantity', x.quantity)
     order by x.created_at, x.id) from (${rows}) x), '[]'::json)`);
 
-/** A new cart and its first lines (none, or some: a storefront that sends the whole basket at once), in one statement. */
+/** Sellable units by SKU, read in a cart's write for the answer (inventory's subquery). */
+export type CartStock = Record<string, number>;
+
+/**
+ * A new cart and its first lines (none, or some: a storefront that sends the whole basket at once),
+ * with their stock for the answer, in one statement.
+ */
 export async function insertCart(
   db: Conn,
   cart: { id: string; currency: string | null },
   items: ReadonlyArray<{ id: string; sku: string; quantity: number }> = [],
-): Promise<{ cart: CartRow; lines: CartLine[] }> {
-  const { rows } = await sql<CartRow & { lines: CartLine[] }>`
+): Promise<{ cart: CartRow; lines: CartLine[]; stock: CartStock }> {
+  const skus = items.map((i) => i.sku);
+  const { rows } = await sql<CartRow & { lines: CartLine[]; stock: CartStock }>`
     with c as (
       insert into carts (id, currency) values (${cart.id}, ${cart.currency}) returning *
     ), added as (
@@ -30,12 +38,13 @@ export async function insertCart(
       returning id, sku, quantity
     )
     select c.*, (select coalesce(json_agg(json_build_object('id', a.id, 'sku', a.sku, 'quantity', a.quantity)), '[]'::json)
-                 from added a) as lines
+                 from added a) as lines,
+      ${availableBySkuSql(sql`${skus}::text[]`)} as stock
     from c`.execute(db);
-  const { lines, ...row } = rows[0]!;
+  const { lines, stock, ...row } = rows[0]!;
   // the statement's own inserts keep no order; the caller's does
   const bySku = new Map(lines.map((l) => [l.sku, l]));
-  return { cart: row, lines: items.map((i) => bySku.get(i.sku)!) };
+  return { cart: row, lines: items.map((i) => bySku.get(i.sku)!), stock };
 }
 
 /**
@@ -100,9 +109,9 @@ export async function addToOpenCart(
   db: Conn,
   item: { id: string; cart_id: string; sku: string; quantity: number },
   currency: string,
-): Promise<(CartRow & { lines: CartLine[] }) | undefined> {
+): Promise<(CartRow & { lines: CartLine[]; stock: CartStock }) | undefined> {
   // The statement's snapshot does not see its own insert: the lines are the others plus the one added.
-  const { rows } = await sql<CartRow & { lines: CartLine[] }>`
+  const { rows } = await sql<CartRow & { lines: CartLine[]; stock: CartStock }>`
     with c as (
       update carts set updated_at = now(), currency = coalesce(currency, ${currency})
       where id = ${item.cart_id} and status = 'open' and coalesce(currency, ${currency}) = ${currency}
@@ -114,7 +123,8 @@ export async function addToOpenCart(
     )
     select c.*, ${linesOf(`select i.id, i.sku, i.quantity, i.created_at from cart_items i, added
         where i.cart_id = c.id and i.sku <> added.sku
-        union all select id, sku, quantity, created_at from added`)} as lines
+        union all select id, sku, quantity, created_at from added`)} as lines,
+      ${availableBySkuSql(sql`array(select sku from cart_items where cart_id = ${item.cart_id} union select ${item.sku})`)} as stock
     from c join added on true
   `.execute(db);
   return rows[0];

@@ -12,6 +12,7 @@ import {
   CART_CHANGED,
   type CartLine,
   type CartRow,
+  type CartStock,
   checkoutWrites,
   deleteCartItem,
   findCart,
@@ -60,7 +61,7 @@ export async function createCart({ db, skus }: CartDeps, input: CreateCartInput)
     { id: newId(), currency },
     [...wanted].map(([sku, quantity]) => ({ id: newId(), sku, quantity })),
   );
-  return toCart(db, skus, created.cart, created.lines);
+  return toCart(db, skus, created.cart, created);
 }
 
 export async function getCart({ db, skus }: CartDeps, id: string): Promise<Cart> {
@@ -69,13 +70,25 @@ export async function getCart({ db, skus }: CartDeps, id: string): Promise<Cart>
   return toCart(db, skus, cart);
 }
 
-/** The cart with today's prices and stock: nothing about a line is frozen until checkout. */
-async function toCart(db: Db, lookup: SkuLookup, cart: CartRow, known?: readonly CartLine[]): Promise<Cart> {
-  const items = known ?? (await findCartItems(db, cart.id));
+/**
+ * The cart with today's prices and stock: nothing about a line is frozen until checkout. `known`: the
+ * lines and their stock as the cart's write read them (no read of its own).
+ */
+async function toCart(
+  db: Db,
+  lookup: SkuLookup,
+  cart: CartRow,
+  known?: { lines: readonly CartLine[]; stock: CartStock },
+): Promise<Cart> {
+  const items = known?.lines ?? (await findCartItems(db, cart.id));
   const skus = items.map((i) => i.sku);
   const [catalog, stock] = await Promise.all([
     lookup(db, skus),
-    skus.length ? availableBySku(db, skus) : new Map<string, number>(),
+    known
+      ? new Map(Object.entries(known.stock))
+      : skus.length
+        ? availableBySku(db, skus)
+        : new Map<string, number>(),
   ]);
   let subtotal = 0;
   return {
@@ -153,8 +166,8 @@ export async function addCartItem(
       throw new AppError('conflict', `The cart is ${cart.status}`, { currentStatus: cart.status });
     throw field(`SKU ${input.sku} is priced in ${info.currency}, the cart in ${cart.currency}`);
   }
-  const { lines, ...cart } = added;
-  return toCart(deps.db, deps.skus, cart, lines);
+  const { lines, stock, ...cart } = added;
+  return toCart(deps.db, deps.skus, cart, { lines, stock });
 }
 
 export async function changeCartItem(

@@ -1,6 +1,12 @@
-import type { SelectQueryBuilder } from 'kysely';
+import type { RawBuilder, SelectQueryBuilder } from 'kysely';
 import type { Conn, Database } from '../../platform/db/database.js';
-import { selectInStockSkus, selectReservedFrom, stockPerWarehouse, sumSellable } from './stock.repository.js';
+import {
+  selectInStockSkus,
+  selectReservedFrom,
+  sellableBySkuJson,
+  stockPerWarehouse,
+  sumSellable,
+} from './stock.repository.js';
 
 /** Sellable units per SKU across active warehouses; every asked SKU is in the map (0 when none). */
 export async function availableBySku(db: Conn, skus: readonly string[]): Promise<Map<string, number>> {
@@ -8,6 +14,14 @@ export async function availableBySku(db: Conn, skus: readonly string[]): Promise
   const result = new Map(unique.map((sku) => [sku, 0]));
   for (const row of await sumSellable(db, unique)) result.set(row.sku, row.sellable);
   return result;
+}
+
+/**
+ * availableBySku as a subquery for another module's statement, the SKUs given as an SQL text array:
+ * a JSON object of sellable units by SKU (a SKU absent: 0). A cart's write answers with it.
+ */
+export function availableBySkuSql(skus: RawBuilder<string[]>): RawBuilder<Record<string, number>> {
+  return sellableBySkuJson(skus);
 }
 
 /**

@@ -8,6 +8,7 @@ import { inventoryCommands } from './stock-count-command.js';
 export { LockedStock, type PlannedReservations, planReservations, reserveForOrder } from './allocation.js';
 export {
   availableBySku,
+  availableBySkuSql,
   inStockSkus,
   reservedFrom,
   sellableInWarehouses,

@@ -359,6 +359,21 @@ export async function sumSellable(db: Conn, skus: readonly string[], warehouseCo
 }
 
 /**
+ * sumSellable over active warehouses as a subquery of another module's statement (a cart's write
+ * answers with its stock): sellable units by SKU as a JSON object, for the SKUs `skus` (an SQL text
+ * array) names; a SKU with no stock level is absent.
+ *
+ *   (select coalesce(json_object_agg(s.sku, s.sellable), '{}') from (select l.sku, sum(…)::int …
+ *    from stock_levels l join warehouses w … where w.active and l.sku = any($skus) group by l.sku) s)
+ */
+export const sellableBySkuJson = (skus: RawBuilder<string[]>) => sql<Record<string, number>>`(
+  select coalesce(json_object_agg(s.sku, s.sellable), '{}'::json) from (
+    select l.sku, sum(greatest(0, l.on_hand - l.reserved - l.safety_stock))::int as sellable
+    from stock_levels l join warehouses w on w.id = l.warehouse_id
+    where w.active = true and l.sku = any(${skus})
+    group by l.sku) s)`;
+
+/**
  * SKUs with something to sell, as a subquery for `where sku in (…)`. Columns are qualified because
  * the outer query (catalog's variants) has a `sku` of its own.
  *
