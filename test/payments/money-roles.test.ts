@@ -29,6 +29,7 @@ const ALLOWED: Record<string, readonly Role[]> = {
   // or a compensation, decided by staff (the resolve operations are not under /v1/orders).
   'POST /v1/orders/{id}/edits': ['admin', 'support', 'storefront'],
   'GET /v1/orders/{id}/edits': ['admin', 'support', 'finance', 'storefront'],
+  'GET /v1/orders/{id}/shipping-options': ['admin', 'support', 'storefront'],
   'POST /v1/orders/{id}/claims': ['admin', 'support', 'storefront'],
   'GET /v1/orders/{id}/claims': ['admin', 'support', 'finance', 'storefront'],
   'GET /v1/payments/{id}': ['admin', 'support', 'finance', 'storefront'],
