@@ -210,11 +210,12 @@ export async function start(config: Config): Promise<Running> {
 /**
  * The demo's orders on a database this start just filled with the demo catalog, once the app runs
  * (its relay's consumers see their events, as they would a buyer's). Paid with the sandbox provider,
- * so only where it is on: the embedded default, or PAYMENT_SANDBOX=true with DATABASE_URL. A failure
- * costs the demo its orders, not the start (nor the admin key printed next).
+ * so only where it is on: the embedded default, or PAYMENT_SANDBOX=true with DATABASE_URL; not with
+ * DEMO_ORDERS=false (the benchmarks: their counts are their own orders). A failure costs the demo its
+ * orders, not the start (nor the admin key printed next).
  */
 async function demoOrders(running: Running, prepared: Prepared, config: Config) {
-  if (!prepared.seeded || !config.providers.sandbox) return undefined;
+  if (!prepared.seeded || !config.providers.sandbox || !config.demoOrders) return undefined;
   return seedDemoOrders(running.app.services, prepared.seeded.skuCodes).catch((error: unknown) => {
     running.app.log.warn({ err: error }, 'the demo orders could not be placed');
     return undefined;

@@ -64,6 +64,8 @@ export interface Config {
   importLeaseSeconds: number;
   /** How long each kind of personal and operational data is kept (retention-config.ts). */
   retention: RetentionConfig;
+  /** `start` places the demo's orders on a database it has just filled with the demo catalog. */
+  demoOrders: boolean;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -100,6 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['memory', 'amqp'].includes(intake)) problems.push('INTAKE: expected memory or amqp');
   if (intake === 'amqp' && !env.AMQP_URL) problems.push('INTAKE=amqp: needs AMQP_URL');
   const intakeAmqpQueue = name('AMQP_INTAKE_QUEUE', 'ordersync.campaign-intake');
+  const demoOrders = env.DEMO_ORDERS || 'true';
+  if (!['true', 'false'].includes(demoOrders)) problems.push('DEMO_ORDERS: expected true or false');
 
   const config: Config = {
     port: int('PORT', 3000, 0, 65535),
@@ -137,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importMaxBytes: int('IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1024, 2 ** 50),
     importLeaseSeconds: duration('IMPORT_LEASE', 60, '60s or 5m'),
     retention: loadRetentionConfig(env, problems),
+    demoOrders: demoOrders !== 'false',
   };
   if (config.apiProcesses > 1 && !databaseUrl) {
     problems.push(
