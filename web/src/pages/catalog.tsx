@@ -1,61 +1,28 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { type Answer, api, must, once } from '../api/client';
 import { useI18n } from '../i18n/locale';
 import { useSession } from '../session/session';
-import {
-  Badge,
-  DataTable,
-  Field,
-  Outcome,
-  PagedTable,
-  PageHeader,
-  Query,
-  Section,
-  Table,
-  useCursorPages,
-} from '../ui/kit';
+import { Badge, DataTable, Field, Outcome, PagedTable, PageHeader, Query, Section, Table } from '../ui/kit';
+import { SearchForm, useSearchedPages } from '../ui/search';
 
 type Product = Answer<'/v1/products/{id}', 'get'>;
 const STATUSES = ['draft', 'active', 'archived'] as const;
 
 export default function Catalog() {
   const { t, money } = useI18n();
-  const [q, setQ] = useState('');
-  const [search, setSearch] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
-  const pages = useCursorPages(search);
-  const list = useQuery({
-    queryKey: ['products', search, pages.cursor],
-    queryFn: () =>
-      must(
-        api.GET('/v1/products', {
-          params: { query: { q: search || undefined, limit: 20, cursor: pages.cursor } },
-        }),
-      ),
-    placeholderData: keepPreviousData,
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    setSearch(q.trim());
-  };
+  const search = useSearchedPages('products', (q, cursor) =>
+    must(api.GET('/v1/products', { params: { query: { q, limit: 20, cursor } } })),
+  );
   return (
     <>
       <PageHeader title={t('catalog')} />
-      <form className="filters card" onSubmit={submit}>
-        <Field label={t('searchProducts')} wide>
-          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
-        </Field>
-        <div className="row">
-          <button type="submit" className="primary">
-            {t('search')}
-          </button>
-        </div>
-      </form>
+      <SearchForm search={search} label={t('searchProducts')} />
       <div className="two-columns">
         <PagedTable
-          query={list}
-          pages={pages}
+          query={search.query}
+          pages={search.pages}
           caption={t('catalog')}
           rowKey={(p) => p.id}
           selected={selected}

@@ -1,64 +1,27 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link } from 'wouter';
 import { api, must, once } from '../api/client';
 import { useI18n } from '../i18n/locale';
 import { useSession } from '../session/session';
-import {
-  Badge,
-  Field,
-  Outcome,
-  PagedTable,
-  PageHeader,
-  Query,
-  Section,
-  Table,
-  useCursorPages,
-} from '../ui/kit';
+import { Badge, Outcome, PagedTable, PageHeader, Query, Section, Table } from '../ui/kit';
+import { SearchForm, useSearchedPages } from '../ui/search';
 import { AddNote } from './support-note';
 
 export default function Customers() {
   const { t } = useI18n();
-  const [q, setQ] = useState('');
-  const [search, setSearch] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
-  const pages = useCursorPages(search);
-  const list = useQuery({
-    queryKey: ['customers', search, pages.cursor],
-    queryFn: () =>
-      must(
-        api.GET('/v1/customers', {
-          params: { query: { q: search || undefined, limit: 20, cursor: pages.cursor } },
-        }),
-      ),
-    placeholderData: keepPreviousData,
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    setSearch(q.trim());
-  };
+  const search = useSearchedPages('customers', (q, cursor) =>
+    must(api.GET('/v1/customers', { params: { query: { q, limit: 20, cursor } } })),
+  );
   return (
     <>
       <PageHeader title={t('customers')} />
-      <form className="filters card" onSubmit={submit}>
-        <Field label={t('search')} wide>
-          <input
-            type="search"
-            placeholder={t('searchCustomers')}
-            value={q}
-            onChange={(e) => setQ(e.target.value)}
-          />
-        </Field>
-        <div className="row">
-          <button type="submit" className="primary">
-            {t('search')}
-          </button>
-        </div>
-      </form>
+      <SearchForm search={search} label={t('search')} placeholder={t('searchCustomers')} />
       <div className="two-columns">
         <PagedTable
-          query={list}
-          pages={pages}
+          query={search.query}
+          pages={search.pages}
           caption={t('customers')}
           rowKey={(c) => c.id}
           selected={selected}
