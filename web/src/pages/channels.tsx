@@ -6,14 +6,13 @@ import { useI18n } from '../i18n/locale';
 import { useSession } from '../session/session';
 import {
   Badge,
+  DataTable,
   Field,
   Outcome,
   PagedTable,
   PageHeader,
-  Pager,
   Query,
   Section,
-  Table,
   useCursorPages,
 } from '../ui/kit';
 
@@ -43,33 +42,28 @@ export default function Channels() {
         <Section title={t('channels')}>
           <Query query={list} empty={(p) => p.data.length === 0}>
             {(page) => (
-              <Table caption={t('channels')}>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('name')}</th>
-                    <th scope="col">{t('kind')}</th>
-                    <th scope="col">{t('currency')}</th>
-                    <th scope="col">{t('status')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.map((c) => (
-                    <tr key={c.id} aria-selected={c.id === selected}>
-                      <td>
+              <DataTable
+                caption={t('channels')}
+                rows={page.data}
+                rowKey={(c) => c.id}
+                selected={selected}
+                columns={[
+                  {
+                    header: t('name'),
+                    cell: (c) => (
+                      <>
                         <button type="button" className="link" onClick={() => setSelected(c.id)}>
                           {c.name}
                         </button>
                         <span className="muted block">{c.code}</span>
-                      </td>
-                      <td>{value(c.kind)}</td>
-                      <td>{c.currency}</td>
-                      <td>
-                        <Badge value={c.enabled ? 'active' : 'paused'} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
+                      </>
+                    ),
+                  },
+                  { header: t('kind'), cell: (c) => value(c.kind) },
+                  { header: t('currency'), cell: (c) => c.currency },
+                  { header: t('status'), cell: (c) => <Badge value={c.enabled ? 'active' : 'paused'} /> },
+                ]}
+              />
             )}
           </Query>
         </Section>
@@ -325,47 +319,44 @@ function Imports({ channel }: { channel: Channel }) {
           <Outcome error={upload.error} success={upload.isSuccess} />
         </form>
       )}
-      <Query query={imports} empty={(p) => p.data.length === 0}>
-        {(page) => (
-          <>
-            <Table caption={t('imports')}>
-              <thead>
-                <tr>
-                  <th scope="col">{t('when')}</th>
-                  <th scope="col">{t('status')}</th>
-                  <th scope="col">{t('progress')}</th>
-                  <th scope="col">{t('importCounts')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.data.map((i) => (
-                  <tr key={i.id}>
-                    <td>{date(i.createdAt)}</td>
-                    <td>
-                      <Badge value={i.status} />
-                      {i.error && <span className="block problem">{i.error}</span>}
-                    </td>
-                    <td>
-                      <progress max={100} value={i.progress.percent} aria-label={t('progress')} />{' '}
-                      {number(i.progress.percent)}%
-                      {i.progress.etaSeconds ? ` · ${t('etaSeconds', { n: i.progress.etaSeconds })}` : ''}
-                    </td>
-                    <td>
-                      {t('importCountsText', {
-                        placed: i.progress.ordersPlaced,
-                        there: i.progress.ordersAlreadyThere,
-                        held: i.progress.ordersHeld,
-                        rejected: i.progress.rowsRejected,
-                      })}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-            <Pager pages={pages} nextCursor={page.nextCursor} />
-          </>
-        )}
-      </Query>
+      <PagedTable
+        query={imports}
+        pages={pages}
+        caption={t('imports')}
+        rowKey={(i) => i.id}
+        columns={[
+          { header: t('when'), cell: (i) => date(i.createdAt) },
+          {
+            header: t('status'),
+            cell: (i) => (
+              <>
+                <Badge value={i.status} />
+                {i.error && <span className="block problem">{i.error}</span>}
+              </>
+            ),
+          },
+          {
+            header: t('progress'),
+            cell: (i) => (
+              <>
+                <progress max={100} value={i.progress.percent} aria-label={t('progress')} />{' '}
+                {number(i.progress.percent)}%
+                {i.progress.etaSeconds ? ` · ${t('etaSeconds', { n: i.progress.etaSeconds })}` : ''}
+              </>
+            ),
+          },
+          {
+            header: t('importCounts'),
+            cell: (i) =>
+              t('importCountsText', {
+                placed: i.progress.ordersPlaced,
+                there: i.progress.ordersAlreadyThere,
+                held: i.progress.ordersHeld,
+                rejected: i.progress.rowsRejected,
+              }),
+          },
+        ]}
+      />
     </>
   );
 }
@@ -546,22 +537,15 @@ function SkuMap({ channel }: { channel: Channel }) {
       )}
       <Query query={map} empty={(p) => p.data.length === 0}>
         {(page) => (
-          <Table caption={t('skuMap')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('channelSku')}</th>
-                <th scope="col">{t('sku')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.data.map((m) => (
-                <tr key={m.channelSku}>
-                  <td>{m.channelSku}</td>
-                  <td>{m.sku}</td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <DataTable
+            caption={t('skuMap')}
+            rows={page.data}
+            rowKey={(m) => m.channelSku}
+            columns={[
+              { header: t('channelSku'), cell: (m) => m.channelSku },
+              { header: t('sku'), cell: (m) => m.sku },
+            ]}
+          />
         )}
       </Query>
     </>

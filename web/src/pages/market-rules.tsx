@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api, must, once } from '../api/client';
 import { useI18n } from '../i18n/locale';
 import { useSession } from '../session/session';
-import { Badge, Field, Outcome, PageHeader, Query, Section, Table } from '../ui/kit';
+import { Badge, DataTable, Field, Outcome, PageHeader, Query, Section } from '../ui/kit';
 
 /** China's cross-border retail import limits, as a rule to start from (money in fen). */
 const EXAMPLE_RULE = JSON.stringify(
@@ -57,67 +57,49 @@ export default function MarketRules() {
       <Section title={t('marketRules')}>
         <Query query={rules} empty={(list) => list.length === 0}>
           {(list) => (
-            <Table caption={t('marketRules')}>
-              <thead>
-                <tr>
-                  <th scope="col">{t('name')}</th>
-                  <th scope="col">{t('ruleScope')}</th>
-                  <th scope="col">{t('ruleConditions')}</th>
-                  <th scope="col">{t('status')}</th>
-                  <th scope="col">{t('when')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((r) => (
-                  <tr key={r.id}>
-                    <td>{r.name}</td>
-                    <td>
+            <DataTable
+              caption={t('marketRules')}
+              rows={list}
+              rowKey={(r) => r.id}
+              columns={[
+                { header: t('name'), cell: (r) => r.name },
+                {
+                  header: t('ruleScope'),
+                  cell: (r) => (
+                    <>
                       {[r.scope.country, r.scope.province].filter(Boolean).join(' / ')}
                       {r.scope.channels && <span className="muted block">{r.scope.channels.join(', ')}</span>}
-                    </td>
-                    <td>{conditionsText(r.conditions)}</td>
-                    <td>
-                      <Badge value={r.active ? 'active' : 'paused'} />
-                    </td>
-                    <td>{date(r.updatedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
+                    </>
+                  ),
+                },
+                { header: t('ruleConditions'), cell: (r) => conditionsText(r.conditions) },
+                { header: t('status'), cell: (r) => <Badge value={r.active ? 'active' : 'paused'} /> },
+                { header: t('when'), cell: (r) => date(r.updatedAt) },
+              ]}
+            />
           )}
         </Query>
       </Section>
       <Section title={t('ruleOutcomes')}>
         <Query query={report} empty={(r) => r.rules.length === 0}>
           {(r) => (
-            <Table caption={t('ruleOutcomes')}>
-              <thead>
-                <tr>
-                  <th scope="col">{t('name')}</th>
-                  <th scope="col" className="num">
-                    {t('accepted')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('refused')}
-                  </th>
-                  <th scope="col">{t('reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.rules.map((row) => (
-                  <tr key={row.ruleId}>
-                    <td>{row.name ?? '—'}</td>
-                    <td className="num">{row.accepted}</td>
-                    <td className="num">{row.refused}</td>
-                    <td>
-                      {Object.entries(row.refusedBy)
-                        .map(([reason, n]) => `${reason}: ${n}`)
-                        .join(' · ')}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
+            <DataTable
+              caption={t('ruleOutcomes')}
+              rows={r.rules}
+              rowKey={(row) => row.ruleId}
+              columns={[
+                { header: t('name'), cell: (row) => row.name ?? '—' },
+                { header: t('accepted'), className: 'num', cell: (row) => row.accepted },
+                { header: t('refused'), className: 'num', cell: (row) => row.refused },
+                {
+                  header: t('reason'),
+                  cell: (row) =>
+                    Object.entries(row.refusedBy)
+                      .map(([reason, n]) => `${reason}: ${n}`)
+                      .join(' · '),
+                },
+              ]}
+            />
           )}
         </Query>
       </Section>

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { type Answer, ApiProblem, api, must, once } from '../api/client';
 import { useI18n } from '../i18n/locale';
 import { useSession } from '../session/session';
-import { Badge, Field, Outcome, PageHeader, Query, Section, Table } from '../ui/kit';
+import { Badge, DataTable, Field, Outcome, PageHeader, Query, Section } from '../ui/kit';
 
 type Template = Answer<'/v1/notification-templates', 'get'>[number];
 type Key = Pick<Template, 'kind' | 'locale' | 'channel'>;
@@ -24,32 +24,29 @@ export default function Notifications() {
         <Section title={t('templates')}>
           <Query query={templates} empty={(l) => l.length === 0}>
             {(list) => (
-              <Table caption={t('templates')}>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('event')}</th>
-                    <th scope="col">{t('language')}</th>
-                    <th scope="col">{t('channel')}</th>
-                    <th scope="col" className="num">
-                      {t('version')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((tpl) => (
-                    <tr key={keyOf(tpl)} aria-selected={editing !== null && keyOf(editing) === keyOf(tpl)}>
-                      <td>
-                        <button type="button" className="link" onClick={() => setEditing(tpl)}>
-                          {value(tpl.kind)}
-                        </button>
-                      </td>
-                      <td>{tpl.locale}</td>
-                      <td>{value(tpl.channel)}</td>
-                      <td className="num">{tpl.version === 0 ? t('shippedDefault') : tpl.version}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
+              <DataTable
+                caption={t('templates')}
+                rows={list}
+                rowKey={keyOf}
+                selected={editing && keyOf(editing)}
+                columns={[
+                  {
+                    header: t('event'),
+                    cell: (tpl) => (
+                      <button type="button" className="link" onClick={() => setEditing(tpl)}>
+                        {value(tpl.kind)}
+                      </button>
+                    ),
+                  },
+                  { header: t('language'), cell: (tpl) => tpl.locale },
+                  { header: t('channel'), cell: (tpl) => value(tpl.channel) },
+                  {
+                    header: t('version'),
+                    className: 'num',
+                    cell: (tpl) => (tpl.version === 0 ? t('shippedDefault') : tpl.version),
+                  },
+                ]}
+              />
             )}
           </Query>
         </Section>
@@ -183,42 +180,38 @@ export function OrderNotifications({ orderId }: { orderId: string }) {
     <Section title={t('notifications')}>
       <Query query={log} empty={(l) => l.length === 0}>
         {(list) => (
-          <Table caption={t('notifications')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('when')}</th>
-                <th scope="col">{t('event')}</th>
-                <th scope="col">{t('channel')}</th>
-                <th scope="col">{t('recipient')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((n) => (
-                <tr key={n.id}>
-                  <td>{date(n.sentAt ?? n.createdAt)}</td>
-                  <td>{value(n.kind)}</td>
-                  <td>{value(n.channel)}</td>
-                  <td>{n.recipient ?? '—'}</td>
-                  <td>
+          <DataTable
+            caption={t('notifications')}
+            rows={list}
+            rowKey={(n) => n.id}
+            columns={[
+              { header: t('when'), cell: (n) => date(n.sentAt ?? n.createdAt) },
+              { header: t('event'), cell: (n) => value(n.kind) },
+              { header: t('channel'), cell: (n) => value(n.channel) },
+              { header: t('recipient'), cell: (n) => n.recipient ?? '—' },
+              {
+                header: t('status'),
+                cell: (n) => (
+                  <>
                     <Badge value={n.status} />
                     {(n.lastError ?? n.skipReason) && (
                       <span className="muted block">{n.lastError ?? n.skipReason}</span>
                     )}
-                  </td>
-                  <td>
-                    {can('POST /v1/notifications/{id}/resend') &&
-                      (n.status === 'sent' || n.status === 'failed') && (
-                        <button type="button" disabled={resend.isPending} onClick={() => resend.mutate(n.id)}>
-                          {t('resend')}
-                        </button>
-                      )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+                  </>
+                ),
+              },
+              {
+                header: t('actions'),
+                cell: (n) =>
+                  can('POST /v1/notifications/{id}/resend') &&
+                  (n.status === 'sent' || n.status === 'failed') && (
+                    <button type="button" disabled={resend.isPending} onClick={() => resend.mutate(n.id)}>
+                      {t('resend')}
+                    </button>
+                  ),
+              },
+            ]}
+          />
         )}
       </Query>
     </Section>
