@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { api, must, type QueryOf } from '../api/client';
 import { useI18n } from '../i18n/locale';
 import { Field, PagedTable, PageHeader, Query, Section, useCursorPages } from '../ui/kit';
+import { FiltersForm } from '../ui/search';
 
 type Filters = Omit<QueryOf<'/v1/audit', 'get'>, 'limit' | 'cursor'>;
 
@@ -52,7 +53,7 @@ export default function Audit() {
           )}
         </Query>
       </Section>
-      <form className="filters card" onSubmit={apply}>
+      <FiltersForm onSubmit={apply}>
         <Field label={t('action')}>
           <input value={form.action} maxLength={200} onChange={set('action')} />
         </Field>
@@ -65,12 +66,7 @@ export default function Audit() {
         <Field label={t('role')}>
           <input value={form.role} maxLength={32} onChange={set('role')} />
         </Field>
-        <div className="row">
-          <button type="submit" className="primary">
-            {t('search')}
-          </button>
-        </div>
-      </form>
+      </FiltersForm>
       <PagedTable
         query={list}
         pages={pages}

@@ -1,9 +1,19 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { type Answer, api, must, once } from '../api/client';
 import { useI18n } from '../i18n/locale';
 import { useSession } from '../session/session';
-import { Badge, DataTable, Field, Outcome, PagedTable, PageHeader, Query, Section, Table } from '../ui/kit';
+import {
+  Badge,
+  DataTable,
+  Field,
+  Outcome,
+  PagedTable,
+  PageHeader,
+  Query,
+  Section,
+  StatusSelect,
+} from '../ui/kit';
 import { SearchForm, useSearchedPages } from '../ui/search';
 
 type Product = Answer<'/v1/products/{id}', 'get'>;
@@ -108,32 +118,24 @@ function ProductPanel({ id }: { id: string }) {
     <Query query={product}>
       {(p) => (
         <Section title={p.title}>
-          <Table caption={t('variants')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('sku')}</th>
-                <th scope="col">{t('title')}</th>
-                <th scope="col" className="num">
-                  {t('price')}
-                </th>
-                {canPrice && <th scope="col">{t('newPrice')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {p.variants.map((v) => (
-                <tr key={v.id}>
-                  <td>{v.sku}</td>
-                  <td>{v.title}</td>
-                  <td className="num">{money(v.price, v.currency)}</td>
-                  {canPrice && (
-                    <td>
-                      <PriceEditor productId={p.id} variant={v} />
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <DataTable
+            caption={t('variants')}
+            rows={p.variants}
+            rowKey={(v) => v.id}
+            columns={[
+              { header: t('sku'), cell: (v) => v.sku },
+              { header: t('title'), cell: (v) => v.title },
+              { header: t('price'), className: 'num', cell: (v) => money(v.price, v.currency) },
+              ...(canPrice
+                ? [
+                    {
+                      header: t('newPrice'),
+                      cell: (v: Product['variants'][number]) => <PriceEditor productId={p.id} variant={v} />,
+                    },
+                  ]
+                : []),
+            ]}
+          />
           {can('PATCH /v1/products/{id}') ? (
             <ProductEditor key={p.id} product={p} />
           ) : (
@@ -144,6 +146,12 @@ function ProductPanel({ id }: { id: string }) {
     </Query>
   );
 }
+
+/** After an edit: the product panel first, then the list that shows its status and prices. */
+const refreshProducts = (client: QueryClient) =>
+  client
+    .invalidateQueries({ queryKey: ['product'] })
+    .then(() => client.invalidateQueries({ queryKey: ['products'] }));
 
 /** Digits after the point of a currency's major unit (CNY 2, JPY 0): minor units = major × 10^digits. */
 const minorDigits = (currency: string) =>
@@ -163,10 +171,7 @@ function PriceEditor({ productId, variant }: { productId: string; variant: Produ
           headers: once(),
         }),
       ),
-    onSuccess: () =>
-      client
-        .invalidateQueries({ queryKey: ['product'] })
-        .then(() => client.invalidateQueries({ queryKey: ['products'] })),
+    onSuccess: () => refreshProducts(client),
   });
   return (
     <form
@@ -197,7 +202,7 @@ function PriceEditor({ productId, variant }: { productId: string; variant: Produ
 }
 
 function ProductEditor({ product }: { product: Product }) {
-  const { t, value } = useI18n();
+  const { t } = useI18n();
   const client = useQueryClient();
   const [form, setForm] = useState({ title: product.title, status: product.status });
   const save = useMutation({
@@ -205,10 +210,7 @@ function ProductEditor({ product }: { product: Product }) {
       must(
         api.PATCH('/v1/products/{id}', { params: { path: { id: product.id } }, body: form, headers: once() }),
       ),
-    onSuccess: () =>
-      client
-        .invalidateQueries({ queryKey: ['product'] })
-        .then(() => client.invalidateQueries({ queryKey: ['products'] })),
+    onSuccess: () => refreshProducts(client),
   });
   return (
     <form
@@ -228,18 +230,12 @@ function ProductEditor({ product }: { product: Product }) {
           onChange={(e) => setForm({ ...form, title: e.target.value })}
         />
       </Field>
-      <Field label={t('status')}>
-        <select
-          value={form.status}
-          onChange={(e) => setForm({ ...form, status: e.target.value as Product['status'] })}
-        >
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {value(s)}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <StatusSelect
+        statuses={STATUSES}
+        value={form.status}
+        onChange={(status) => status && setForm({ ...form, status })}
+        all={false}
+      />
       <button type="submit" className="primary" disabled={save.isPending}>
         {t('save')}
       </button>

@@ -4,7 +4,7 @@ import { Link } from 'wouter';
 import { api, must, once } from '../api/client';
 import { useI18n } from '../i18n/locale';
 import { useSession } from '../session/session';
-import { Badge, Outcome, PagedTable, PageHeader, Query, Section, Table } from '../ui/kit';
+import { Badge, DataTable, Outcome, PagedTable, PageHeader, Query, Section } from '../ui/kit';
 import { SearchForm, useSearchedPages } from '../ui/search';
 import { AddNote } from './support-note';
 
@@ -72,32 +72,17 @@ function CustomerOverview({ id }: { id: string }) {
             <dd>{c.tags.join(', ') || '—'}</dd>
           </dl>
           <h3>{t('orders')}</h3>
-          <Table caption={t('orders')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('number')}</th>
-                <th scope="col">{t('placedAt')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col" className="num">
-                  {t('total')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {orders.map((o) => (
-                <tr key={o.id}>
-                  <td>
-                    <Link href={`/orders/${o.id}`}>{o.number}</Link>
-                  </td>
-                  <td>{date(o.placedAt)}</td>
-                  <td>
-                    <Badge value={o.status} />
-                  </td>
-                  <td className="num">{money(o.totals.grandTotal, o.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <DataTable
+            caption={t('orders')}
+            rows={orders}
+            rowKey={(o) => o.id}
+            columns={[
+              { header: t('number'), cell: (o) => <Link href={`/orders/${o.id}`}>{o.number}</Link> },
+              { header: t('placedAt'), cell: (o) => date(o.placedAt) },
+              { header: t('status'), cell: (o) => <Badge value={o.status} /> },
+              { header: t('total'), className: 'num', cell: (o) => money(o.totals.grandTotal, o.currency) },
+            ]}
+          />
           <h3>{t('addresses')}</h3>
           <ul className="plain">
             {c.addresses.map((a) => (

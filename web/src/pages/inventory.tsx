@@ -6,15 +6,16 @@ import { useI18n } from '../i18n/locale';
 import { useSession } from '../session/session';
 import {
   Badge,
+  DataTable,
   Field,
   Outcome,
   PagedTable,
   PageHeader,
   Query,
   Section,
-  Table,
   useCursorPages,
 } from '../ui/kit';
+import { FiltersForm } from '../ui/search';
 
 const REASONS = ['receipt', 'count', 'damage', 'return', 'correction'] as const;
 
@@ -82,7 +83,7 @@ export default function Inventory() {
   return (
     <>
       <PageHeader title={t('inventory')} />
-      <form className="filters card" onSubmit={apply}>
+      <FiltersForm onSubmit={apply}>
         <Field label={t('filterSku')}>
           <input type="search" value={skuInput} onChange={(e) => setSkuInput(e.target.value)} />
         </Field>
@@ -99,12 +100,7 @@ export default function Inventory() {
             ))}
           </select>
         </Field>
-        <div className="row">
-          <button type="submit" className="primary">
-            {t('search')}
-          </button>
-        </div>
-      </form>
+      </FiltersForm>
       {can('POST /v1/inventory/adjustments') && (
         <AdjustForm sku={filter.sku} warehouses={warehouses.data?.data.map((w) => w.code) ?? []} />
       )}
@@ -140,38 +136,24 @@ export default function Inventory() {
         <Section title={t('adjustments')}>
           <Query query={adjustments} empty={(p) => p.data.length === 0}>
             {(page) => (
-              <Table caption={t('adjustments')}>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('placedAt')}</th>
-                    <th scope="col">{t('sku')}</th>
-                    <th scope="col">{t('warehouse')}</th>
-                    <th scope="col" className="num">
-                      {t('delta')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('onHand')}
-                    </th>
-                    <th scope="col">{t('reason')}</th>
-                    <th scope="col">{t('note')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.map((a) => (
-                    <tr key={a.id}>
-                      <td>{date(a.createdAt)}</td>
-                      <td>{a.sku}</td>
-                      <td>{a.warehouseCode}</td>
-                      <td className="num">{a.delta > 0 ? `+${number(a.delta)}` : number(a.delta)}</td>
-                      <td className="num">{number(a.onHandAfter)}</td>
-                      <td>
-                        <Badge value={a.reason} />
-                      </td>
-                      <td>{a.note ?? ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
+              <DataTable
+                caption={t('adjustments')}
+                rows={page.data}
+                rowKey={(a) => a.id}
+                columns={[
+                  { header: t('placedAt'), cell: (a) => date(a.createdAt) },
+                  { header: t('sku'), cell: (a) => a.sku },
+                  { header: t('warehouse'), cell: (a) => a.warehouseCode },
+                  {
+                    header: t('delta'),
+                    className: 'num',
+                    cell: (a) => (a.delta > 0 ? `+${number(a.delta)}` : number(a.delta)),
+                  },
+                  { header: t('onHand'), className: 'num', cell: (a) => number(a.onHandAfter) },
+                  { header: t('reason'), cell: (a) => <Badge value={a.reason} /> },
+                  { header: t('note'), cell: (a) => a.note ?? '' },
+                ]}
+              />
             )}
           </Query>
         </Section>

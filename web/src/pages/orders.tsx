@@ -5,7 +5,8 @@ import { api, must, once } from '../api/client';
 import { allOrders, type OrderQuery, type OrderSummary, ordersCsv } from '../api/orders';
 import { useI18n } from '../i18n/locale';
 import { useSession } from '../session/session';
-import { Badge, Field, PageHeader, Pager, Query, Table, useCursorPages } from '../ui/kit';
+import { Badge, Field, PageHeader, Pager, Query, StatusSelect, Table, useCursorPages } from '../ui/kit';
+import { FiltersForm } from '../ui/search';
 
 const STATUSES = [
   'pending_payment',
@@ -20,6 +21,8 @@ const STATUSES = [
 ] as const;
 
 type Filters = Omit<OrderQuery, 'limit' | 'cursor'>;
+/** The filter form as typed, before it is applied; empty: all orders. */
+const NO_FILTERS = { q: '', status: '' as (typeof STATUSES)[number] | '', channel: '', from: '', to: '' };
 
 /** A date input's day as the start (or the end) of that local day, in UTC. */
 const dayBound = (day: string, end: boolean) => {
@@ -41,9 +44,9 @@ function downloadCsv(orders: OrderSummary[]) {
 const CANCELLABLE = new Set(['pending_payment', 'placed', 'paid']);
 
 export default function Orders() {
-  const { t, value, money, date } = useI18n();
+  const { t, money, date } = useI18n();
   const [filters, setFilters] = useState<Filters>({});
-  const [form, setForm] = useState({ q: '', status: '', channel: '', from: '', to: '' });
+  const [form, setForm] = useState(NO_FILTERS);
   const pages = useCursorPages(filters);
   // The selection is of the page on screen: a new filter or page starts with none.
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -71,7 +74,7 @@ export default function Orders() {
     event.preventDefault();
     setFilters({
       q: form.q.trim() || undefined,
-      status: (form.status || undefined) as Filters['status'],
+      status: form.status || undefined,
       channel: form.channel.trim() || undefined,
       from: dayBound(form.from, false),
       to: dayBound(form.to, true),
@@ -94,7 +97,20 @@ export default function Orders() {
           {exporting === null ? t('exportCsv') : t('exporting', { n: exporting })}
         </button>
       </PageHeader>
-      <form className="filters card" onSubmit={apply}>
+      <FiltersForm
+        onSubmit={apply}
+        actions={
+          <button
+            type="button"
+            onClick={() => {
+              setForm(NO_FILTERS);
+              setFilters({});
+            }}
+          >
+            {t('reset')}
+          </button>
+        }
+      >
         <Field label={t('search')} wide>
           <input
             type="search"
@@ -104,20 +120,11 @@ export default function Orders() {
             onChange={(e) => setForm({ ...form, q: e.target.value })}
           />
         </Field>
-        <Field label={t('status')}>
-          <select
-            name="status"
-            value={form.status}
-            onChange={(e) => setForm({ ...form, status: e.target.value })}
-          >
-            <option value="">{t('all')}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {value(s)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <StatusSelect
+          statuses={STATUSES}
+          value={form.status}
+          onChange={(status) => setForm({ ...form, status })}
+        />
         <Field label={t('channel')}>
           <input
             name="channel"
@@ -141,21 +148,7 @@ export default function Orders() {
             onChange={(e) => setForm({ ...form, to: e.target.value })}
           />
         </Field>
-        <div className="row">
-          <button type="submit" className="primary">
-            {t('search')}
-          </button>
-          <button
-            type="button"
-            onClick={() => {
-              setForm({ q: '', status: '', channel: '', from: '', to: '' });
-              setFilters({});
-            }}
-          >
-            {t('reset')}
-          </button>
-        </div>
-      </form>
+      </FiltersForm>
       {/* Outside the list: its outcome stays on screen when the orders it changed leave the list. */}
       <BulkActions
         orders={list.data?.data.filter((o) => selected.has(o.id)) ?? []}

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { useI18n } from '../i18n/locale';
 import { Field, useCursorPages } from './kit';
 
@@ -37,9 +37,8 @@ export function SearchForm({
   label: string;
   placeholder?: string;
 }) {
-  const { t } = useI18n();
   return (
-    <form className="filters card" onSubmit={search.submit}>
+    <FiltersForm onSubmit={search.submit}>
       <Field label={label} wide>
         <input
           type="search"
@@ -48,10 +47,29 @@ export function SearchForm({
           onChange={(e) => search.setText(e.target.value)}
         />
       </Field>
+    </FiltersForm>
+  );
+}
+
+/** A card of filters applied by its Search button; `actions` go beside that button. */
+export function FiltersForm({
+  onSubmit,
+  children,
+  actions,
+}: {
+  onSubmit: (e: FormEvent) => void;
+  children: ReactNode;
+  actions?: ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <form className="filters card" onSubmit={onSubmit}>
+      {children}
       <div className="row">
         <button type="submit" className="primary">
           {t('search')}
         </button>
+        {actions}
       </div>
     </form>
   );
