@@ -27,6 +27,7 @@ export async function openDatabase(config: Config): Promise<DatabaseHandle> {
     databaseUrl: config.databaseUrl,
     dataDir: `${config.dataDir}/pglite`,
     poolSize: config.databasePoolSize,
+    pgliteSettings: config.pgliteSettings,
   });
 }
 

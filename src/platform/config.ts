@@ -15,6 +15,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** Embedded PGlite's PostgreSQL settings (`name=value`), after its defaults (pglite-thread.ts). */
+  pgliteSettings: string[];
   /** HTTP processes sharing the port (Node cluster); more than one needs PostgreSQL. */
   apiProcesses: number;
   /** How long a process may reuse a SKU's catalog price and status; its own catalog writes clear it. */
@@ -102,6 +104,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['memory', 'amqp'].includes(intake)) problems.push('INTAKE: expected memory or amqp');
   if (intake === 'amqp' && !env.AMQP_URL) problems.push('INTAKE=amqp: needs AMQP_URL');
   const intakeAmqpQueue = name('AMQP_INTAKE_QUEUE', 'ordersync.campaign-intake');
+  const pgliteSettings = (env.PGLITE_SETTINGS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const setting of pgliteSettings)
+    if (!/^[a-z_][a-z0-9_.]*=[\w.-]+$/i.test(setting))
+      problems.push(`PGLITE_SETTINGS: ${JSON.stringify(setting)} is not a PostgreSQL name=value setting`);
   const demoOrders = env.DEMO_ORDERS || 'true';
   if (!['true', 'false'].includes(demoOrders)) problems.push('DEMO_ORDERS: expected true or false');
 
@@ -111,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR || './data'),
     databaseUrl,
     databasePoolSize: int('DATABASE_POOL_SIZE', 8, 1, 500),
+    pgliteSettings,
     apiProcesses: int('API_PROCESSES', 1, 1, 64),
     catalogCacheMs: int('CATALOG_CACHE_MS', 2000, 0, 3_600_000),
     adminKey,

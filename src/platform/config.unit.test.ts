@@ -40,3 +40,18 @@ describe('WEBHOOK_ALLOWED_HOSTS', () => {
     );
   });
 });
+
+describe('PGLITE_SETTINGS', () => {
+  it('adds name=value settings to the embedded database, none by default', () => {
+    expect(loadConfig({}).pgliteSettings).toEqual([]);
+    expect(loadConfig({ PGLITE_SETTINGS: 'shared_buffers=64MB, work_mem=4MB' }).pgliteSettings).toEqual([
+      'shared_buffers=64MB',
+      'work_mem=4MB',
+    ]);
+  });
+
+  it('refuses anything but name=value, so nothing else reaches the command line', () => {
+    expect(() => loadConfig({ PGLITE_SETTINGS: 'shared_buffers 64MB' })).toThrow(/PGLITE_SETTINGS/);
+    expect(() => loadConfig({ PGLITE_SETTINGS: 'work_mem=4MB -D /tmp' })).toThrow(/PGLITE_SETTINGS/);
+  });
+});

@@ -24,6 +24,8 @@ export interface ConnectOptions {
   /** PGlite data directory; `memory://` (or undefined) keeps it in memory. */
   dataDir?: string | undefined;
   poolSize?: number;
+  /** PGlite only: PostgreSQL `name=value` settings after PGLITE_DEFAULT_SETTINGS (PGLITE_SETTINGS). */
+  pgliteSettings?: readonly string[];
   /** PostgreSQL schema to work in (tests use one per file). */
   schema?: string;
 }
@@ -59,7 +61,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   }
   const dataDir = options.dataDir && options.dataDir !== 'memory://' ? options.dataDir : undefined;
   if (dataDir) fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-  const pglite = new PGliteThread(dataDir);
+  const pglite = new PGliteThread(dataDir, options.pgliteSettings);
   await pglite.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return { db, kind: 'pglite', close: () => db.destroy() };

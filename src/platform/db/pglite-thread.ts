@@ -16,6 +16,20 @@ interface Reply {
 }
 
 /**
+ * PostgreSQL settings the embedded database starts with (`-c name=value`), in place of PGlite's
+ * PostgreSQL defaults where they cost memory that a small embedded database does not use: the buffers
+ * live in PGlite's WebAssembly memory, which grows to hold them and never shrinks. PGLITE_SETTINGS
+ * adds to these (a setting named again replaces its default).
+ */
+export const PGLITE_DEFAULT_SETTINGS: readonly string[] = [
+  'shared_buffers=16MB',
+  'wal_buffers=1MB',
+  'work_mem=2MB',
+  'maintenance_work_mem=16MB',
+  'temp_buffers=2MB',
+];
+
+/**
  * Embedded PGlite on a worker thread of its own. PGlite runs PostgreSQL as WebAssembly, synchronously:
  * on the main thread it took well over half of each request's time, and the HTTP work waited for it.
  * Here the database works on one core while the API parses, validates and answers on the other.
@@ -32,9 +46,10 @@ export class PGliteThread {
   readonly #exited: Promise<void>;
   readonly waitReady: Promise<void>;
 
-  constructor(dataDir: string | undefined) {
+  /** `settings`: PostgreSQL `name=value` settings, after PGLITE_DEFAULT_SETTINGS (the later one wins). */
+  constructor(dataDir: string | undefined, settings: readonly string[] = []) {
     this.#worker = new Worker(new URL('./pglite-thread.worker.js', import.meta.url), {
-      workerData: { dataDir },
+      workerData: { dataDir, settings: [...PGLITE_DEFAULT_SETTINGS, ...settings] },
     });
     this.waitReady = new Promise((resolve, reject) => {
       this.#worker.on('message', (reply: Reply) => {

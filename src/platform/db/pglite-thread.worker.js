@@ -45,7 +45,11 @@ async function initDataDir(dataDir) {
 
 try {
   if (workerData.dataDir) await initDataDir(workerData.dataDir);
-  const pglite = await PGlite.create(workerData.dataDir ? { dataDir: workerData.dataDir } : {});
+  const pglite = await PGlite.create({
+    ...(workerData.dataDir ? { dataDir: workerData.dataDir } : {}),
+    // PGlite's own start parameters (single-user mode, no parallel workers, …) with ours after them.
+    startParams: [...PGlite.defaultStartParams, ...workerData.settings.flatMap((s) => ['-c', s])],
+  });
   const client = new pg.Client({ ...createPgConfig(pglite), types: pgTypes });
   await client.connect();
   const run = preparingQuery((text, values) => client.query(text, values));
