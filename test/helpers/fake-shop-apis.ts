@@ -1,8 +1,20 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
+import { TokenBucket } from '../../src/modules/channels/token-bucket.js';
 
 type Json = Record<string, unknown>;
+/** A WooCommerce product or variation as the fake keeps it (REST v3 field names). */
+export interface WooProduct {
+  id: number;
+  parent_id: number;
+  sku: string;
+  type: 'simple' | 'variable' | 'variation';
+  manage_stock: boolean;
+  stock_quantity: number | null;
+  /** Gone from the site (deleted): answered as an invalid id. */
+  deleted?: boolean;
+}
 type LineItem = { id: number; variant_id?: number | null; quantity: number };
 
 /**
@@ -31,6 +43,21 @@ export class FakeShopApi {
   /** Write calls per kind (`fulfillment`, `cancel`, `note`, `update`), for exactly-once checks. */
   readonly writes: Record<string, number> = {};
   requests = 0;
+  /** Every request as it came: when, what, and the status a failure was answered with (else 0). */
+  readonly log: Array<{ at: number; method: string; path: string; failed: number }> = [];
+  /** WooCommerce products and variations by id (stock push). */
+  readonly products = new Map<number, WooProduct>();
+  /** Every stock_quantity set per product / variation id, in the order the site saved them. */
+  readonly stockHistory = new Map<number, number[]>();
+  /** Items to refuse in batch updates, by id: the per-item error WooCommerce would answer. */
+  readonly refuseItems = new Map<number, { code: string; message: string }>();
+  /** Stock calls: batch requests, items updated, product look-ups, 429s answered by the rate limit. */
+  readonly stockCalls = { batches: 0, items: 0, lookups: 0, throttled: 0 };
+  /** The host's request limit (WooCommerce has none; hosts do): beyond it, 429 with Retry-After. */
+  #limit: { bucket: TokenBucket; retryAfter: number } | undefined;
+  /** Retry-After (seconds) of the 429s `failNext` asks for. */
+  retryAfter = '0.2';
+  #nextProductId = 100;
   #server: http.Server | undefined;
   #url = '';
 
@@ -65,6 +92,60 @@ export class FakeShopApi {
     return out;
   }
 
+  /** Limits requests as a host would: `perSecond`, `burst` at once; beyond, a 429 with Retry-After. */
+  limitRate(perSecond: number, burst: number, retryAfterSeconds = 1): void {
+    this.#limit = { bucket: new TokenBucket(perSecond, burst), retryAfter: retryAfterSeconds };
+  }
+
+  /** A simple product with this SKU (stock managed, `stock` units); its id. */
+  addProduct(sku: string, stock = 0): number {
+    const id = this.#nextProductId++;
+    this.products.set(id, {
+      id,
+      parent_id: 0,
+      sku,
+      type: 'simple',
+      manage_stock: true,
+      stock_quantity: stock,
+    });
+    return id;
+  }
+
+  /** A variable product with a variation per SKU; the variations' ids, in order. */
+  addVariable(
+    parentSku: string,
+    skus: readonly string[],
+    stock = 0,
+  ): { parent: number; variations: number[] } {
+    const parent = this.#nextProductId++;
+    this.products.set(parent, {
+      id: parent,
+      parent_id: 0,
+      sku: parentSku,
+      type: 'variable',
+      manage_stock: false,
+      stock_quantity: null,
+    });
+    const variations = skus.map((sku) => {
+      const id = this.#nextProductId++;
+      this.products.set(id, {
+        id,
+        parent_id: parent,
+        sku,
+        type: 'variation',
+        manage_stock: true,
+        stock_quantity: stock,
+      });
+      return id;
+    });
+    return { parent, variations };
+  }
+
+  /** The stock of the product or variation with this SKU. */
+  stockOf(sku: string): number | null | undefined {
+    return [...this.products.values()].find((p) => p.sku === sku && !p.deleted)?.stock_quantity;
+  }
+
   /** An order by its id (tests key `orders` as they like). */
   order(id: string): Json | undefined {
     return [...this.orders.values()].find((o) => String(o.id) === id);
@@ -82,9 +163,13 @@ export class FakeShopApi {
     const url = new URL(req.url ?? '/', this.#url);
     const random =
       this.faultRate > 0 && Math.random() < this.faultRate ? (Math.random() < 0.5 ? 429 : 503) : undefined;
-    const failure = this.failNext.shift() ?? random;
+    const limited = this.#limit && !this.#limit.bucket.tryTake() ? 429 : undefined;
+    if (limited) this.stockCalls.throttled++;
+    const failure = limited ?? this.failNext.shift() ?? random;
+    this.log.push({ at: Date.now(), method: req.method ?? 'GET', path: url.pathname, failed: failure ?? 0 });
     if (failure) {
-      res.writeHead(failure, failure === 429 ? { 'retry-after': '0.2' } : {});
+      const retryAfter = limited ? String(this.#limit!.retryAfter) : this.retryAfter;
+      res.writeHead(failure, failure === 429 ? { 'retry-after': retryAfter } : {});
       return res.end(
         JSON.stringify({
           errors:
@@ -275,13 +360,138 @@ export class FakeShopApi {
     return send(res, 404, { code: 'rest_no_route', message: 'No route was found.', data: { status: 404 } });
   }
 
-  #woo(req: http.IncomingMessage, url: URL, res: http.ServerResponse, body: Json) {
-    if (req.headers.authorization !== `Basic ${Buffer.from(this.credential).toString('base64')}`) {
-      res.writeHead(401);
-      return res.end(
-        '{"code":"woocommerce_rest_cannot_view","message":"Sorry, you cannot list resources.","data":{"status":401}}',
+  /**
+   * WooCommerce REST v3 products for stock: `GET products?sku=a,b` (products and variations whose SKU
+   * is listed, paged), `GET products/{id}` (a variation too), `POST products/batch` and
+   * `POST products/{id}/variations/batch` with `{update: [...]}`: at most 100 objects (else 413), each
+   * answered in order, saved, or an `{id, error}` for one that failed (an id the route does not have:
+   * `…_invalid_id`), the others saved all the same.
+   */
+  #wooProducts(method: string, url: URL, res: http.ServerResponse, body: Json) {
+    const path = url.pathname.replace('/wp-json/wc/v3/', '');
+    const live = (id: number) => {
+      const p = this.products.get(id);
+      return p && !p.deleted ? p : undefined;
+    };
+    const invalid = (variation: boolean, status: number) => ({
+      code: variation
+        ? 'woocommerce_rest_product_variation_invalid_id'
+        : 'woocommerce_rest_product_invalid_id',
+      message: 'Invalid ID.',
+      data: { status },
+    });
+    if (method === 'GET' && path === 'products') {
+      this.stockCalls.lookups++;
+      const wanted = (url.searchParams.get('sku') ?? '').split(',');
+      if (wanted.length > 1) wanted.push(url.searchParams.get('sku')!);
+      const perPage = Number(url.searchParams.get('per_page') ?? 10);
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const all = [...this.products.values()].filter(
+        (p) => !p.deleted && (!url.searchParams.has('sku') || wanted.includes(p.sku)),
       );
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'x-wp-total': String(all.length),
+        'x-wp-totalpages': String(Math.max(1, Math.ceil(all.length / perPage))),
+      });
+      return res.end(JSON.stringify(all.slice((page - 1) * perPage, page * perPage).map(wooView)));
     }
+    const one = /^products\/(\d+)$/.exec(path);
+    if (method === 'GET' && one) {
+      this.stockCalls.lookups++;
+      const p = live(Number(one[1]));
+      return p ? send(res, 200, wooView(p)) : send(res, 404, invalid(false, 404));
+    }
+    const batch = /^products(?:\/(\d+)\/variations)?\/batch$/.exec(path);
+    if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && batch) {
+      const parent = batch[1] ? Number(batch[1]) : undefined;
+      const update = Array.isArray(body.update) ? (body.update as Json[]) : [];
+      const count = ['create', 'update', 'delete'].reduce(
+        (n, k) => n + (Array.isArray(body[k]) ? (body[k] as unknown[]).length : 0),
+        0,
+      );
+      if (count > 100)
+        return send(res, 413, {
+          code: 'woocommerce_rest_request_entity_too_large',
+          message: 'Unable to accept more than 100 items for this request.',
+          data: { status: 413 },
+        });
+      this.stockCalls.batches++;
+      const answered = update.map((item) => {
+        const id = Number(item.id);
+        const p = live(id);
+        const fits =
+          p &&
+          (parent === undefined ? p.type !== 'variation' : p.type === 'variation' && p.parent_id === parent);
+        if (!fits) return { id: item.id, error: invalid(parent !== undefined, 400) };
+        const refused = this.refuseItems.get(id);
+        if (refused) return { id: item.id, error: { ...refused, data: { status: 400 } } };
+        if (item.stock_quantity !== undefined) {
+          if (!Number.isInteger(item.stock_quantity))
+            return {
+              id: item.id,
+              error: {
+                code: 'rest_invalid_param',
+                message: 'Invalid parameter(s): stock_quantity',
+                data: { status: 400 },
+              },
+            };
+          p.stock_quantity = item.stock_quantity as number;
+          this.stockHistory.set(id, [...(this.stockHistory.get(id) ?? []), p.stock_quantity]);
+          this.stockCalls.items++;
+        }
+        if (typeof item.manage_stock === 'boolean') p.manage_stock = item.manage_stock;
+        return wooView(p);
+      });
+      return send(res, 200, { update: answered });
+    }
+    return send(res, 404, {
+      code: 'rest_no_route',
+      message: 'No route was found matching the URL and request method.',
+      data: { status: 404 },
+    });
+  }
+
+  /**
+   * WooCommerce's check of REST API keys over HTTPS: Basic auth with the consumer key and secret; an
+   * unknown key or a wrong secret is a 401 saying which, no credentials at all a 401 refusal.
+   */
+  #wooAuthRefusal(req: http.IncomingMessage, write: boolean): Json | undefined {
+    const [key, secret] = this.credential.split(':');
+    const given = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const [k, s] = given ? Buffer.from(given, 'base64').toString().split(':') : [];
+    if (given && k !== key)
+      return {
+        code: 'woocommerce_rest_authentication_error',
+        message: 'Consumer key is invalid.',
+        data: { status: 401 },
+      };
+    if (given && s !== secret)
+      return {
+        code: 'woocommerce_rest_authentication_error',
+        message: 'Consumer secret is invalid.',
+        data: { status: 401 },
+      };
+    if (!given)
+      return write
+        ? {
+            code: 'woocommerce_rest_cannot_edit',
+            message: 'Sorry, you are not allowed to edit this resource.',
+            data: { status: 401 },
+          }
+        : {
+            code: 'woocommerce_rest_cannot_view',
+            message: 'Sorry, you cannot list resources.',
+            data: { status: 401 },
+          };
+    return undefined;
+  }
+
+  #woo(req: http.IncomingMessage, url: URL, res: http.ServerResponse, body: Json) {
+    const refusal = this.#wooAuthRefusal(req, req.method !== 'GET');
+    if (refusal) return send(res, 401, refusal);
+    if (url.pathname.startsWith('/wp-json/wc/v3/products'))
+      return this.#wooProducts(req.method ?? 'GET', url, res, body);
     if (url.pathname !== '/wp-json/wc/v3/orders') return this.#wooWrite(req.method ?? 'GET', url, res, body);
     const after = `${url.searchParams.get('modified_after') ?? '1970-01-01T00:00:00'}Z`;
     const perPage = Number(url.searchParams.get('per_page') ?? 10);
@@ -303,6 +513,24 @@ export class FakeShopApi {
     });
     res.end(JSON.stringify(this.#shuffled(all.slice((pageNo - 1) * perPage, pageNo * perPage))));
   }
+}
+
+/** A product or variation as REST v3 answers it (the fields stock sync reads, and a few more). */
+function wooView(p: WooProduct): Json {
+  const stock_status = !p.manage_stock || (p.stock_quantity ?? 0) > 0 ? 'instock' : 'outofstock';
+  const common = {
+    id: p.id,
+    sku: p.sku,
+    status: 'publish',
+    manage_stock: p.manage_stock,
+    stock_quantity: p.stock_quantity,
+    stock_status,
+    backorders: 'no',
+    date_modified_gmt: new Date().toISOString().slice(0, 19),
+  };
+  return p.type === 'variation'
+    ? { ...common, type: 'variation', parent_id: p.parent_id }
+    : { ...common, name: `Product ${p.sku}`, slug: p.sku.toLowerCase(), type: p.type, parent_id: 0 };
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown) {

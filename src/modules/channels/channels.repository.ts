@@ -115,3 +115,22 @@ export async function findMappedSkus(
     .execute();
   return new Map(rows.map((r) => [r.channel_sku, r.sku]));
 }
+
+/** The channel SKUs / ids mapped to each of these SKUs of ours (the map read backwards; stock push). */
+export async function findChannelNamesOf(
+  db: Conn,
+  channelId: string,
+  skus: readonly string[],
+): Promise<Map<string, string[]>> {
+  if (skus.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('channel_sku_map')
+    .select(['channel_sku', 'sku'])
+    .where('channel_id', '=', channelId)
+    .where('sku', 'in', [...new Set(skus)])
+    .orderBy('channel_sku')
+    .execute();
+  const names = new Map<string, string[]>();
+  for (const r of rows) names.set(r.sku, [...(names.get(r.sku) ?? []), r.channel_sku]);
+  return names;
+}

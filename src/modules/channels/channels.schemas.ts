@@ -17,6 +17,14 @@ export const StockPolicySchema = Type.Object(
     capShare: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 100, description: 'At most this percent of what is available' }),
     ),
+    requestsPerSecond: Type.Optional(
+      Type.Number({
+        minimum: 0.1,
+        maximum: 100,
+        description:
+          'Stock API requests a second at most (WooCommerce: what its host allows; default 5). Shopify follows the limit it reports',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -185,10 +193,17 @@ export const StockPushStatus = Type.Object({
   pushedTotal: Type.Integer({ description: 'levels the channel acknowledged, ever' }),
   throttledTotal: Type.Integer({ description: 'pushes the channel throttled (429), ever' }),
   staleTotal: Type.Integer({ description: 'pushes refused because the channel had sold meanwhile, ever' }),
+  failedTotal: Type.Integer({
+    description:
+      "items the channel refused one by one (a batch answer's per-item error), ever; they are tried again",
+  }),
   lastPushedAt: NullableTime,
   lastError: Type.Union([Type.String(), Type.Null()]),
   lastErrorAt: NullableTime,
   due: Type.Integer({ description: 'SKUs whose newest level the channel has not acknowledged yet' }),
+  notOnChannel: Type.Integer({
+    description: 'SKUs the channel does not sell (no item there by SKU or SKU map): nothing is sent for them',
+  }),
   skus: Page(
     Type.Object({
       sku: Type.String(),
@@ -199,6 +214,7 @@ export const StockPushStatus = Type.Object({
         description: 'the oldest change not yet acknowledged, or the last one',
       }),
       due: Type.Boolean({ description: 'a newer level waits for the next push' }),
+      onChannel: Type.Boolean({ description: 'false: the channel had no item for the SKU at the last push' }),
     }),
   ),
 });

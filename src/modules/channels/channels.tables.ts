@@ -12,6 +12,11 @@ export interface StockPolicy {
   buffer: { kind: 'absolute' | 'percent'; value: number };
   /** At most this percentage of what is available; absent: no cap. */
   capShare?: number;
+  /**
+   * Stock API requests a second at most, for channels without a published limit (WooCommerce: its
+   * host's); absent: the adapter's default. Channels that report their limit (Shopify) follow it.
+   */
+  requestsPerSecond?: number;
 }
 
 export interface ChannelsTable {

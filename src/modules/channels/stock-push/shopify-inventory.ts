@@ -1,5 +1,11 @@
 import { TokenBucket } from '../token-bucket.js';
-import type { PushItem, PushOutcome, StockTarget } from './stock-targets.js';
+import {
+  emptyOutcome,
+  type PushItem,
+  type PushOutcome,
+  type StockAdapter,
+  type StockTarget,
+} from './stock-targets.js';
 
 export const SHOPIFY_API_VERSION = '2025-01';
 
@@ -93,7 +99,7 @@ export class ShopifyInventory implements StockTarget {
   }
 
   async push(items: readonly PushItem[]): Promise<PushOutcome> {
-    const outcome: PushOutcome = { acked: [], stale: [], absent: [], throttled: 0 };
+    const outcome: PushOutcome = emptyOutcome();
     const before = this.throttled;
     const unknown = items.filter((i) => !this.items.has(i.sku) || i.compare === null).map((i) => i.sku);
     const current = unknown.length ? await this.lookUp(unknown) : new Map();
@@ -186,3 +192,18 @@ export class ShopifyInventory implements StockTarget {
     throw new ShopifyApiError('Shopify kept answering THROTTLED');
   }
 }
+
+/**
+ * Shopify channels' stock API from their account: the shop's URL and its admin access token
+ * (`accessToken`, and `locationId` when the shop has several locations), over the channels' guarded
+ * fetch (WEBHOOK_ALLOWED_HOSTS: tests' loopback fakes). Compare-and-set: the deadline is not needed.
+ */
+export const shopifyStockAdapter: StockAdapter = (channel, { clients }) => {
+  if (!channel.api_url || !channel.credentials_enc) return undefined;
+  const credentials = clients.secrets.open<Record<string, string>>(channel.id, channel.credentials_enc);
+  if (!credentials.accessToken) return undefined;
+  return new ShopifyInventory(
+    { apiUrl: channel.api_url, accessToken: credentials.accessToken, locationId: credentials.locationId },
+    clients.fetch,
+  );
+};

@@ -3,12 +3,12 @@ import type { Trx } from '../../../platform/db/database.js';
 import type { ConsumedEvent, EventConsumer } from '../../../platform/module.js';
 import { findWarehouse } from '../../inventory/index.js';
 import { EventCatalogue } from '../../sync/index.js';
+import { STOCK_PUSH_KINDS } from './stock-adapters.js';
 import {
   bumpStockVersions,
   bumpStockVersionsOf,
   channelsServingWarehouse,
 } from './stock-levels.repository.js';
-import { STOCK_PUSH_KINDS } from './stock-targets.js';
 
 /** Warehouse id → code; a code names a warehouse for good (channels list codes), kept a minute. */
 const codes = new Map<string, { code: string; until: number }>();

@@ -74,13 +74,22 @@ export interface DueLevel {
   changedAt: Date;
 }
 
-/** A channel's levels not yet acknowledged, oldest change first (uses channel_stock_levels_due_idx). */
-export async function dueStockLevels(db: Conn, channelId: string, limit: number): Promise<DueLevel[]> {
+/**
+ * A channel's levels not yet acknowledged, oldest change first (uses channel_stock_levels_due_idx),
+ * less the SKUs in `skip` (ones the channel refused, resting before they are tried again).
+ */
+export async function dueStockLevels(
+  db: Conn,
+  channelId: string,
+  limit: number,
+  skip: readonly string[] = [],
+): Promise<DueLevel[]> {
   const rows = await db
     .selectFrom('channel_stock_levels')
     .select(['sku', 'version', 'pushed_level', 'changed_at'])
     .where('channel_id', '=', channelId)
     .where(sql<boolean>`version > pushed_version`)
+    .$if(skip.length > 0, (q) => q.where(sql<boolean>`sku <> all(${[...skip]}::text[])`))
     .orderBy('changed_at')
     .limit(limit)
     .execute();
@@ -96,7 +105,7 @@ export async function dueStockLevels(db: Conn, channelId: string, limit: number)
  * Records what the channel acknowledged, each only if newer than what is recorded: a slow pusher
  * whose lease ran out can never put an older acknowledgement over a newer one.
  *
- *   update channel_stock_levels s set pushed_version = a.version, level = a.level, pushed_level = a.level, …
+ *   update channel_stock_levels s set pushed_version = a.version, level = a.level, pushed_level = a.level, absent = false, …
  *   from unnest(…) a(sku, version, level) where s.channel_id = $c and s.sku = a.sku and s.pushed_version < a.version
  */
 export async function recordPushed(
@@ -107,9 +116,27 @@ export async function recordPushed(
   if (acks.length === 0) return;
   await sql`
     update channel_stock_levels s
-    set pushed_version = a.version, level = a.level, pushed_level = a.level, pushed_at = now()
+    set pushed_version = a.version, level = a.level, pushed_level = a.level, pushed_at = now(), absent = false
     from unnest(${acks.map((a) => a.sku)}::text[], ${acks.map((a) => a.version)}::bigint[],
                 ${acks.map((a) => a.level)}::int[]) as a(sku, version, level)
+    where s.channel_id = ${channelId} and s.sku = a.sku and s.pushed_version < a.version
+  `.execute(db);
+}
+
+/**
+ * SKUs the channel does not sell: their levels are settled (nothing to send), nothing recorded as
+ * pushed, and the status shows them as not on the channel; only if newer, as acknowledgements.
+ */
+export async function recordAbsent(
+  db: Conn,
+  channelId: string,
+  levels: ReadonlyArray<{ sku: string; version: number; level: number }>,
+): Promise<void> {
+  if (levels.length === 0) return;
+  await sql`
+    update channel_stock_levels s set pushed_version = a.version, level = a.level, absent = true
+    from unnest(${levels.map((a) => a.sku)}::text[], ${levels.map((a) => a.version)}::bigint[],
+                ${levels.map((a) => a.level)}::int[]) as a(sku, version, level)
     where s.channel_id = ${channelId} and s.sku = a.sku and s.pushed_version < a.version
   `.execute(db);
 }
@@ -132,15 +159,20 @@ export async function recordChannelLevels(
 export const findStockPushState = (db: Conn, channelId: string) =>
   db.selectFrom('channel_stock_push').selectAll().where('channel_id', '=', channelId).executeTakeFirst();
 
-/** How many of a channel's SKUs wait for a push (a level not yet acknowledged). */
-export async function countDueStockLevels(db: Conn, channelId: string): Promise<number> {
+/** How many of a channel's SKUs wait for a push (a level not yet acknowledged), and are not sold there. */
+export async function countStockLevels(
+  db: Conn,
+  channelId: string,
+): Promise<{ due: number; absent: number }> {
   const row = await db
     .selectFrom('channel_stock_levels')
-    .select(sql<number>`count(*)::int`.as('due'))
+    .select([
+      sql<number>`(count(*) filter (where version > pushed_version))::int`.as('due'),
+      sql<number>`(count(*) filter (where absent))::int`.as('absent'),
+    ])
     .where('channel_id', '=', channelId)
-    .where(sql<boolean>`version > pushed_version`)
     .executeTakeFirstOrThrow();
-  return row.due;
+  return row;
 }
 
 /** A page of a channel's SKU levels by SKU: what was last pushed and whether a newer one waits. */
@@ -157,6 +189,7 @@ export const listChannelStockLevels = (
       'pushed_level',
       'pushed_at',
       'changed_at',
+      'absent',
       sql<boolean>`version > pushed_version`.as('due'),
     ])
     .where('channel_id', '=', channelId)

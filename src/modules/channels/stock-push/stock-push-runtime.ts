@@ -1,38 +1,21 @@
 import type { Config } from '../../../platform/config.js';
 import type { Db } from '../../../platform/db/database.js';
 import type { ScheduledJob } from '../../../platform/scheduler.js';
-import { WebhookTargets } from '../../sync/index.js';
-import { ChannelSecrets } from '../channel-secrets.js';
-import { ShopifyInventory } from './shopify-inventory.js';
-import { type StockChannel, StockPusher, type StockTargetFactory } from './stock-pusher.js';
+import { ChannelClients } from '../channel-clients.js';
+import { STOCK_ADAPTERS } from './stock-adapters.js';
+import { StockPusher, type StockTargetFactory } from './stock-pusher.js';
+import type { StockChannel } from './stock-targets.js';
 
 export interface StockPushDeps {
   db: Db;
   config: Pick<Config, 'channelSecretsKey' | 'sync'>;
 }
 
-/**
- * Shopify channels' stock API from their account: the shop's URL and its admin access token
- * (`accessToken`, and `locationId` when the shop has several locations). Outbound calls go only to
- * `*.myshopify.com` over HTTPS, or to a host WEBHOOK_ALLOWED_HOSTS names (tests: loopback fakes).
- */
+/** Each channel's stock API client, by its kind's adapter (stock-adapters.ts). */
 export function stockTargets(deps: StockPushDeps): StockTargetFactory {
-  const secrets = new ChannelSecrets(deps.config.channelSecretsKey);
-  const allowed = new WebhookTargets(deps.config.sync.webhookAllowedHosts);
-  return (channel: StockChannel) => {
-    if (channel.kind !== 'shopify' || !channel.api_url || !channel.credentials_enc) return undefined;
-    const url = new URL(channel.api_url);
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    const shopify = url.protocol === 'https:' && host.endsWith('.myshopify.com');
-    if (!shopify && allowed.addressRefusal(host, host) !== null) return undefined;
-    const credentials = secrets.open<Record<string, string>>(channel.id, channel.credentials_enc);
-    if (!credentials.accessToken) return undefined;
-    return new ShopifyInventory({
-      apiUrl: channel.api_url,
-      accessToken: credentials.accessToken,
-      locationId: credentials.locationId,
-    });
-  };
+  const context = { db: deps.db, clients: ChannelClients.of(deps.config) };
+  return (channel: StockChannel) =>
+    STOCK_ADAPTERS[channel.kind as keyof typeof STOCK_ADAPTERS]?.(channel, context);
 }
 
 /** `ordersync worker`: pushes continuously (a 100 ms poll of the due-levels index). */

@@ -12,6 +12,7 @@ export interface ChannelStockLevelsTable {
   pushed_version: ColumnType<string | number, string | number | bigint | undefined, string | number | bigint>;
   pushed_level: number | null;
   pushed_at: NullableTime;
+  absent: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface ChannelStockPushTable {
@@ -22,6 +23,7 @@ export interface ChannelStockPushTable {
   pushed_total: ColumnType<string | number, number | undefined, string | number | bigint>;
   throttled_total: ColumnType<string | number, number | undefined, string | number | bigint>;
   stale_total: ColumnType<string | number, number | undefined, string | number | bigint>;
+  failed_total: ColumnType<string | number, number | undefined, string | number | bigint>;
   last_pushed_at: NullableTime;
   last_error: string | null;
   last_error_at: NullableTime;
