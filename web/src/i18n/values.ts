@@ -18,6 +18,7 @@ export const zhValues: Record<string, string> = {
   fulfilled: '已发货',
   pending: '待处理',
   pushed: '已推送',
+  not_on_channel: '渠道未售',
   failed: '失败',
   in_transit: '运输中',
   out_for_delivery: '派送中',

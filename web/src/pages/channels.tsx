@@ -440,6 +440,8 @@ function StockPush({ channel }: { channel: Channel }) {
           <dl className="facts">
             <dt>{t('stockPushDue')}</dt>
             <dd>{number(s.due)}</dd>
+            <dt>{t('stockPushNotOnChannel')}</dt>
+            <dd>{number(s.notOnChannel)}</dd>
             <dt>{t('lastPushed')}</dt>
             <dd>{date(s.lastPushedAt)}</dd>
             <dt>{t('stockPushTotals')}</dt>
@@ -448,6 +450,7 @@ function StockPush({ channel }: { channel: Channel }) {
                 pushed: number(s.pushedTotal),
                 throttled: number(s.throttledTotal),
                 stale: number(s.staleTotal),
+                failed: number(s.failedTotal),
               })}
             </dd>
             {s.lastError && (
@@ -474,7 +477,10 @@ function StockPush({ channel }: { channel: Channel }) {
             cell: (r) => (r.pushedLevel === null ? '—' : number(r.pushedLevel)),
           },
           { header: t('lastPushed'), cell: (r) => date(r.pushedAt) },
-          { header: t('status'), cell: (r) => <Badge value={r.due ? 'pending' : 'pushed'} /> },
+          {
+            header: t('status'),
+            cell: (r) => <Badge value={r.due ? 'pending' : r.onChannel ? 'pushed' : 'not_on_channel'} />,
+          },
         ]}
       />
     </>
