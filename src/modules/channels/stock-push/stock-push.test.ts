@@ -317,8 +317,11 @@ describe('stock to the channels', () => {
     // Retry-After: 1 second; nothing was sent to the site meanwhile.
     expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(990);
     expect(fake.stockHistory.get([...fake.products.keys()][0]!)).toEqual([12, 9]);
-    const status = (await t().request({ method: 'GET', url: `/v1/channels/${channelId}/stock-push` })).json();
-    expect(status).toMatchObject({ throttledTotal: 1, due: 0, pushedTotal: 2 });
+    // The site answered before the pusher records its answer.
+    const status = async () =>
+      (await t().request({ method: 'GET', url: `/v1/channels/${channelId}/stock-push` })).json();
+    await waitFor(async () => (await status()).pushedTotal === 2, { message: 'the answer recorded' });
+    expect(await status()).toMatchObject({ throttledTotal: 1, due: 0, pushedTotal: 2 });
   }, 60_000);
 
   it('keeps a SKU WooCommerce refused due and shows why, sets the others of the batch, and treats a deleted item as not sold', async () => {
@@ -341,7 +344,13 @@ describe('stock to the channels', () => {
     });
     await start(fake);
     await waitFor(() => fake.stockOf(ok) === 1 && fake.stockOf(deleted) === 1, { message: 'first levels' });
-    await waitFor(async () => (await status()).failedTotal > 0, { message: 'the refusal recorded' });
+    await waitFor(
+      async () => {
+        const s = await status();
+        return s.failedTotal > 0 && s.due === 1;
+      },
+      { message: 'the refusal recorded, the others acknowledged' },
+    );
     const refusedStatus = await status();
     expect(refusedStatus.lastError).toContain(refused);
     expect(refusedStatus.lastError).toContain('woocommerce_rest_cannot_edit');

@@ -122,11 +122,11 @@ export class StockPusher implements Stoppable {
     try {
       while (Date.now() < until && !this.stopped) {
         const now = Date.now();
-        for (const [sku, r] of resting) if (r.until <= now) resting.delete(sku);
+        const skip = [...resting].filter(([, r]) => r.until > now).map(([sku]) => sku);
         // Versions first, stock second: every change behind a version read here committed before
         // its version was bumped, so the stock read after includes it; pushes one after another
         // (the lease) then never send an older level after a newer one.
-        const due = await dueStockLevels(this.db, channel.id, target.batchSize, [...resting.keys()]);
+        const due = await dueStockLevels(this.db, channel.id, target.batchSize, skip);
         if (due.length === 0) break;
         const codes = channel.warehouses.length ? channel.warehouses : undefined;
         const sellable = await sellableInWarehouses(
@@ -144,6 +144,7 @@ export class StockPusher implements Stoppable {
           { until: Date.now() + SEND_WITHIN_MS },
         );
         const bySku = new Map(levels.map((l) => [l.sku, l]));
+        for (const sku of [...outcome.acked, ...outcome.absent]) resting.delete(sku);
         for (const f of outcome.failed) {
           const failures = (resting.get(f.sku)?.failures ?? 0) + 1;
           resting.set(f.sku, {

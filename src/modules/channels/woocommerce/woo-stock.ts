@@ -110,6 +110,8 @@ export class WooStock implements StockTarget {
     const before = this.throttled;
     /** Per SKU: its items' answers (an SKU on several items is set on each). */
     const answers = new Map<string, Array<'set' | 'gone' | { failed: string }>>();
+    /** Per SKU: how many items it is set on (one not answered, the SKU is not done). */
+    const expected = new Map<string, number>();
     try {
       const now = Date.now();
       const unknown = items.filter((i) => (this.known.get(i.sku)?.until ?? 0) <= now).map((i) => i.sku);
@@ -119,6 +121,7 @@ export class WooStock implements StockTarget {
       for (const i of items) {
         const found = this.known.get(i.sku)?.items ?? [];
         if (found.length === 0) outcome.absent.push(i.sku);
+        expected.set(i.sku, found.length);
         for (const w of found) {
           const parent = w.variation === null ? 0 : w.product;
           groups.set(parent, [
@@ -158,12 +161,15 @@ export class WooStock implements StockTarget {
       outcome.error = (error as Error).message;
     }
     for (const [sku, results] of answers) {
-      const failed = results.find((r) => typeof r === 'object');
-      if (failed) outcome.failed.push({ sku, message: (failed as { failed: string }).failed });
-      else if (results.includes('set')) outcome.acked.push(sku);
-      else outcome.absent.push(sku);
       // An item the site no longer has: look the SKU up again next time (it may have a new one).
       if (results.includes('gone')) this.known.delete(sku);
+      const failed = results.find((r) => typeof r === 'object');
+      if (failed) outcome.failed.push({ sku, message: (failed as { failed: string }).failed });
+      // else, when the push stopped before the SKU's other items: neither, it stays due
+      else if (results.length === expected.get(sku)) {
+        if (results.includes('set')) outcome.acked.push(sku);
+        else outcome.absent.push(sku);
+      }
     }
     outcome.throttled = this.throttled - before;
     return outcome;
