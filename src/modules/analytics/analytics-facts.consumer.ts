@@ -6,13 +6,15 @@ import { findHistoricalOrderFacts, findOrderDimensions } from '../orders/index.j
 import { EventCatalogue, type EventData, type EventType } from '../sync/index.js';
 import {
   findPlacedAt,
+  findPlacedAts,
   insertHistoricalFacts,
   insertPlacedOrders,
   insertReturn,
   markHoursDirty,
   type OrderFactChange,
-  recordPaymentAttempt,
-  updateOrderFacts,
+  type PaymentOutcome,
+  recordPaymentAttempts,
+  updateOrdersFacts,
   updateReturn,
 } from './analytics-facts.repository.js';
 
@@ -77,19 +79,11 @@ function orderChange(event: ConsumedEvent): OrderFactChange | undefined {
   }
 }
 
-const PAYMENT_OUTCOMES = {
+const PAYMENT_OUTCOMES: Record<string, PaymentOutcome> = {
   'payment.created': 'created',
   'payment.succeeded': 'succeeded',
   'payment.failed': 'failed',
-} as const;
-
-async function recordPayment(trx: Trx, event: ConsumedEvent, type: keyof typeof PAYMENT_OUTCOMES) {
-  const { order, payment } = dataOf(event, type);
-  const outcome = PAYMENT_OUTCOMES[type];
-  await recordPaymentAttempt(trx, { id: payment.id, orderId: order.id, provider: payment.provider }, outcome);
-  if (outcome === 'succeeded') return updateOrderFacts(trx, order.id, { pay_provider: payment.provider });
-  return findPlacedAt(trx, order.id);
-}
+};
 
 /** A return counts against the hour its order was placed in (return rates are per placement cohort). */
 async function recordReturn(trx: Trx, event: ConsumedEvent): Promise<Date | undefined> {
@@ -130,41 +124,44 @@ async function recordHistory(trx: Trx, event: ConsumedEvent): Promise<Date[]> {
 
 const RETURN_EVENTS = new Set(['return.requested', 'return.rejected', 'return.refunded']);
 
-/** An event other than order.placed: its facts, and the hours whose rollups it changes. */
-async function recordOther(trx: Trx, event: ConsumedEvent): Promise<Date[]> {
-  let placedAt: Date | undefined;
-  if (event.type === 'history.orders_imported') return recordHistory(trx, event);
-  if (RETURN_EVENTS.has(event.type)) placedAt = await recordReturn(trx, event);
-  else if (event.type in PAYMENT_OUTCOMES)
-    placedAt = await recordPayment(trx, event, event.type as keyof typeof PAYMENT_OUTCOMES);
-  else {
-    const change = orderChange(event);
-    if (change) placedAt = await updateOrderFacts(trx, event.subject, change);
-  }
-  return placedAt ? [placedAt] : [];
-}
-
 /**
- * A batch's facts: its placed orders together (the order path's share, a few statements whatever
- * their number), the other events one by one in order, then one mark per hour touched.
+ * A batch's facts, a few statements whatever its size: its placed orders together, its payment
+ * attempts in one statement, its order-level changes in one (a batch holds one event per order, so
+ * none of them depends on another), the placing hours they need in one; returns and imports (rare)
+ * one by one; then one mark per hour touched.
  */
 async function recordFacts(trx: Trx, events: readonly ConsumedEvent[]): Promise<void> {
   const hours = await recordPlaced(
     trx,
     events.filter((e) => e.type === 'order.placed'),
   );
-  for (const event of events)
-    if (event.type !== 'order.placed') hours.push(...(await recordOther(trx, event)));
+  const attempts: Parameters<typeof recordPaymentAttempts>[1][number][] = [];
+  const changes: Array<{ orderId: string; change: OrderFactChange }> = [];
+  const placedOf: string[] = []; // orders whose placing hour an event touches without changing the order
+  for (const event of events) {
+    if (event.type === 'order.placed') continue;
+    if (event.type === 'history.orders_imported') hours.push(...(await recordHistory(trx, event)));
+    else if (RETURN_EVENTS.has(event.type)) {
+      const placedAt = await recordReturn(trx, event);
+      if (placedAt) hours.push(placedAt);
+    } else if (event.type in PAYMENT_OUTCOMES) {
+      const outcome = PAYMENT_OUTCOMES[event.type]!;
+      const { order, payment } = dataOf(event, event.type as 'payment.created');
+      attempts.push({ id: payment.id, orderId: order.id, provider: payment.provider, outcome });
+      if (outcome === 'succeeded')
+        changes.push({ orderId: order.id, change: { pay_provider: payment.provider } });
+      else placedOf.push(order.id);
+    } else {
+      const change = orderChange(event);
+      if (change) changes.push({ orderId: event.subject, change });
+    }
+  }
+  await recordPaymentAttempts(trx, attempts);
+  hours.push(...(await updateOrdersFacts(trx, changes)).values());
+  hours.push(...(await findPlacedAts(trx, placedOf)).values());
   await markHoursDirty(trx, hours);
 }
 
-/**
- * Keeps the analytics facts of each order from its events, and marks the hour it was placed in for
- * the rollup refresh. Exactly once through its inbox, and from the beginning of the outbox, so a
- * fresh install builds the facts of the orders placed before it (backfill). A batch of events is a
- * few statements in the relay's transaction, never in the order's (placed orders are recorded
- * together); their hour marks are append-only rows, so concurrent batches do not queue.
- */
 export const analyticsFacts: EventConsumer = {
   name: 'analytics-facts',
   eventTypes: [

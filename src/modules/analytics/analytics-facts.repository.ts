@@ -92,62 +92,111 @@ export type OrderFactChange = {
   cancel_reason?: string;
 };
 
+const FACT_COLUMNS = {
+  paid_at: 'timestamptz',
+  pay_provider: 'text',
+  shipped_at: 'timestamptz',
+  warehouse: 'text',
+  carrier: 'text',
+  delivered_at: 'timestamptz',
+  completed_at: 'timestamptz',
+  cancelled_at: 'timestamptz',
+  cancel_reason: 'text',
+} as const satisfies Record<keyof OrderFactChange, string>;
+
 /**
  * Sets what is not set yet (the first payment, the first shipment count; a replayed or later event
- * never moves a time) and says when the order was placed, or undefined for an order never recorded.
+ * never moves a time), for many orders in one statement; when each recorded order was placed (an order
+ * never recorded is left out). Changes of one order are merged first, the earlier one's value kept
+ * (an UPDATE … FROM updates a row once):
+ *
+ *   update analytics_orders a set paid_at = coalesce(a.paid_at, c.paid_at), …
+ *   from json_to_recordset($changes) as c(order_id uuid, paid_at timestamptz, …)
+ *   where a.order_id = c.order_id returning a.order_id, a.placed_at
  */
-export async function updateOrderFacts(
+export async function updateOrdersFacts(
   trx: Trx,
-  orderId: string,
-  change: OrderFactChange,
-): Promise<Date | undefined> {
-  const set = Object.fromEntries(
-    Object.entries(change).map(([column, value]) => [column, sql`coalesce(${sql.ref(column)}, ${value})`]),
-  );
-  const row = await trx
-    .updateTable('analytics_orders')
-    .set(set)
-    .where('order_id', '=', orderId)
-    .returning('placed_at')
-    .executeTakeFirst();
-  return row ? new Date(row.placed_at) : undefined;
+  changes: ReadonlyArray<{ orderId: string; change: OrderFactChange }>,
+): Promise<Map<string, Date>> {
+  if (changes.length === 0) return new Map();
+  const merged = new Map<string, Record<string, unknown>>();
+  for (const { orderId, change } of changes) {
+    const row = merged.get(orderId) ?? { order_id: orderId };
+    for (const [column, value] of Object.entries(change))
+      if (value !== undefined && row[column] === undefined) row[column] = value;
+    merged.set(orderId, row);
+  }
+  const columns = Object.entries(FACT_COLUMNS);
+  const { rows } = await sql<{ order_id: string; placed_at: Date }>`
+    update analytics_orders a
+    set ${sql.join(columns.map(([c]) => sql`${sql.ref(c)} = coalesce(${sql.ref(`a.${c}`)}, ${sql.ref(`c.${c}`)})`))}
+    from json_to_recordset(${JSON.stringify([...merged.values()])}::json) as c(order_id uuid, ${sql.join(
+      columns.map(([c, type]) => sql`${sql.ref(c)} ${sql.raw(type)}`),
+    )})
+    where a.order_id = c.order_id
+    returning a.order_id, a.placed_at`.execute(trx);
+  return new Map(rows.map((r) => [r.order_id, new Date(r.placed_at)]));
 }
 
-export async function recordPaymentAttempt(
+export type PaymentOutcome = 'created' | 'succeeded' | 'failed';
+
+/**
+ * Payment attempts in one statement: created sets the provider, succeeded and failed set their flag,
+ * each only ever from false to true. Several outcomes of one payment are merged first (a batch holds
+ * one event per order, so only a call with more does that; the merged row keeps a recorded provider).
+ *
+ *   insert into analytics_payments (payment_id, order_id, provider, succeeded, failed)
+ *   select … from json_to_recordset($attempts) …
+ *   on conflict (payment_id) do update set
+ *     provider = case when excluded.succeeded or excluded.failed then analytics_payments.provider
+ *                else excluded.provider end,   -- a created (neither flag) sets it
+ *     succeeded = analytics_payments.succeeded or excluded.succeeded, failed = … or excluded.failed
+ */
+export async function recordPaymentAttempts(
   trx: Trx,
-  payment: { id: string; orderId: string; provider: string },
-  outcome: 'created' | 'succeeded' | 'failed',
+  attempts: ReadonlyArray<{ id: string; orderId: string; provider: string; outcome: PaymentOutcome }>,
 ): Promise<void> {
-  await trx
-    .insertInto('analytics_payments')
-    .values({
-      payment_id: payment.id,
-      order_id: payment.orderId,
-      provider: payment.provider,
-      succeeded: outcome === 'succeeded',
-      failed: outcome === 'failed',
-    })
-    .onConflict((oc) =>
-      oc
-        .column('payment_id')
-        .doUpdateSet(
-          outcome === 'created'
-            ? { provider: payment.provider }
-            : outcome === 'succeeded'
-              ? { succeeded: true }
-              : { failed: true },
-        ),
-    )
-    .execute();
+  if (attempts.length === 0) return;
+  const merged = new Map<
+    string,
+    { payment_id: string; order_id: string; provider: string; succeeded: boolean; failed: boolean }
+  >();
+  for (const a of attempts) {
+    const row = merged.get(a.id) ?? {
+      payment_id: a.id,
+      order_id: a.orderId,
+      provider: a.provider,
+      succeeded: false,
+      failed: false,
+    };
+    if (a.outcome !== 'created') row[a.outcome] = true;
+    merged.set(a.id, row);
+  }
+  await sql`
+    insert into analytics_payments (payment_id, order_id, provider, succeeded, failed)
+    select payment_id, order_id, provider, succeeded, failed
+    from json_to_recordset(${JSON.stringify([...merged.values()])}::json) as p(
+      payment_id uuid, order_id uuid, provider text, succeeded boolean, failed boolean)
+    on conflict (payment_id) do update set
+      provider = case when excluded.succeeded or excluded.failed then analytics_payments.provider
+                 else excluded.provider end,
+      succeeded = analytics_payments.succeeded or excluded.succeeded,
+      failed = analytics_payments.failed or excluded.failed`.execute(trx);
 }
 
 export async function findPlacedAt(trx: Trx, orderId: string): Promise<Date | undefined> {
-  const row = await trx
+  return (await findPlacedAts(trx, [orderId])).get(orderId);
+}
+
+/** When each of these orders was placed, for those recorded. */
+export async function findPlacedAts(trx: Trx, orderIds: readonly string[]): Promise<Map<string, Date>> {
+  if (orderIds.length === 0) return new Map();
+  const rows = await trx
     .selectFrom('analytics_orders')
-    .select('placed_at')
-    .where('order_id', '=', orderId)
-    .executeTakeFirst();
-  return row ? new Date(row.placed_at) : undefined;
+    .select(['order_id', 'placed_at'])
+    .where('order_id', '=', sql<string>`any(${[...new Set(orderIds)]}::uuid[])`)
+    .execute();
+  return new Map(rows.map((r) => [r.order_id, new Date(r.placed_at)]));
 }
 
 export interface ReturnFact {

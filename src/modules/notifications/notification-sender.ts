@@ -15,9 +15,9 @@ import { CHANNELS, type Channel } from './notification-kinds.js';
 import {
   claimDueNotifications,
   markAllSent,
+  markAllSkipped,
   markFailed,
   markRetry,
-  markSkipped,
   markWaiting,
   type NotificationRow,
   skipUnsendable,
@@ -103,7 +103,16 @@ export class NotificationSender implements Stoppable {
   async runOnce(now = new Date()): Promise<number> {
     const skipped = await skipUnsendable(this.db, this.#unsendable, now);
     const claimed = await claimDueNotifications(this.db, this.#me, now, LEASE_MS, BATCH);
-    const sent = (await Promise.all(claimed.map((n) => this.#deliver(n, now)))).filter(
+    // made after skipUnsendable looked: skipped together, not one transaction each
+    await markAllSkipped(
+      this.db,
+      this.#me,
+      claimed
+        .filter((n) => !this.channels[n.channel])
+        .map((n) => ({ id: n.id, reason: NOT_CONFIGURED[n.channel] })),
+    );
+    const sendable = claimed.filter((n) => this.channels[n.channel]);
+    const sent = (await Promise.all(sendable.map((n) => this.#deliver(n, now)))).filter(
       (s): s is Sent => s !== undefined,
     );
     await this.#recordSent(sent);
@@ -133,10 +142,7 @@ export class NotificationSender implements Stoppable {
   /** Sends one message; what went out is returned for the round to record, anything else is recorded here. */
   async #deliver(n: NotificationRow, now: Date): Promise<Sent | undefined> {
     const channel = this.channels[n.channel];
-    if (!channel) {
-      await inTransaction(this.db, (trx) => markSkipped(trx, n.id, this.#me, NOT_CONFIGURED[n.channel]));
-      return;
-    }
+    if (!channel) return; // skipped by the round
     if (n.channel === 'sms' && !n.urgent) {
       const wait = quietHoursEnd(now, await this.#timeZone(n));
       if (wait) {

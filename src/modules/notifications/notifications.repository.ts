@@ -154,10 +154,24 @@ export async function markFailed(trx: Trx, id: string, me: string, error: string
     .execute();
 }
 
-export async function markSkipped(trx: Trx, id: string, me: string, reason: string) {
-  await mine(trx, id, me)
-    .set({ status: 'skipped', skip_reason: reason, locked_by: null, locked_until: null })
-    .execute();
+/**
+ * Claimed messages of channels this process cannot send, skipped at once (one statement a round, not
+ * a transaction a message), those whose lease is still this sender's:
+ *   update notifications n set status = 'skipped', skip_reason = s.reason, locked_by = null, …
+ *   from unnest($ids, $reasons) s(id, reason) where n.id = s.id and n.locked_by = $me and n.status = 'pending'
+ */
+export async function markAllSkipped(
+  conn: Conn,
+  me: string,
+  skipped: ReadonlyArray<{ id: string; reason: string }>,
+): Promise<void> {
+  if (skipped.length === 0) return;
+  await sql`
+    update notifications n
+    set status = 'skipped', skip_reason = s.reason, locked_by = null, locked_until = null
+    from unnest(${skipped.map((s) => s.id)}::uuid[], ${skipped.map((s) => s.reason)}::text[]) as s(id, reason)
+    where n.id = s.id and n.locked_by = ${me} and n.status = 'pending'
+  `.execute(conn);
 }
 
 /** Of these orders, those that have no message of `kind` yet (payment reminders are made once). */

@@ -25,11 +25,25 @@ export const FEED_LOCK = 0x05_1c_0f_ed;
  *   order by p.position
  */
 export async function sequenceFeed(trx: Trx): Promise<void> {
+  await sequenceFeedAndTake(trx, []);
+}
+
+/**
+ * sequenceFeed, then `positions` taken off outbox_pending (fan-out's batch) in the same statement:
+ * both parts see one snapshot, taken after the lock, so the feed gets the batch before it leaves.
+ *
+ *   with sequenced as (insert into event_feed … as above)
+ *   delete from outbox_pending where position = any($positions)
+ */
+export async function sequenceFeedAndTake(trx: Trx, positions: readonly number[]): Promise<void> {
   await sql`select pg_advisory_xact_lock(${FEED_LOCK})`.execute(trx);
   await sql`
-    insert into event_feed (event_position)
-    select p.position from outbox_pending p
-    where not exists (select 1 from event_feed f where f.event_position = p.position)
-    order by p.position
+    with sequenced as (
+      insert into event_feed (event_position)
+      select p.position from outbox_pending p
+      where not exists (select 1 from event_feed f where f.event_position = p.position)
+      order by p.position
+    )
+    delete from outbox_pending where position = any(${positions}::int8[])
   `.execute(trx);
 }

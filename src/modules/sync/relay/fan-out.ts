@@ -3,7 +3,7 @@ import type { Db } from '../../../platform/db/database.js';
 import { inTransaction } from '../../../platform/db/transaction.js';
 import { newId } from '../../../platform/ids.js';
 import type { RelayEvent } from '../cloud-event.js';
-import { sequenceFeed } from '../event-feed.js';
+import { sequenceFeedAndTake } from '../event-feed.js';
 import { matchesAny } from '../event-patterns.js';
 import type { ReadyTargets } from '../transports/transport.js';
 import { type ClaimedDelivery, type TargetRow, toTarget } from './claimed-delivery.js';
@@ -59,6 +59,10 @@ export async function fanOut(
   db: Db,
   options: { relayId: string; batchSize: number; leaseMs: number; ready: ReadyTargets },
 ): Promise<FanOutResult> {
+  // An idle relay polls (every RELAY_POLL_INTERVAL_MS): one statement when there is nothing to fan
+  // out, not a transaction of four. A row committed just after this look waits for the next poll.
+  const any = await sql<{ any: boolean }>`select exists (select 1 from outbox_pending) as any`.execute(db);
+  if (!any.rows[0]?.any) return { events: 0, claimed: [] };
   return inTransaction(db, async (trx) => {
     const lock = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${FANOUT_LOCK}) as ok`.execute(
       trx,
@@ -135,11 +139,12 @@ export async function fanOut(
       }
     }
 
-    // The feed finds unsequenced events in outbox_pending: sequence before deleting. This snapshot is
-    // newer than the one that read `pending`, so it covers the batch; late, so the feed lock is held briefly.
-    await sequenceFeed(trx);
-    await sql`delete from outbox_pending where position = any(${pending.rows.map((e) => e.position)}::int8[])`.execute(
+    // The feed finds unsequenced events in outbox_pending: sequence before deleting (one statement, one
+    // snapshot). This snapshot is newer than the one that read `pending`, so it covers the batch; late,
+    // so the feed lock is held briefly.
+    await sequenceFeedAndTake(
       trx,
+      pending.rows.map((e) => e.position),
     );
     return { events: pending.rows.length, claimed };
   });

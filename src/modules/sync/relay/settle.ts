@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
 import { inTransaction } from '../../../platform/db/transaction.js';
 import { parkDeliveries } from '../deliveries.repository.js';
@@ -28,6 +29,11 @@ export interface SettleOptions {
  * event (`subscription.disabled`, written to the outbox here) and a log line.
  */
 export async function settleRound(db: Db, outcome: RoundOutcome, options: SettleOptions) {
+  if (outcome.failed.length === 0) {
+    // The common round, nothing failed: one statement (its own transaction), no subscription to disable.
+    await settleWithoutFailures(db, options.relayId, outcome);
+    return { dead: 0, disabled: 0 };
+  }
   return inTransaction(db, async (trx) => {
     await markDelivered(
       trx,
@@ -72,4 +78,33 @@ export async function settleRound(db: Db, outcome: RoundOutcome, options: Settle
     }
     return { dead: failed.filter((f) => f.status === 'dead').length, disabled: disabled.length };
   });
+}
+
+/**
+ * A round without failures in one statement: delivered and released recorded (guarded by locked_by as
+ * in markDelivered and releaseDeliveries), the delivering subscriptions healthy (recordSuccesses).
+ *
+ *   with delivered as (update deliveries set status = 'delivered', … where id = any($delivered) and locked_by = $relay),
+ *   released as (update deliveries set locked_by = null, …, attempts = greatest(attempts - 1, 0)
+ *                where id = any($released) and locked_by = $relay)
+ *   update subscriptions set failing_since = null where id = any($succeeded) and failing_since is not null
+ */
+async function settleWithoutFailures(db: Db, relayId: string, outcome: RoundOutcome): Promise<void> {
+  const { delivered, released } = outcome;
+  if (delivered.length + released.length === 0) return;
+  const succeeded = [...new Set(delivered.map((d) => d.subscriptionId))];
+  await sql`
+    with delivered as (
+      update deliveries
+      set status = 'delivered', delivered_at = now(), locked_by = null, locked_until = null
+      where id = any(${delivered.map((d) => d.id)}::uuid[]) and locked_by = ${relayId}
+    ),
+    released as (
+      update deliveries
+      set locked_by = null, locked_until = null, attempts = greatest(attempts - 1, 0)
+      where id = any(${released}::uuid[]) and locked_by = ${relayId}
+    )
+    update subscriptions set failing_since = null
+    where id = any(${succeeded}::uuid[]) and failing_since is not null
+  `.execute(db);
 }
