@@ -2,8 +2,9 @@
  * npm run bench:checkout — the two-item guest checkout over HTTP on PostgreSQL: a cart with two SKUs,
  * checkout and a payment intent as a shop does them (a storefront key; the intent with the order's
  * access token), then the sandbox's pay (admin only, standing in for the provider's callback), with
- * CPU per checkout from /proc (server, PostgreSQL, load generator) and pgbench (TPC-B-like) on the
- * same PostgreSQL right after, so two runs on a VM whose speed drifts compare by their ratio.
+ * CPU per checkout from /proc (server, the bench database's PostgreSQL backends, load generator) and
+ * pgbench (TPC-B-like) on the same PostgreSQL right after, so two runs on a VM whose speed drifts
+ * compare by their ratio.
  *
  *   BENCH_SECONDS (default 15)  BENCH_CONNECTIONS (default 32)  BENCH_SKUS (default 200)
  *   BENCH_PORT (default 3932)  BENCH_DB (default ordersync_bench_checkout): another pair for a second
@@ -31,9 +32,10 @@ function twoLines(skus: string[]) {
   return [first, second].map((sku) => ({ sku, quantity: 1 + Math.floor(Math.random() * 2) }));
 }
 
+const DATABASE = process.env.BENCH_DB ?? 'ordersync_bench_checkout';
 const server = await startServer(
   {
-    DATABASE_URL: await freshDatabase(process.env.BENCH_DB ?? 'ordersync_bench_checkout'),
+    DATABASE_URL: await freshDatabase(DATABASE),
     ORDERSYNC_ADMIN_KEY: ADMIN_KEY,
     ORDER_PAYMENT_TIMEOUT: '1d',
     PAYMENT_SANDBOX: 'true',
@@ -72,9 +74,10 @@ try {
   };
   // a short warm-up: caches, prepared statements, JIT
   await runLoad({ concurrency: CONNECTIONS, durationMs: 2000, task: checkout });
-  const before = cpuSnapshot(server.pid);
+  // PostgreSQL's CPU is this database's backends only: on a shared PostgreSQL others' work stays out
+  const before = cpuSnapshot(server.pid, DATABASE);
   const r = await runLoad({ concurrency: CONNECTIONS, durationMs: SECONDS * 1000, task: checkout });
-  const cpu = cpuPer('checkout', before, cpuSnapshot(server.pid), r.completed);
+  const cpu = cpuPer('checkout', before, cpuSnapshot(server.pid, DATABASE), r.completed);
   await pool.close();
   await server.stop();
   const tps = await pgbenchTps(CONNECTIONS, SECONDS);
