@@ -287,6 +287,101 @@ describe('analytics figures against SQL of their own', () => {
     expect(all.series.length).toBe(ranked.length);
   });
 
+  it('sums whole months (UTC and Shanghai) from the monthly rollup, ranking SKUs as SQL does', async () => {
+    // per month of the zone, currency and SKU: an order counts once in each of its SKUs
+    const perSku = (tz: string) =>
+      sql<{
+        month: Date;
+        currency: string;
+        sku: string;
+        orders: number;
+        gmv: number;
+        units: number;
+      }>`
+      select date_trunc('month', o.placed_at, ${tz}) as month, o.currency, l.sku, count(distinct o.id)::int as orders,
+             sum(l.line_total)::int as gmv, sum(l.quantity)::int as units
+      from orders o join order_lines l on l.order_id = o.id
+      where o.id = any(${orderIds}::uuid[]) group by 1, 2, 3`.execute(t().db);
+    // 92 days around November: its whole month is read from the monthly rows, in either zone
+    for (const tz of ['UTC', 'Asia/Shanghai']) {
+      const { rows } = await perSku(tz);
+      const totals = new Map<string, { currency: string; sku: string; orders: number; units: number }>();
+      for (const r of rows) {
+        const id = `${r.currency}/${r.sku}`;
+        const s = totals.get(id) ?? { currency: r.currency, sku: r.sku, orders: 0, units: 0 };
+        s.orders += r.orders;
+        s.units += r.units;
+        totals.set(id, s);
+      }
+      const cp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+      const [top] = [...totals.values()].sort(
+        (a, b) => b.orders - a.orders || b.units - a.units || cp(a.currency, b.currency) || cp(a.sku, b.sku),
+      );
+      const want = new Map<
+        string,
+        { start: string; currency: string; key: string; orders: number; gmv: number }
+      >();
+      for (const r of rows) {
+        const key = r.currency === top!.currency && r.sku === top!.sku ? r.sku : 'other';
+        const id = `${new Date(r.month).toISOString()}${r.currency}${key}`;
+        const w = want.get(id) ?? {
+          start: new Date(r.month).toISOString(),
+          currency: r.currency,
+          key,
+          orders: 0,
+          gmv: 0,
+        };
+        w.orders += r.orders;
+        w.gmv += r.gmv;
+        want.set(id, w);
+      }
+      const report = await get(
+        `/v1/analytics/sales?from=2026-10-01T00:00:00Z&to=2027-01-01T00:00:00Z&granularity=month&by=sku&limit=1&tz=${tz}`,
+      );
+      const got = report.series.flatMap(
+        (s: { currency: string; key: string; buckets: { start: string; orders: number; gmv: number }[] }) =>
+          s.buckets.map((b) => ({
+            start: b.start,
+            currency: s.currency,
+            key: s.key,
+            orders: b.orders,
+            gmv: b.gmv,
+          })),
+      );
+      const order = (a: { start: string; currency: string; key: string }) =>
+        `${a.start}${a.currency}${a.key}`;
+      expect(
+        got.sort((a: never, b: never) => order(a).localeCompare(order(b))),
+        tz,
+      ).toEqual([...want.values()].sort((a, b) => order(a).localeCompare(order(b))));
+    }
+    // the monthly rows themselves, per UTC month, currency and SKU
+    const { rows: utc } = await perSku('UTC');
+    const { rows: monthly } = await sql<{ month: Date; currency: string; sku: string; orders: number }>`
+      select month, currency, value as sku, orders from analytics_sales_by_month
+      where zone = 'UTC' and dimension = 'sku' and value = any(${[...new Set(utc.map((r) => r.sku))]}::text[])`.execute(
+      t().db,
+    );
+    const key = (r: { month: Date; currency: string; sku: string; orders: number }) =>
+      `${new Date(r.month).toISOString()} ${r.currency} ${r.sku} ${r.orders}`;
+    expect(monthly.map(key).sort()).toEqual(utc.map(key).sort());
+    // a previous period of whole months (September's end, October, November): totals per SKU from them
+    const later = await get('/v1/analytics/sales?from=2026-12-01T00:00:00Z&to=2027-03-01T00:00:00Z&by=sku');
+    const previous = later.series
+      .map((s: { currency: string; key: string; previousTotal: { orders: number; units: number } }) => ({
+        currency: s.currency,
+        sku: s.key,
+        orders: s.previousTotal.orders,
+        units: s.previousTotal.units,
+      }))
+      .sort((a: { sku: string }, b: { sku: string }) => a.sku.localeCompare(b.sku));
+    const { rows: whole } = await sql<{ currency: string; sku: string; orders: number; units: number }>`
+      select o.currency, l.sku, count(distinct o.id)::int as orders, sum(l.quantity)::int as units
+      from orders o join order_lines l on l.order_id = o.id
+      where o.id = any(${orderIds}::uuid[]) group by 1, 2 order by 2`.execute(t().db);
+    expect(previous).toEqual(whole);
+  });
+
   it('counts the funnel and the lost orders as the outbox and the orders table tell them', async () => {
     const funnel = await get(`/v1/analytics/funnel?${range}`);
     const reached = async (type: string) => {

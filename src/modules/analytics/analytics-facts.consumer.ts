@@ -13,6 +13,7 @@ import {
   markHoursDirty,
   type OrderFactChange,
   type PaymentOutcome,
+  type PlacedMark,
   recordPaymentAttempts,
   updateOrdersFacts,
   updateReturn,
@@ -24,8 +25,8 @@ function dataOf<T extends EventType>(event: ConsumedEvent, type: T): EventData<T
   return event.data as EventData<T>;
 }
 
-/** Placed orders' facts, a few statements for the batch; when those recorded now were placed. */
-async function recordPlaced(trx: Trx, events: readonly ConsumedEvent[]): Promise<Date[]> {
+/** Placed orders' facts, a few statements for the batch; those recorded now, and when they were placed. */
+async function recordPlaced(trx: Trx, events: readonly ConsumedEvent[]): Promise<PlacedMark[]> {
   if (events.length === 0) return [];
   const placed = events.map((event) => ({ event, ...dataOf(event, 'order.placed') }));
   const [dimensions, categories] = await Promise.all([
@@ -53,7 +54,9 @@ async function recordPlaced(trx: Trx, events: readonly ConsumedEvent[]): Promise
       })),
     })),
   );
-  return placed.filter((p) => fresh.has(p.order.id)).map((p) => p.event.time);
+  return placed
+    .filter((p) => fresh.has(p.order.id))
+    .map((p) => ({ orderId: p.order.id, placedAt: p.event.time }));
 }
 
 /** The order-level fact each life-cycle event sets. */
@@ -128,22 +131,24 @@ const RETURN_EVENTS = new Set(['return.requested', 'return.rejected', 'return.re
  * A batch's facts, a few statements whatever its size: its placed orders together, its payment
  * attempts in one statement, its order-level changes in one (a batch holds one event per order, so
  * none of them depends on another), the placing hours they need in one; returns and imports (rare)
- * one by one; then one mark per hour touched.
+ * one by one; then one mark per hour touched: the new orders by hour (the refresh adds their share),
+ * and the hours whose orders' facts changed (the refresh recomputes them).
  */
 async function recordFacts(trx: Trx, events: readonly ConsumedEvent[]): Promise<void> {
-  const hours = await recordPlaced(
+  const placed = await recordPlaced(
     trx,
     events.filter((e) => e.type === 'order.placed'),
   );
+  const changed: Date[] = [];
   const attempts: Parameters<typeof recordPaymentAttempts>[1][number][] = [];
   const changes: Array<{ orderId: string; change: OrderFactChange }> = [];
   const placedOf: string[] = []; // orders whose placing hour an event touches without changing the order
   for (const event of events) {
     if (event.type === 'order.placed') continue;
-    if (event.type === 'history.orders_imported') hours.push(...(await recordHistory(trx, event)));
+    if (event.type === 'history.orders_imported') changed.push(...(await recordHistory(trx, event)));
     else if (RETURN_EVENTS.has(event.type)) {
       const placedAt = await recordReturn(trx, event);
-      if (placedAt) hours.push(placedAt);
+      if (placedAt) changed.push(placedAt);
     } else if (event.type in PAYMENT_OUTCOMES) {
       const outcome = PAYMENT_OUTCOMES[event.type]!;
       const { order, payment } = dataOf(event, event.type as 'payment.created');
@@ -157,11 +162,18 @@ async function recordFacts(trx: Trx, events: readonly ConsumedEvent[]): Promise<
     }
   }
   await recordPaymentAttempts(trx, attempts);
-  hours.push(...(await updateOrdersFacts(trx, changes)).values());
-  hours.push(...(await findPlacedAts(trx, placedOf)).values());
-  await markHoursDirty(trx, hours);
+  changed.push(...(await updateOrdersFacts(trx, changes)).values());
+  changed.push(...(await findPlacedAts(trx, placedOf)).values());
+  await markHoursDirty(trx, changed, placed);
 }
 
+/**
+ * Keeps the analytics facts of each order from its events, and marks the hour it was placed in for
+ * the rollup refresh. Exactly once through its inbox, and from the beginning of the outbox, so a
+ * fresh install builds the facts of the orders placed before it (backfill). A batch of events is a
+ * few statements in the relay's transaction, never in the order's (placed orders are recorded
+ * together); their hour marks are append-only rows, so concurrent batches do not queue.
+ */
 export const analyticsFacts: EventConsumer = {
   name: 'analytics-facts',
   eventTypes: [

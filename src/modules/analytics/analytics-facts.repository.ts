@@ -9,18 +9,42 @@ const placedHour = (placedAt: Date) => {
   return h;
 };
 
+export interface PlacedMark {
+  orderId: string;
+  placedAt: Date;
+}
+
 /**
- * Marks the hour for the rollup refresh: an append-only row, so consumer transactions never wait on
- * one another for it (several events of one batch may mark the same hour; the refresh takes each hour
- * once). The refresh claims only marks committed before it looks, so none is lost.
+ * Marks hours for the rollup refresh: append-only rows, so consumer transactions never wait on one
+ * another for them (several batches may mark the same hour). A row per hour with the orders newly
+ * placed in it (the refresh adds their share to the rollups), and a row with none (null) per hour
+ * whose already recorded orders changed (the refresh recomputes it). The refresh claims only marks
+ * committed before it looks, so none is lost.
  */
-export async function markHoursDirty(trx: Trx, placedAt: readonly Date[]): Promise<void> {
-  const hours = [...new Set(placedAt.map((t) => placedHour(t).getTime()))];
-  if (hours.length === 0) return;
-  await trx
-    .insertInto('analytics_dirty_marks')
-    .values(hours.map((h) => ({ hour: new Date(h) })))
-    .execute();
+export async function markHoursDirty(
+  trx: Trx,
+  changed: readonly Date[],
+  placed: readonly PlacedMark[] = [],
+): Promise<void> {
+  const marks = new Map<number, string[] | null>();
+  for (const p of placed) {
+    const hour = placedHour(p.placedAt).getTime();
+    marks.set(hour, [...(marks.get(hour) ?? []), p.orderId]);
+  }
+  const rows = [
+    ...[...marks].map(([hour, ids]) => ({ hour: new Date(hour).toISOString(), placed: ids })),
+    // no `placed` key: null, where a JSON null would be a scalar jsonb_array_elements_text refuses
+    ...[...new Set(changed.map((t) => placedHour(t).getTime()))].map((hour) => ({
+      hour: new Date(hour).toISOString(),
+    })),
+  ];
+  if (rows.length === 0) return;
+  // JSON, not an array parameter: the same on pg and PGlite
+  await sql`
+    insert into analytics_dirty_marks (hour, placed)
+    select (m->>'hour')::timestamptz,
+           (select array_agg(id::uuid) from jsonb_array_elements_text(m->'placed') id)
+    from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) m`.execute(trx);
 }
 
 export interface PlacedOrderFact {

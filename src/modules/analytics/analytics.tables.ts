@@ -44,9 +44,13 @@ export interface AnalyticsPaymentsTable {
   failed: Generated<boolean>;
 }
 
-/** A placement hour whose rollups are to be recomputed; one row per change, claimed by the refresh. */
+/**
+ * A placement hour whose rollups are to be refreshed, claimed by the refresh: with the orders newly
+ * placed in it (their share is added), or null when recorded orders changed (the hour is recomputed).
+ */
 export interface AnalyticsDirtyMarksTable {
   hour: Time;
+  placed: string[] | null;
 }
 
 /** A return of an order as its events told it; its lines by SKU. */

@@ -5,6 +5,8 @@ import * as m1205_1400 from './migrations/20261205_1400_analytics.js';
 import * as m1206_0500 from './migrations/20261206_0500_narrow_rollups.js';
 import * as m1208_0200 from './migrations/20261208_0200_sku_warehouse_sales.js';
 import * as m1208_0201 from './migrations/20261208_0201_lead_times_weekly.js';
+import * as m1212_0300 from './migrations/20261212_0300_placed_marks.js';
+import * as m1212_0301 from './migrations/20261212_0301_sales_by_month.js';
 import { refreshRollups } from './rollup-refresh.js';
 
 export { refreshAllRollups, refreshRollups } from './rollup-refresh.js';
@@ -21,6 +23,8 @@ export const analyticsModule = {
     '20261206_0500_narrow_rollups': m1206_0500,
     '20261208_0200_sku_warehouse_sales': m1208_0200,
     '20261208_0201_lead_times_weekly': m1208_0201,
+    '20261212_0300_placed_marks': m1212_0300,
+    '20261212_0301_sales_by_month': m1212_0301,
   },
   routes: [analyticsRoutes],
   consumes: [analyticsFacts],

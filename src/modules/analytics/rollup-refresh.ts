@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db, Trx } from '../../platform/db/database.js';
-import { inTransaction } from '../../platform/db/transaction.js';
+import { isRetryable } from '../../platform/db/transaction.js';
 import { reservedFrom } from '../inventory/index.js';
 import { recomputeActivity } from './activity-refresh.js';
 import { ROLLUP_ZONES } from './analytics-range.js';
@@ -8,43 +8,82 @@ import { LEAD_TIME_BUCKETS_PER_DOUBLING } from './lead-time-histogram.js';
 
 /** Hours claimed per round: a backfill of a year is ~9,000 hours, done in rounds of this many. */
 const HOURS_PER_ROUND = 240;
+/**
+ * New orders whose share a round adds at most; hours past it are recomputed instead (a backfill's
+ * hours hold thousands each, and a recompute reads them by index range, not one by one).
+ */
+const ADDED_PER_ROUND = 20_000;
 
 /**
- * One round of the rollup refresh: claims up to HOURS_PER_ROUND dirty placement hours, recomputes
- * every hourly rollup row of those hours from the facts, then the daily rows of their days (per rollup
- * zone) from the hourly rows, the lead-time histograms of their UTC days from the facts and of their
- * months from the days; and the cart and refusal activity of the last hours (activity-refresh.ts).
- * Says how many hours it claimed. One refresher at a time (an advisory lock held for the transaction).
+ * One round of the rollup refresh. Claims up to HOURS_PER_ROUND marked placement hours. Of an hour
+ * whose marks only name newly placed orders, it adds those orders' share to every rollup row they
+ * feed (hour, day, week, month), reading their facts only; an hour with a change to orders already
+ * rolled up (a payment, a shipment…) has every hourly row recomputed from the facts, then the daily
+ * rows of its days (per rollup zone) from the hourly rows, the lead-time histograms of its UTC days
+ * from the facts and of their weeks and months from the days. Then the cart and refusal activity of
+ * the last hours (activity-refresh.ts). Says how many hours it claimed.
+ *
+ * One snapshot (repeatable read) for the whole round: the marks it claims, and the facts it reads,
+ * are those committed before it, and it deletes only those marks; a later order's mark stays for the
+ * next round, which then adds its share exactly once. One refresher at a time (an advisory lock held
+ * for the transaction); one that waited for another's commit fails to serialize and runs again.
  */
 export async function refreshRollups(
   db: Db,
   hoursPerRound = HOURS_PER_ROUND,
   now = new Date(),
 ): Promise<number> {
-  return inTransaction(db, async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('analytics-rollup-refresh'))`.execute(trx);
-    // The planner guesses 100 claimed hours of ~5,000 orders each on a big table, and the cost passes
-    // jit_above_cost: PostgreSQL then spends ~300 ms compiling each statement that runs in ~5 ms.
-    await sql`set local jit = off`.execute(trx);
-    // Only marks committed before this statement are claimed: a consumer's later mark stays for the
-    // next round, and the facts of every claimed mark are visible to the statements below.
-    const claimed = await sql<{ hour: Date }>`
-      with gone as (
-        delete from analytics_dirty_marks
-        where hour in (select distinct hour from analytics_dirty_marks order by hour limit ${hoursPerRound})
-        returning hour)
-      select distinct hour from gone`.execute(trx);
-    const activityHours = await recomputeActivity(trx, now);
-    if (claimed.rows.length > 0) {
-      const hours = JSON.stringify(claimed.rows.map((r) => new Date(r.hour).toISOString()));
-      await recomputeHours(trx, hours);
-      await recomputeDays(trx, hours);
-      await recomputeLeadTimes(trx, hours);
-      await recomputeSkuWarehouseDays(trx, hours);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .execute((trx) => refreshRound(trx, hoursPerRound, now));
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));
     }
-    if (activityHours) await recomputeActivityDays(trx, activityHours);
-    return claimed.rows.length;
-  });
+  }
+}
+
+async function refreshRound(trx: Trx, hoursPerRound: number, now: Date): Promise<number> {
+  await sql`select pg_advisory_xact_lock(hashtext('analytics-rollup-refresh'))`.execute(trx);
+  // The planner guesses 100 claimed hours of ~5,000 orders each on a big table, and the cost passes
+  // jit_above_cost: PostgreSQL then spends ~300 ms compiling each statement that runs in ~5 ms.
+  await sql`set local jit = off`.execute(trx);
+  const { rows: marked } = await sql<{ hour: Date; whole: boolean; placed: number }>`
+    select hour, bool_or(placed is null) as whole, coalesce(sum(cardinality(placed)), 0)::int as placed
+    from analytics_dirty_marks
+    where hour = any(array(select distinct hour from analytics_dirty_marks order by hour limit ${hoursPerRound}))
+    group by hour order by hour`.execute(trx);
+  const added: string[] = [];
+  const recomputed: string[] = [];
+  let adding = 0;
+  for (const m of marked) {
+    const hour = new Date(m.hour).toISOString();
+    if (!m.whole && adding + m.placed <= ADDED_PER_ROUND) {
+      added.push(hour);
+      adding += m.placed;
+    } else recomputed.push(hour);
+  }
+  if (added.length > 0) await addNewOrders(trx, JSON.stringify(added));
+  const activityHours = await recomputeActivity(trx, now);
+  if (recomputed.length > 0) {
+    const hours = JSON.stringify(recomputed);
+    await recomputeHours(trx, hours);
+    await recomputeDays(trx, hours);
+    await recomputeLeadTimes(trx, hours);
+    await recomputeSkuWarehouseDays(trx, hours);
+  }
+  if (marked.length > 0) {
+    const claimed = JSON.stringify(marked.map((m) => new Date(m.hour).toISOString()));
+    // the marks of this snapshot only: one committed since is not visible to this transaction
+    await sql`delete from analytics_dirty_marks where hour = any(array(select hour from ${hoursOf(claimed)}))`.execute(
+      trx,
+    );
+  }
+  await recomputeActivityDays(trx, activityHours);
+  return marked.length;
 }
 
 /** Runs rounds until nothing is dirty (tests, the benchmark's backfill). */
@@ -63,6 +102,160 @@ const ordersIn = (hours: string) =>
   sql`${hoursOf(hours)} cross join lateral (
         select * from analytics_orders o
         where o.placed_at >= h.hour and o.placed_at < h.hour + interval '1 hour' offset 0) o`;
+
+// The orders newly placed in the hours whose share is to be added, by their marks: each once (a mark
+// names an order once, in the batch that recorded it), with its facts by primary key.
+const newOrdersIn = (hours: string) =>
+  sql`(select distinct m.hour, p.id from analytics_dirty_marks m cross join lateral unnest(m.placed) p(id)
+       where m.hour = any(array(select hour from ${hoursOf(hours)}))) n
+      join analytics_orders o on o.order_id = n.id`;
+
+/** `on conflict (keys) do update` adding the new rows' sums to the row there (alias t). */
+const addingTo = (keys: string[], sums: string[]) =>
+  sql`on conflict (${sql.join(keys.map((k) => sql.ref(k)))}) do update set ${sql.join(
+    sums.map((c) => sql`${sql.ref(c)} = ${sql.ref(`t.${c}`)} + excluded.${sql.ref(c)}`),
+  )}`;
+
+const zones = sql`(values ${sql.join(ROLLUP_ZONES.map((z) => sql`(${z}::text)`))}) z(zone)`;
+
+/**
+ * Adds the share of the orders newly placed in `hours` (no order of theirs changed since it was
+ * rolled up) to each rollup row they feed: the same sums as the recompute, over the new orders only,
+ * a statement per rollup family. At placement an order reaches the funnel's first stage only and has
+ * no payment, return or lead time yet; the statements count whatever its facts hold all the same.
+ */
+async function addNewOrders(trx: Trx, hours: string): Promise<void> {
+  const sums = ['orders', 'gmv', 'units'];
+  await sql`
+    with c as (
+      select d.dimension, n.hour, d.value, o.currency, count(*) as orders, sum(o.grand_total) as gmv,
+             sum(o.units) as units
+      from ${newOrdersIn(hours)}
+      cross join lateral (values ('all', 'all'), ('channel', o.channel), ('region', o.region),
+                                 ('payment_method', o.payment_method)) d(dimension, value)
+      group by 1, 2, 3, 4
+      union all
+      select d.dimension, n.hour, d.value, o.currency, count(distinct o.order_id), sum(l.amount), sum(l.quantity)
+      from ${newOrdersIn(hours)} join analytics_order_lines l on l.order_id = o.order_id
+      cross join lateral (values ('category', l.category), ('sku', l.sku)) d(dimension, value)
+      group by 1, 2, 3, 4),
+    hourly as (
+      insert into analytics_sales_by_hour as t (dimension, hour, value, currency, orders, gmv, units)
+      select dimension, hour, value, currency, orders, gmv, units from c
+      ${addingTo(['dimension', 'hour', 'value', 'currency'], sums)}),
+    daily as (
+      insert into analytics_sales_by_day as t (zone, dimension, day, value, currency, orders, gmv, units)
+      select z.zone, c.dimension, date_trunc('day', c.hour, z.zone), c.value, c.currency,
+             sum(c.orders), sum(c.gmv), sum(c.units)
+      from c cross join ${zones} group by 1, 2, 3, 4, 5
+      ${addingTo(['zone', 'dimension', 'day', 'value', 'currency'], sums)})
+    insert into analytics_sales_by_month as t (zone, dimension, month, value, currency, orders, gmv, units)
+    select z.zone, c.dimension, date_trunc('month', c.hour, z.zone), c.value, c.currency,
+           sum(c.orders), sum(c.gmv), sum(c.units)
+    from c cross join ${zones} group by 1, 2, 3, 4, 5
+    ${addingTo(['zone', 'dimension', 'month', 'value', 'currency'], sums)}`.execute(trx);
+  await sql`
+    with c as (
+      select n.hour, s.stage, s.reason, count(*) as orders
+      from ${newOrdersIn(hours)}
+      cross join lateral (values
+        ('placed', '', true),
+        ('paid', '', o.paid_at is not null),
+        ('shipped', '', o.shipped_at is not null),
+        ('delivered', '', o.delivered_at is not null),
+        ('completed', '', o.completed_at is not null),
+        ('cancelled', coalesce(o.cancel_reason, ''), o.cancelled_at is not null)
+      ) s(stage, reason, reached)
+      where s.reached
+      group by 1, 2, 3),
+    hourly as (
+      insert into analytics_funnel_hourly as t (hour, stage, reason, orders)
+      select hour, stage, reason, orders from c ${addingTo(['hour', 'stage', 'reason'], ['orders'])})
+    insert into analytics_funnel_daily as t (day, stage, reason, orders)
+    select date_trunc('day', hour, 'UTC'), stage, reason, sum(orders) from c group by 1, 2, 3
+    ${addingTo(['day', 'stage', 'reason'], ['orders'])}`.execute(trx);
+  const paymentSums = ['attempts', 'succeeded', 'failed'];
+  await sql`
+    with c as (
+      select n.hour, p.provider, count(*) as attempts, count(*) filter (where p.succeeded) as succeeded,
+             count(*) filter (where p.failed) as failed
+      from ${newOrdersIn(hours)} join analytics_payments p on p.order_id = o.order_id
+      group by 1, 2),
+    hourly as (
+      insert into analytics_payments_hourly as t (hour, provider, attempts, succeeded, failed)
+      select hour, provider, attempts, succeeded, failed from c ${addingTo(['hour', 'provider'], paymentSums)})
+    insert into analytics_payments_daily as t (day, provider, attempts, succeeded, failed)
+    select date_trunc('day', hour, 'UTC'), provider, sum(attempts), sum(succeeded), sum(failed) from c
+    group by 1, 2 ${addingTo(['day', 'provider'], paymentSums)}`.execute(trx);
+  const returnSums = ['returns', 'units', 'refunded'];
+  await sql`
+    with c as (
+      select d.dimension, n.hour, d.value, count(distinct r.return_id) as returns, sum(l.quantity) as units,
+             count(distinct r.return_id) filter (where r.refunded) as refunded
+      from ${newOrdersIn(hours)} join analytics_returns r on r.order_id = o.order_id and not r.rejected
+      join analytics_return_lines l on l.return_id = r.return_id
+      cross join lateral (values ('all', 'all'), ('sku', l.sku), ('category', l.category), ('reason', r.reason))
+        d(dimension, value)
+      group by 1, 2, 3),
+    hourly as (
+      insert into analytics_returns_by_hour as t (dimension, hour, value, returns, units, refunded)
+      select dimension, hour, value, returns, units, refunded from c
+      ${addingTo(['dimension', 'hour', 'value'], returnSums)})
+    insert into analytics_returns_by_day as t (dimension, day, value, returns, units, refunded)
+    select dimension, date_trunc('day', hour, 'UTC'), value, sum(returns), sum(units), sum(refunded) from c
+    group by 1, 2, 3 ${addingTo(['dimension', 'day', 'value'], returnSums)}`.execute(trx);
+  const histogram = ['stage', 'dimension', 'value', 'bucket'];
+  await sql`
+    with c as (
+      select date_trunc('day', n.hour, 'UTC') as day, s.stage, dm.dimension, dm.value,
+             floor(ln(greatest(s.seconds, 1)) / ln(2) * ${LEAD_TIME_BUCKETS_PER_DOUBLING})::int as bucket,
+             count(*) as orders
+      from ${newOrdersIn(hours)}
+      ${leadTimesOf}
+      where s.seconds is not null and dm.value is not null and not o.historical
+      group by 1, 2, 3, 4, 5),
+    daily as (
+      insert into analytics_lead_times_daily as t (day, stage, dimension, value, bucket, orders)
+      select day, stage, dimension, value, bucket, orders from c ${addingTo(['day', ...histogram], ['orders'])}),
+    weekly as (
+      insert into analytics_lead_times_weekly as t (week, stage, dimension, value, bucket, orders)
+      select date_trunc('week', day, 'UTC'), stage, dimension, value, bucket, sum(orders) from c
+      group by 1, 2, 3, 4, 5 ${addingTo(['week', ...histogram], ['orders'])})
+    insert into analytics_lead_times_monthly as t (month, stage, dimension, value, bucket, orders)
+    select date_trunc('month', day, 'UTC'), stage, dimension, value, bucket, sum(orders) from c
+    group by 1, 2, 3, 4, 5 ${addingTo(['month', ...histogram], ['orders'])}`.execute(trx);
+  const reserved = reservedFrom(trx);
+  await sql`
+    insert into analytics_sku_warehouse_by_day as t (day, sku, warehouse, units)
+    select date_trunc('day', n.hour, 'UTC'), l.sku, w.warehouse, sum(w.units)
+    from ${newOrdersIn(hours)}
+    join analytics_order_lines l on l.order_id = o.order_id
+    ${warehouseUnitsOf(reserved)}
+    group by 1, 2, 3
+    ${addingTo(['day', 'sku', 'warehouse'], ['units'])}`.execute(trx);
+}
+
+// The lead time of each stage an order has passed (s) under each dimension value it has (dm).
+const leadTimesOf = sql`
+  cross join lateral (values
+    ('placed_paid', extract(epoch from o.paid_at - o.placed_at)),
+    ('paid_shipped', extract(epoch from o.shipped_at - o.paid_at)),
+    ('shipped_delivered', extract(epoch from o.delivered_at - o.shipped_at))
+  ) s(stage, seconds)
+  cross join lateral (values
+    ('all', ''), ('warehouse', o.warehouse), ('carrier', o.carrier), ('region', o.region),
+    ('provider', case when s.stage = 'placed_paid' then o.pay_provider end)
+  ) dm(dimension, value)`;
+
+// Each order line's units per warehouse (w): as reserved, else where its order shipped from.
+const warehouseUnitsOf = (reserved: ReturnType<typeof reservedFrom>) => sql`
+  cross join lateral (
+    select r.warehouse, r.quantity as units from ${reserved} r where r.order_id = o.order_id and r.sku = l.sku
+    union all
+    select o.warehouse, l.quantity
+    where o.warehouse is not null
+      and not exists (select 1 from ${reserved} r where r.order_id = o.order_id and r.sku = l.sku)
+  ) w`;
 
 // `= any(array(…))`, not `in (select …)`: an index lookup per value, where the semi-join may be
 // planned as a scan of the whole rollup.
@@ -129,11 +322,14 @@ async function recomputeHours(trx: Trx, hours: string): Promise<void> {
 
 /**
  * The daily rows of the claimed hours' days, summed from the hourly rows: sales per rollup zone (a
- * day cut at that zone's midnight), the reports without buckets per UTC day.
+ * day cut at that zone's midnight) and their months from the days, the reports without buckets per
+ * UTC day.
  */
 async function recomputeDays(trx: Trx, hours: string): Promise<void> {
   for (const zone of ROLLUP_ZONES) {
     const days = sql`(select distinct date_trunc('day', hour, ${zone}) as day from ${hoursOf(hours)}) d`;
+    // their months: less the days' old rows, plus their new ones (not the whole month reread)
+    await addDaysToMonths(trx, zone, days, '-');
     await sql`delete from analytics_sales_by_day
               where zone = ${zone} and day = any(array(select day from ${days}))`.execute(trx);
     await sql`
@@ -142,6 +338,8 @@ async function recomputeDays(trx: Trx, hours: string): Promise<void> {
       from ${days} join analytics_sales_by_hour s
         on s.hour >= d.day and s.hour < (d.day at time zone ${zone} + interval '1 day') at time zone ${zone}
       group by 2, 3, 4, 5`.execute(trx);
+    await addDaysToMonths(trx, zone, days, '+');
+    await sql`delete from analytics_sales_by_month where zone = ${zone} and orders = 0`.execute(trx);
   }
   const days = utcDaysOf(hours);
   const nextDay = sql`d.day + interval '1 day'`;
@@ -169,6 +367,21 @@ async function recomputeDays(trx: Trx, hours: string): Promise<void> {
     group by 1, 2, 3`.execute(trx);
 }
 
+/** Adds (or takes away) the zone's daily sales rows of `days` to (from) their months' rows. */
+async function addDaysToMonths(trx: Trx, zone: string, days: RawBuilder<unknown>, sign: '+' | '-') {
+  const s = sql.raw(sign);
+  await sql`
+    insert into analytics_sales_by_month as t (zone, dimension, month, value, currency, orders, gmv, units)
+    select ${zone}, s.dimension, date_trunc('month', s.day, ${zone}), s.value, s.currency,
+           ${s}sum(s.orders), ${s}sum(s.gmv), ${s}sum(s.units)
+    from analytics_sales_by_day s
+    where s.zone = ${zone} and s.day = any(array(select day from ${days}))
+    group by 2, 3, 4, 5
+    ${addingTo(['zone', 'dimension', 'month', 'value', 'currency'], ['orders', 'gmv', 'units'])}`.execute(
+    trx,
+  );
+}
+
 const utcDaysOf = (hours: string) =>
   sql`(select distinct date_trunc('day', hour, 'UTC') as day from ${hoursOf(hours)}) d`;
 
@@ -179,6 +392,9 @@ const utcDaysOf = (hours: string) =>
  */
 async function recomputeLeadTimes(trx: Trx, hours: string): Promise<void> {
   const days = utcDaysOf(hours);
+  // the weeks and months: less the days' old histograms, plus their new ones (not a month reread)
+  await addLeadTimeDays(trx, days, 'week', '-');
+  await addLeadTimeDays(trx, days, 'month', '-');
   await sql`delete from analytics_lead_times_daily where day = any(array(select day from ${days}))`.execute(
     trx,
   );
@@ -188,34 +404,23 @@ async function recomputeLeadTimes(trx: Trx, hours: string): Promise<void> {
            floor(ln(greatest(s.seconds, 1)) / ln(2) * ${LEAD_TIME_BUCKETS_PER_DOUBLING})::int, count(*)
     from ${days}
     join analytics_orders o on o.placed_at >= d.day and o.placed_at < d.day + interval '1 day'
-    cross join lateral (values
-      ('placed_paid', extract(epoch from o.paid_at - o.placed_at)),
-      ('paid_shipped', extract(epoch from o.shipped_at - o.paid_at)),
-      ('shipped_delivered', extract(epoch from o.delivered_at - o.shipped_at))
-    ) s(stage, seconds)
-    cross join lateral (values
-      ('all', ''), ('warehouse', o.warehouse), ('carrier', o.carrier), ('region', o.region),
-      ('provider', case when s.stage = 'placed_paid' then o.pay_provider end)
-    ) dm(dimension, value)
+    ${leadTimesOf}
     where s.seconds is not null and dm.value is not null and not o.historical
     group by 1, 2, 3, 4, 5`.execute(trx);
-  await rollUpLeadTimeDays(trx, hours, 'week');
-  await rollUpLeadTimeDays(trx, hours, 'month');
+  for (const unit of ['week', 'month'] as const) {
+    await addLeadTimeDays(trx, days, unit, '+');
+    await sql`delete from ${sql.table(`analytics_lead_times_${unit}ly`)} where orders = 0`.execute(trx);
+  }
 }
 
-/** The lead-time histograms of the weeks (months) of the claimed hours, summed from their days. */
-async function rollUpLeadTimeDays(trx: Trx, hours: string, unit: 'week' | 'month'): Promise<void> {
-  const table = sql.table(`analytics_lead_times_${unit}ly`);
-  const periods = sql`(select distinct date_trunc(${unit}, hour, 'UTC') as start from ${hoursOf(hours)}) p`;
-  await sql`delete from ${table} where ${sql.ref(unit)} = any(array(select start from ${periods}))`.execute(
-    trx,
-  );
+/** Adds (or takes away) the daily lead-time histograms of `days` to (from) their weeks' (months') ones. */
+async function addLeadTimeDays(trx: Trx, days: RawBuilder<unknown>, unit: 'week' | 'month', sign: '+' | '-') {
   await sql`
-    insert into ${table} (${sql.ref(unit)}, stage, dimension, value, bucket, orders)
-    select p.start, l.stage, l.dimension, l.value, l.bucket, sum(l.orders)
-    from ${periods} join analytics_lead_times_daily l
-      on l.day >= p.start and l.day < p.start + ${`1 ${unit}`}::interval
-    group by 1, 2, 3, 4, 5`.execute(trx);
+    insert into ${sql.table(`analytics_lead_times_${unit}ly`)} as t (${sql.ref(unit)}, stage, dimension, value, bucket, orders)
+    select date_trunc(${unit}, l.day, 'UTC'), l.stage, l.dimension, l.value, l.bucket, ${sql.raw(sign)}sum(l.orders)
+    from analytics_lead_times_daily l where l.day = any(array(select day from ${days}))
+    group by 1, 2, 3, 4, 5
+    ${addingTo([unit, 'stage', 'dimension', 'value', 'bucket'], ['orders'])}`.execute(trx);
 }
 
 /**
@@ -239,13 +444,7 @@ async function recomputeSkuWarehouseDays(trx: Trx, hours: string): Promise<void>
       select o.order_id, o.warehouse from analytics_orders o
       where o.placed_at >= d.day and o.placed_at < d.day + interval '1 day' offset 0) o
     cross join lateral (select l.sku, l.quantity from analytics_order_lines l where l.order_id = o.order_id offset 0) l
-    cross join lateral (
-      select r.warehouse, r.quantity as units from ${reserved} r where r.order_id = o.order_id and r.sku = l.sku
-      union all
-      select o.warehouse, l.quantity
-      where o.warehouse is not null
-        and not exists (select 1 from ${reserved} r where r.order_id = o.order_id and r.sku = l.sku)
-    ) w
+    ${warehouseUnitsOf(reserved)}
     group by 1, 2, 3`.execute(trx);
 }
 
