@@ -11,7 +11,10 @@
  * 3. PostgreSQL only: order placement for BENCH_SECONDS (default 15) with BENCH_CONNECTIONS (32): with
  *    no relay; with an `ordersync worker` running the relay and the in-process consumers (its scheduler
  *    idle); and the same with the rollup refresh every second (run by this process, as the job runs
- *    it), so the last two differ by the refresh only. Then how long the rollups take to catch up.
+ *    it), so the last two differ by the refresh only; before each of the last two the worker catches
+ *    up with the orders placed before it (and the rollups with them), so no phase pays for the one
+ *    before. The refresher's own PostgreSQL backend's CPU per order placed is printed: what the
+ *    refresh costs. Then how long the rollups take to catch up.
  *
  *   BENCH_BACKENDS (default postgres; add pglite for the endpoint figures on PGlite)
  *   BENCH_REUSE=1 runs steps 2 and 3 on the PostgreSQL database the last run loaded (migrated first)
@@ -26,9 +29,10 @@ import { Pool } from 'undici';
 import { refreshAllRollups, refreshRollups } from '../src/modules/analytics/index.js';
 import { modules } from '../src/modules.js';
 import { connectDatabase } from '../src/platform/db/connect.js';
+import type { Db } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrate.js';
 import { ADMIN_KEY, apiCaller, databaseUrl as databaseUrl_, freshDatabase, percentile } from './lib/api.js';
-import { type CpuSnapshot, cpuPer, cpuSnapshot, postgresCpu } from './lib/cpu.js';
+import { type CpuSnapshot, cpuPer, cpuSnapshot, postgresCpu, processCpuMs } from './lib/cpu.js';
 import { fmt, type LoadResult, runLoad } from './lib/load.js';
 import { startServer } from './lib/server.js';
 import { generateSyntheticOrders } from './lib/synthetic-orders.js';
@@ -210,6 +214,31 @@ async function placeFor(call: ReturnType<typeof apiCaller>, skus: string[]): Pro
   });
 }
 
+/** Orders placed so far (placement phases count their own). */
+async function placedCount(db: Db): Promise<number> {
+  const { rows } = await sql<{ n: string }>`select count(*) as n from orders`.execute(db);
+  return Number(rows[0]!.n);
+}
+
+/** Waits until the analytics facts hold every order and no hour is left to refresh. */
+async function catchUp(databaseUrl: string): Promise<void> {
+  const handle = await connectDatabase({ databaseUrl, poolSize: 1 });
+  const t0 = performance.now();
+  try {
+    for (;;) {
+      await refreshRollups(handle.db);
+      const { rows } = await sql<{ behind: string; dirty: string }>`
+        select (select count(*) from orders) - (select count(*) from analytics_orders) as behind,
+               (select count(*) from analytics_dirty_marks) as dirty`.execute(handle.db);
+      if (Number(rows[0]!.behind) === 0 && Number(rows[0]!.dirty) === 0) return;
+      if (performance.now() - t0 > 300_000) throw new Error('rollups did not catch up in 5 minutes');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 async function benchBackend(backend: 'postgres' | 'pglite') {
   let env: Record<string, string>;
   let cleanup = () => {};
@@ -272,7 +301,18 @@ async function benchBackend(backend: 'postgres' | 'pglite') {
     const rounds: number[] = [];
     let loop = Promise.resolve();
     try {
+      // the refresher's own PostgreSQL backend: its CPU is what the refresh costs the database
+      const { rows: backend } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(
+        refresher.db,
+      );
+      const refresherPid = backend[0]!.pid;
+      // the worker first catches up with the orders placed without it, and the rollups with them, so
+      // that neither phase below pays for the one before
+      await catchUp(databaseUrl);
       const relayOnly = await phase('relay, no refresh');
+      await catchUp(databaseUrl);
+      const refreshCpu0 = processCpuMs(refresherPid);
+      const placed0 = await placedCount(refresher.db);
       refreshing = true;
       loop = (async () => {
         while (refreshing) {
@@ -285,28 +325,17 @@ async function benchBackend(backend: 'postgres' | 'pglite') {
       const withRollups = await phase('relay + refresh every 1 s');
       refreshing = false;
       await loop;
+      const refreshCpu = processCpuMs(refresherPid) - refreshCpu0;
+      const placed = (await placedCount(refresher.db)) - placed0;
       rounds.sort((a, b) => a - b);
       console.log(
-        `${backend} refresh rounds during placement: ${rounds.length}, p50 ${fmt(percentile(rounds, 0.5))} ms, max ${fmt(rounds.at(-1) ?? 0)} ms`,
+        `${backend} refresh rounds during placement: ${rounds.length}, p50 ${fmt(percentile(rounds, 0.5))} ms, max ${fmt(rounds.at(-1) ?? 0)} ms; the refresher's PostgreSQL backend ${fmt(refreshCpu)} ms of CPU, ${(refreshCpu / Math.max(placed, 1)).toFixed(2)} ms per order placed (${placed})`,
       );
       console.log(
         `${backend} placement with refresh ÷ relay only: ${fmt((withRollups / relayOnly) * 100)} %;  ÷ no relay: ${fmt((withRollups / without) * 100)} %`,
       );
       const t0 = performance.now();
-      const handle = await connectDatabase({ databaseUrl, poolSize: 1 });
-      try {
-        for (;;) {
-          await refreshRollups(handle.db);
-          const { rows } = await sql<{ behind: string; dirty: string }>`
-            select (select count(*) from orders) - (select count(*) from analytics_orders) as behind,
-                   (select count(*) from analytics_dirty_marks) as dirty`.execute(handle.db);
-          if (Number(rows[0]!.behind) === 0 && Number(rows[0]!.dirty) === 0) break;
-          if (performance.now() - t0 > 300_000) throw new Error('rollups did not catch up in 5 minutes');
-          await new Promise((r) => setTimeout(r, 1000));
-        }
-      } finally {
-        await handle.close();
-      }
+      await catchUp(databaseUrl);
       console.log(`${backend} rollups current ${seconds(t0)} s after the load stopped`);
     } finally {
       refreshing = false;

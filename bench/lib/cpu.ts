@@ -87,6 +87,11 @@ export function cpuSnapshot(serverPid: number | readonly number[], database?: st
   };
 }
 
+/** CPU time so far of one process (a PostgreSQL backend, say), 0 when it is gone. */
+export function processCpuMs(pid: number): number {
+  return readProcess(pid)?.cpuMs ?? 0;
+}
+
 /** "CPU per order: server 2.7 ms, PostgreSQL 2.2 ms, load generator 0.6 ms; machine 91% busy (2 cores)". */
 /** PostgreSQL's CPU between two snapshots, of the processes alive at the second (new ones from zero). */
 export function postgresCpu(before: CpuSnapshot, after: CpuSnapshot): number {
