@@ -158,14 +158,7 @@ async function addNewOrders(trx: Trx, hours: string): Promise<void> {
     with c as (
       select n.hour, s.stage, s.reason, count(*) as orders
       from ${newOrdersIn(hours)}
-      cross join lateral (values
-        ('placed', '', true),
-        ('paid', '', o.paid_at is not null),
-        ('shipped', '', o.shipped_at is not null),
-        ('delivered', '', o.delivered_at is not null),
-        ('completed', '', o.completed_at is not null),
-        ('cancelled', coalesce(o.cancel_reason, ''), o.cancelled_at is not null)
-      ) s(stage, reason, reached)
+      ${stagesOf}
       where s.reached
       group by 1, 2, 3),
     hourly as (
@@ -235,6 +228,17 @@ async function addNewOrders(trx: Trx, hours: string): Promise<void> {
     ${addingTo(['day', 'sku', 'warehouse'], ['units'])}`.execute(trx);
 }
 
+// Each funnel stage with whether the order reached it (s); a cancellation under its reason.
+const stagesOf = sql`
+  cross join lateral (values
+    ('placed', '', true),
+    ('paid', '', o.paid_at is not null),
+    ('shipped', '', o.shipped_at is not null),
+    ('delivered', '', o.delivered_at is not null),
+    ('completed', '', o.completed_at is not null),
+    ('cancelled', coalesce(o.cancel_reason, ''), o.cancelled_at is not null)
+  ) s(stage, reason, reached)`;
+
 // The lead time of each stage an order has passed (s) under each dimension value it has (dm).
 const leadTimesOf = sql`
   cross join lateral (values
@@ -293,14 +297,7 @@ async function recomputeHours(trx: Trx, hours: string): Promise<void> {
     insert into analytics_funnel_hourly (hour, stage, reason, orders)
     select h.hour, s.stage, s.reason, count(*)
     from ${ordersIn(hours)}
-    cross join lateral (values
-      ('placed', '', true),
-      ('paid', '', o.paid_at is not null),
-      ('shipped', '', o.shipped_at is not null),
-      ('delivered', '', o.delivered_at is not null),
-      ('completed', '', o.completed_at is not null),
-      ('cancelled', coalesce(o.cancel_reason, ''), o.cancelled_at is not null)
-    ) s(stage, reason, reached)
+    ${stagesOf}
     where s.reached
     group by 1, 2, 3`.execute(trx);
   await sql`
