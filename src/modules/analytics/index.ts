@@ -13,7 +13,8 @@ export { refreshAllRollups, refreshRollups } from './rollup-refresh.js';
 
 /**
  * Analytics of the order book: facts kept from the events (exactly once, through the consumer's
- * inbox), hourly rollups refreshed by a job for the hours the facts touched, and reads of the rollups
+ * inbox), hourly rollups refreshed by a job for the hours the facts touched (new orders' share added,
+ * hours whose orders changed recomputed), and reads of the rollups
  * only. Fresh within the relay's delay plus one scheduler interval (5 s by default).
  */
 export const analyticsModule = {
