@@ -1,12 +1,19 @@
 import type { Conn } from '../../platform/db/database.js';
+import { feedHealth } from './amazon/amazon-feeds.repository.js';
 import type { ChannelHealth } from './channels.schemas.js';
 import { readChannelHealth } from './reconciliation.repository.js';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 /** How the channel is doing, from its orders, deliveries, reconciliation state and incidents. */
-export async function channelHealth(db: Conn, channelId: string, now: Date): Promise<ChannelHealth> {
+export async function channelHealth(
+  db: Conn,
+  channelId: string,
+  now: Date,
+  kind?: string,
+): Promise<ChannelHealth> {
   const { state, orders, incidents, deliveries, counts } = await readChannelHealth(db, channelId, now);
+  const feeds = kind === 'amazon' ? await feedHealth(db, channelId) : undefined;
   return {
     lastOrderReceivedAt: iso(orders.last_received),
     lastReconciledAt: iso(state?.last_reconciled_at),
@@ -27,5 +34,15 @@ export async function channelHealth(db: Conn, channelId: string, now: Date): Pro
       ourCount: c.our_count,
       checkedAt: new Date(c.checked_at).toISOString(),
     })),
+    ...(feeds
+      ? {
+          amazonFeeds: {
+            cancellationsWaiting: feeds.due,
+            cancellationsDead: feeds.dead,
+            feedsInFlight: feeds.in_flight,
+            skusRefused: feeds.stock_refused,
+          },
+        }
+      : {}),
   };
 }

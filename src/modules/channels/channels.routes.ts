@@ -96,7 +96,10 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ deps: ChannelDeps }> = a
     },
     async (request) => {
       const row = await getChannelRow(db, request.params.id);
-      return { ...toChannelView(row, secrets), health: await channelHealth(db, row.id, new Date()) };
+      return {
+        ...toChannelView(row, secrets),
+        health: await channelHealth(db, row.id, new Date(), row.kind),
+      };
     },
   );
 

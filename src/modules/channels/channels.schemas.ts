@@ -177,6 +177,21 @@ export const ChannelHealth = Type.Object({
     }),
     { description: 'The daily count check, the last 7 days checked, newest first' },
   ),
+  amazonFeeds: Type.Optional(
+    Type.Object(
+      {
+        cancellationsWaiting: Type.Integer({
+          description: 'Cancellations due or in a feed not yet reported',
+        }),
+        cancellationsDead: Type.Integer({
+          description: 'Cancellations Amazon was never told of after the last try (see the order timeline)',
+        }),
+        feedsInFlight: Type.Integer({ description: 'Feeds whose processing report is not read yet' }),
+        skusRefused: Type.Integer({ description: 'SKUs whose last level Amazon refused (retried)' }),
+      },
+      { description: 'Amazon channels: what the feed job has to send or to read back' },
+    ),
+  ),
 });
 export type ChannelHealth = Static<typeof ChannelHealth>;
 export const ChannelWithHealth = Type.Intersect([Channel, Type.Object({ health: ChannelHealth })]);

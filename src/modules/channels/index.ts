@@ -1,4 +1,5 @@
 import type { Module } from '../../platform/module.js';
+import { amazonFeedsJob } from './amazon/amazon-feeds.js';
 import { ChannelClients } from './channel-clients.js';
 import { applyDueDeliveries } from './channel-deliveries.js';
 import { channelWebhookRoutes } from './channel-webhooks.routes.js';
@@ -13,6 +14,7 @@ import * as m1010 from './migrations/20261205_1010_delivery_retries.js';
 import * as m1020 from './migrations/20261205_1020_reconciliation.js';
 import * as m1100 from './migrations/20261205_1100_channel_imports.js';
 import * as m0600 from './migrations/20261206_0600_order_count_checks.js';
+import * as m1212_0200 from './migrations/20261212_0200_amazon_feeds.js';
 import { tellChannels } from './outbound/tell-channels.js';
 import { type ReconcileDeps, reconcileDueChannels } from './reconciliation.js';
 import {
@@ -83,6 +85,7 @@ export const channelsModule = {
     '20261205_1020_reconciliation': m1020,
     '20261205_1100_channel_imports': m1100,
     '20261206_0600_order_count_checks': m0600,
+    '20261212_0200_amazon_feeds': m1212_0200,
     ...stockPushMigrations,
   },
   routes: [channelRoutes, channelWebhookRoutes, fileImportRoutes(findChannelById)],
@@ -92,6 +95,7 @@ export const channelsModule = {
     { name: 'reconcile channels', run: (now) => reconcileDueChannels(reconcileDeps(deps), now) },
     { name: 'check channel order counts', run: (now) => checkDueOrderCounts(reconcileDeps(deps), now) },
     ...stockPushJobs(deps),
+    amazonFeedsJob(deps),
     { name: 'resume file imports', run: () => importRunnerFor(deps).resumeStalled() },
   ],
   worker: stockPushWorker,

@@ -3,6 +3,7 @@
  * with StatusCode Failure, each item with a CancelReason. Orders v0 has no cancel operation; this feed
  * is what Seller Central's "cancel order" does for a merchant-fulfilled order not yet shipped.
  */
+import { escapeXml } from './xml-text.js';
 
 /** The reasons Amazon's OrderAcknowledgement schema accepts per item. */
 export const AMAZON_CANCEL_REASONS = [
@@ -25,9 +26,6 @@ export interface OrderCancellation {
   merchantOrderId?: string;
   items: Array<{ orderItemId: string; reason: AmazonCancelReason }>;
 }
-
-const escapeXml = (value: string): string =>
-  value.replace(/[<>&'"]/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', "'": 'apos', '"': 'quot' }[c]};`);
 
 /** The feed's XML: one message per order, MessageID counting from 1 (Amazon reports errors by it). */
 export function orderCancellationFeed(

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { TokenBucket } from '../token-bucket.js';
@@ -7,6 +8,8 @@ import {
   CreateFeedResponse,
   type CreateFeedSpecification,
   FEEDS_PATH,
+  GetFeedDocumentResponse,
+  GetFeedResponse,
 } from './sp-api-feeds.schemas.js';
 import {
   type ConfirmShipmentRequest,
@@ -23,6 +26,8 @@ export const SP_API_LIMITS = {
   confirmShipment: { rate: 2, burst: 10 },
   createFeedDocument: { rate: 0.5, burst: 15 },
   createFeed: { rate: 0.0083, burst: 15 },
+  getFeed: { rate: 2, burst: 15 },
+  getFeedDocument: { rate: 0.0222, burst: 10 },
 } as const;
 export type SpOperation = keyof typeof SP_API_LIMITS;
 /** Usage plans to pace by; an operation not named keeps Amazon's published one. */
@@ -71,6 +76,8 @@ export class SpApiClient {
   private readonly buckets: Record<SpOperation, TokenBucket>;
   private readonly tokens: LwaTokens;
   private readonly fetchFn: typeof fetch;
+  /** The usage plans this client paces by (Amazon's, or a test's scaled ones). */
+  readonly limits: Record<SpOperation, { rate: number; burst: number }>;
 
   constructor(private readonly settings: SpApiSettings) {
     const limits = { ...SP_API_LIMITS, ...settings.limits };
@@ -85,7 +92,10 @@ export class SpApiClient {
       confirmShipment: bucket('confirmShipment'),
       createFeedDocument: bucket('createFeedDocument'),
       createFeed: bucket('createFeed'),
+      getFeed: bucket('getFeed'),
+      getFeedDocument: bucket('getFeedDocument'),
     };
+    this.limits = limits;
     this.fetchFn = settings.fetchFn ?? fetch;
     const tokenUrl = settings.tokenUrl ?? 'https://api.amazon.com/auth/o2/token';
     this.checkHost(settings.endpoint);
@@ -158,6 +168,49 @@ export class SpApiClient {
     };
     const feed = await this.call('createFeed', 'POST', `${FEEDS_PATH}/feeds`, CreateFeedResponse, spec);
     return { feedId: feed.feedId, feedDocumentId: document.feedDocumentId };
+  }
+
+  /** Whether a call of `operation` would go now, without waiting for its bucket. */
+  ready(operation: SpOperation): boolean {
+    return this.buckets[operation].waitFor() === 0;
+  }
+
+  /** A feed's processing status, and its report's document once processed. */
+  async getFeed(feedId: string): Promise<GetFeedResponse> {
+    return this.call('getFeed', 'GET', `${FEEDS_PATH}/feeds/${encodeURIComponent(feedId)}`, GetFeedResponse);
+  }
+
+  /** A feed document (a processing report) read whole: getFeedDocument, then GET of its URL, un-gzipped. */
+  async readFeedDocument(feedDocumentId: string): Promise<string> {
+    const document = await this.call(
+      'getFeedDocument',
+      'GET',
+      `${FEEDS_PATH}/documents/${encodeURIComponent(feedDocumentId)}`,
+      GetFeedDocumentResponse,
+    );
+    this.checkHost(document.url);
+    const attempts = this.settings.attempts ?? 5;
+    let lastError: SpApiError | undefined;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      let res: Response;
+      try {
+        res = await this.fetchFn(document.url, { redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+      } catch (error) {
+        this.stats.failures++;
+        lastError = new SpApiError(`feed document download: ${(error as Error).message}`, null);
+        await backoff(attempt);
+        continue;
+      }
+      const body = Buffer.from(await res.arrayBuffer());
+      if (res.ok)
+        return (document.compressionAlgorithm === 'GZIP' ? gunzipSync(body) : body).toString('utf8');
+      this.stats.failures++;
+      lastError = new SpApiError(`feed document download: HTTP ${res.status}`, res.status);
+      // an expired URL (403) is not retried: the next round asks getFeedDocument for a new one
+      if (res.status < 500) throw lastError;
+      await backoff(attempt);
+    }
+    throw lastError ?? new SpApiError('feed document download failed', null);
   }
 
   /** The PUT of a feed document to its pre-signed URL: no access token, the content type as declared. */

@@ -35,3 +35,34 @@ export type CreateFeedSpecification = Static<typeof CreateFeedSpecification>;
 
 export const CreateFeedResponse = Type.Object({ feedId: Type.String({ minLength: 1 }) });
 export type CreateFeedResponse = Static<typeof CreateFeedResponse>;
+
+/** Listings (stock included) as JSON: Amazon's current feed for offers, replacing the XML inventory feed. */
+export const JSON_LISTINGS_FEED = 'JSON_LISTINGS_FEED';
+export const JSON_FEED_CONTENT_TYPE = 'application/json; charset=UTF-8';
+
+export const FEED_PROCESSING_STATUSES = ['CANCELLED', 'DONE', 'FATAL', 'IN_PROGRESS', 'IN_QUEUE'] as const;
+export type FeedProcessingStatus = (typeof FEED_PROCESSING_STATUSES)[number];
+/** Statuses after which Amazon does no more with a feed. */
+export const FINISHED_FEED_STATUSES: readonly FeedProcessingStatus[] = ['CANCELLED', 'DONE', 'FATAL'];
+
+/** getFeed (2021-06-30 answers the Feed itself, no `payload` wrapper). */
+export const GetFeedResponse = Type.Object({
+  feedId: Type.String({ minLength: 1 }),
+  feedType: Type.String(),
+  marketplaceIds: Type.Optional(Type.Array(Type.String())),
+  createdTime: Type.String(),
+  processingStatus: Type.Union(FEED_PROCESSING_STATUSES.map((s) => Type.Literal(s))),
+  processingStartTime: Type.Optional(Type.String()),
+  processingEndTime: Type.Optional(Type.String()),
+  /** The processing report's document, once DONE (and for some FATAL feeds). */
+  resultFeedDocumentId: Type.Optional(Type.String({ minLength: 1 })),
+});
+export type GetFeedResponse = Static<typeof GetFeedResponse>;
+
+/** getFeedDocument: a pre-signed URL to GET the document from, GZIP when Amazon says so. */
+export const GetFeedDocumentResponse = Type.Object({
+  feedDocumentId: Type.String({ minLength: 1 }),
+  url: Type.String({ minLength: 1 }),
+  compressionAlgorithm: Type.Optional(Type.Literal('GZIP')),
+});
+export type GetFeedDocumentResponse = Static<typeof GetFeedDocumentResponse>;

@@ -3,7 +3,7 @@ import type { Trx } from '../../../platform/db/database.js';
 import type { ConsumedEvent, EventConsumer } from '../../../platform/module.js';
 import { CARRIERS } from '../../fulfillment/index.js';
 import { EventCatalogue, type EventData } from '../../sync/index.js';
-import { cancelAmazonOrder } from '../amazon/cancel-order.js';
+import { recordCancellationDue } from '../amazon/amazon-feeds.repository.js';
 import { confirmAmazonShipment } from '../amazon/confirm-shipment.js';
 import type { CallObserver } from '../channel-api-call.js';
 import type { ChannelClients } from '../channel-clients.js';
@@ -34,8 +34,8 @@ interface Told {
 /**
  * Ships and cancellations made in OrderSync, told to the channel the order came from: Shopify gets a
  * fulfillment with tracking (or the order cancelled), WooCommerce a note and tracking meta, then
- * `completed` once all of it shipped (or `cancelled`), Amazon confirmShipment (or an
- * order-acknowledgement feed cancelling it). An in-process consumer of the relay, so per order in
+ * `completed` once all of it shipped (or `cancelled`), Amazon confirmShipment (or its cancellation
+ * recorded due, for the feed job's next order-acknowledgement feed). An in-process consumer of the relay, so per order in
  * event order; a failed call throws, the relay retries it with backoff and in the end the event is a
  * dead letter (`GET /v1/deliveries?status=dead`, retried from there).
  * Each call is made so that repeating it after a success changes nothing on the channel (a relay
@@ -70,18 +70,15 @@ export function tellChannels(clients: ChannelClients): EventConsumer {
     else await confirmAmazonShipment(clients.amazon(channel), externalId, tell);
   }
 
-  async function cancelled(to: Told, orderId: string) {
+  async function cancelled(trx: Trx, to: Told, orderId: string) {
     if (to.snapshot.status === 'cancelled') return; // the channel cancelled it: that is where it came from
     const { channel, externalId } = to;
     if (channel.kind === 'shopify') await cancelShopifyOrder(shopify(channel), externalId);
     else if (channel.kind === 'woocommerce') await setWooOrderStatus(woo(channel), externalId, 'cancelled');
-    // Orders v0 cannot cancel: Amazon takes a seller's cancellation as an order-acknowledgement feed.
-    else
-      await cancelAmazonOrder(clients.amazon(channel), {
-        amazonOrderId: externalId,
-        merchantOrderId: orderId,
-        merchantIdentifier: clients.credentials(channel).sellerId ?? channel.code,
-      });
+    // Orders v0 cannot cancel: Amazon takes a seller's cancellation as an order-acknowledgement feed,
+    // and createFeed's quota is a feed every two minutes. Recorded due here, in the relay's
+    // transaction (so once); the feed job sends a channel's due ones together (amazon/amazon-feeds.ts).
+    else await recordCancellationDue(trx, { channelId: channel.id, orderId, amazonOrderId: externalId });
   }
 
   return {
@@ -95,7 +92,7 @@ export function tellChannels(clients: ChannelClients): EventConsumer {
           throw new Error('not a shipment.shipped payload');
         await shipped(trx, to, event.data, event.time);
       } else if (event.type === 'order.cancelled') {
-        await cancelled(to, event.subject);
+        await cancelled(trx, to, event.subject);
       } else if (event.type === 'order.shipped' && to.channel.kind === 'woocommerce') {
         if (to.snapshot.status === 'open')
           await setWooOrderStatus(woo(to.channel), to.externalId, 'completed');

@@ -3,7 +3,7 @@ import type { Trx } from '../../../platform/db/database.js';
 import type { ConsumedEvent, EventConsumer } from '../../../platform/module.js';
 import { findWarehouse } from '../../inventory/index.js';
 import { EventCatalogue } from '../../sync/index.js';
-import { STOCK_PUSH_KINDS } from './stock-adapters.js';
+import { STOCK_LEVEL_KINDS } from './stock-adapters.js';
 import {
   bumpStockVersions,
   bumpStockVersionsOf,
@@ -22,7 +22,7 @@ const servingInTransaction = new WeakMap<object, Map<string, Promise<string[]>>>
 function channelsServing(trx: Trx, code: string): Promise<string[]> {
   const memo = servingInTransaction.get(trx) ?? new Map<string, Promise<string[]>>();
   servingInTransaction.set(trx, memo);
-  const channels = memo.get(code) ?? channelsServingWarehouse(trx, code, STOCK_PUSH_KINDS);
+  const channels = memo.get(code) ?? channelsServingWarehouse(trx, code, STOCK_LEVEL_KINDS);
   memo.set(code, channels);
   return channels;
 }
