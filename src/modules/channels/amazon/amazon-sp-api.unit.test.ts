@@ -160,6 +160,19 @@ describe('Amazon SP-API Orders v0', () => {
     expect(rude.stats.throttled).toBe(fake.throttled.getOrders);
   });
 
+  it('a Retry-After longer than the client waits out fails the call at once (its next round retries)', async () => {
+    const limits: SpLimits = { ...fast, getOrders: { rate: 0.0167, burst: 1 } }; // Amazon's own
+    const fake = await fakeAmazon({ limits });
+    const rude = clientFor(fake, fast);
+    await rude.getOrdersPage({ lastUpdatedAfter: '2026-01-01T00:00:00Z' });
+    const started = Date.now();
+    const refused = await rude.getOrdersPage({ lastUpdatedAfter: '2026-01-01T00:00:00Z' }).catch((e) => e);
+    expect(refused).toBeInstanceOf(SpApiError);
+    expect((refused as SpApiError).status).toBe(429);
+    expect(Date.now() - started).toBeLessThan(5_000); // not the minute Amazon asked for
+    expect(fake.calls.getOrders).toBe(2);
+  });
+
   it('the watermark never skips an order updated while the pages were read', async () => {
     const fake = await fakeAmazon({ pageSize: 20, limits: fast });
     const base = Date.now() - 3_600_000;

@@ -44,6 +44,12 @@ export interface SpApiSettings extends LwaCredentials {
   fetchFn?: typeof fetch;
   /** Attempts per call on 429/5xx/network errors before giving up. */
   attempts?: number;
+  /**
+   * The longest Retry-After waited out inside a call (default 10 s). A longer one (createFeed's is
+   * about two minutes) fails the call at once: the caller's next round tries again, so a throttled
+   * feed never holds up the scheduler's other jobs.
+   */
+  longestWaitMs?: number;
 }
 
 /** What a client saw of the other side, for the channel's health. */
@@ -286,7 +292,9 @@ export class SpApiClient {
         lastError = new SpApiError(`SP-API ${operation}: QuotaExceeded`, 429);
         // Our bucket ran ahead of Amazon's (a second client, a restart): empty it and wait.
         this.buckets[operation].sync(0);
-        await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 0);
+        const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 0;
+        if (waitMs > (this.settings.longestWaitMs ?? 10_000)) throw lastError;
+        await sleep(waitMs);
         continue;
       }
       if (res.status === 403) this.tokens.invalidate();
