@@ -16,6 +16,9 @@
  *    before. The refresher's own PostgreSQL backend's CPU per order placed is printed: what the
  *    refresh costs. Then how long the rollups take to catch up.
  *
+ *   BENCH_PAID_SHARE (default 0): the share of the placement phases' orders paid at once in the sandbox
+ *   (a sandbox order, its payment intent and the sandbox's pay, as bench:checkout does), the rest COD:
+ *   a payment changes an order already rolled up, which the refresh then has to take in
  *   BENCH_BACKENDS (default postgres; add pglite for the endpoint figures on PGlite)
  *   BENCH_REUSE=1 runs steps 2 and 3 on the PostgreSQL database the last run loaded (migrated first)
  *   BENCH_PORT (default 3945) for the server; BENCH_DB (default ordersync_analytics_bench): another pair
@@ -45,6 +48,7 @@ const ORDERS = {
 };
 const CALLS = Number(process.env.BENCH_CALLS ?? 60);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const PAID_SHARE = Number(process.env.BENCH_PAID_SHARE ?? 0);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** Its own port: bench:flash and bench:import listen on 3941, and a run beside them would call theirs. */
 const PORT = Number(process.env.BENCH_PORT ?? 3945);
@@ -193,6 +197,7 @@ async function placeFor(call: ReturnType<typeof apiCaller>, skus: string[]): Pro
     concurrency: CONNECTIONS,
     durationMs: SECONDS * 1000,
     task: async () => {
+      const paid = Math.random() < PAID_SHARE;
       const res = await call('POST', '/v1/orders', {
         customer: { email: `ab${Math.floor(Math.random() * 1e6)}@example.com` },
         lines: [{ sku: skus[Math.floor(Math.random() * skus.length)]!, quantity: 1 }],
@@ -206,10 +211,18 @@ async function placeFor(call: ReturnType<typeof apiCaller>, skus: string[]): Pro
             line1: '1 Road',
           },
         },
-        paymentMethod: 'cod',
+        paymentMethod: paid ? 'sandbox' : 'cod',
       });
       if (res.status !== 201)
         throw new Error(`POST /v1/orders → ${res.status} ${JSON.stringify(res.json).slice(0, 120)}`);
+      if (!paid) return;
+      // paid as a shop's buyer pays: the intent, then the sandbox's pay (standing in for the callback)
+      const intent = await call('POST', `/v1/orders/${res.json.id}/payments`, { provider: 'sandbox' });
+      if (intent.status !== 201)
+        throw new Error(`POST payments → ${intent.status} ${JSON.stringify(intent.json).slice(0, 120)}`);
+      const pay = await call('POST', `/v1/payments/${intent.json.id}/pay`);
+      if (pay.status !== 200 && pay.status !== 201)
+        throw new Error(`POST pay → ${pay.status} ${JSON.stringify(pay.json).slice(0, 120)}`);
     },
   });
 }
@@ -269,7 +282,13 @@ async function benchBackend(backend: 'postgres' | 'pglite') {
     cleanup = () => rmSync(dir, { recursive: true, force: true });
   }
   const server = await startServer(
-    { ...env, ORDERSYNC_ADMIN_KEY: ADMIN_KEY, ORDER_PAYMENT_TIMEOUT: '1d' },
+    {
+      ...env,
+      ORDERSYNC_ADMIN_KEY: ADMIN_KEY,
+      ORDER_PAYMENT_TIMEOUT: '1d',
+      PAYMENT_SANDBOX: 'true',
+      SANDBOX_PAYMENT_SECRET: 'bench-sandbox-secret',
+    },
     PORT,
   );
   const pool = new Pool(server.url, { connections: CONNECTIONS, pipelining: 1 });
@@ -355,6 +374,6 @@ async function benchBackend(backend: 'postgres' | 'pglite') {
 }
 
 console.log(
-  `bench:analytics — ${CALLS} calls per endpoint; placement ${SECONDS} s per phase, ${CONNECTIONS} connections; node ${process.version}`,
+  `bench:analytics — ${CALLS} calls per endpoint; placement ${SECONDS} s per phase, ${CONNECTIONS} connections, ${PAID_SHARE * 100} % of orders paid in the sandbox; node ${process.version}`,
 );
 for (const backend of BACKENDS) await benchBackend(backend as 'postgres' | 'pglite');

@@ -4,7 +4,7 @@ import { analyticsModule, refreshAllRollups, refreshRollups } from '../../src/mo
 import { type Relay, registerConsumers } from '../../src/modules/sync/index.js';
 import { consumersOf } from '../../src/modules.js';
 import { createProduct, createWarehouse, orderBody, setStock } from '../helpers/factories.js';
-import { paySandbox, ship } from '../helpers/lifecycle.js';
+import { genericPush, paySandbox, ship } from '../helpers/lifecycle.js';
 import { providerConfig } from '../helpers/providers.js';
 import { startRelay, testSyncConfig, waitFor, withSync } from '../helpers/sync.js';
 import { useTestApp } from '../helpers/test-app.js';
@@ -12,6 +12,9 @@ import { useTestApp } from '../helpers/test-app.js';
 // The refresh adds newly placed orders' share to the rollup rows and recomputes only the hours whose
 // orders changed: after rounds of both, mixed, every rollup row must be what a rebuild of every hour
 // from the facts gives (that rebuild is checked against SQL of its own in analytics-figures.test.ts).
+// The changes cover every event the facts take after placement (payment, shipment, delivery,
+// cancellation, a return requested and refunded, one rejected), to orders placed in the round's hour
+// and to orders placed a day before, so a refresh that applies a change twice, or misses one, differs.
 
 const ROLLUPS = [
   'analytics_sales_by_hour',
@@ -96,6 +99,39 @@ describe('rollup refresh: new orders added, changed hours recomputed', () => {
     return out;
   };
 
+  /** Every rollup emptied and rebuilt from the facts: every hour with orders marked as changed. */
+  const rebuild = async () => {
+    for (const table of ROLLUPS) await sql`delete from ${sql.table(table)}`.execute(t().db);
+    await sql`insert into analytics_dirty_marks (hour)
+              select distinct date_trunc('hour', placed_at, 'UTC') from analytics_orders`.execute(t().db);
+    await refreshAllRollups(t().db);
+  };
+
+  const request = async (url: string, payload: Record<string, unknown> = {}) => {
+    const res = await t().request({ method: 'POST', url, payload });
+    expect(res.statusCode, `${url}: ${res.body}`).toBeLessThan(300);
+    return res.json();
+  };
+  const deliver = async (carrier: string, tracking: string) => {
+    const pushed = await genericPush(t(), carrier, tracking, [
+      { id: `${tracking}-d`, time: new Date().toISOString(), status: 'delivered', description: 'Signed' },
+    ]);
+    expect(pushed.statusCode, pushed.body).toBe(200);
+  };
+  /** A return of the order's first line, one unit: approved, received and refunded, or rejected. */
+  const returnOne = async (orderId: string, outcome: 'refund' | 'reject') => {
+    const order = (await t().request({ method: 'GET', url: `/v1/orders/${orderId}` })).json();
+    const ret = await request(`/v1/orders/${orderId}/returns`, {
+      type: 'return_refund',
+      reason: outcome === 'refund' ? 'defective' : 'damaged_in_transit',
+      lines: [{ lineId: order.lines[0].id, quantity: 1 }],
+    });
+    if (outcome === 'reject') return request(`/v1/returns/${ret.id}/reject`, { note: 'worn' });
+    await request(`/v1/returns/${ret.id}/approve`);
+    await request(`/v1/returns/${ret.id}/receive`, { warehouse, sellable: true });
+    return request(`/v1/returns/${ret.id}/refund`);
+  };
+
   it('gives, round after round, the rows a rebuild of every hour from the facts gives', async () => {
     // 1. new orders only: their marks name them, the round adds their share
     const ids = [await place(0), await place(1), await place(2)];
@@ -108,13 +144,14 @@ describe('rollup refresh: new orders added, changed hours recomputed', () => {
     expect(first.analytics_sales_by_hour!.length).toBeGreaterThan(0);
 
     // 2. more in the same hour: added to the rows the first round wrote
-    ids.push(await place(3), await place(4));
+    ids.push(await place(3, 'sandbox'), await place(4, 'sandbox'));
     await settle();
     await refreshRollups(t().db);
 
     // 3. changes to rolled-up orders (paid, shipped, cancelled) and a new order paid before the
     //    round: the hour is recomputed, the new order counted once
-    await paySandbox(t(), await place(5, 'sandbox'));
+    const paidNew = await place(5, 'sandbox');
+    await paySandbox(t(), paidNew);
     await ship(t(), ids[0]!, warehouse, 'sf', 'SF100000000001');
     const cancelled = await t().request({
       method: 'POST',
@@ -134,28 +171,67 @@ describe('rollup refresh: new orders added, changed hours recomputed', () => {
     expect(await marks()).toEqual({ added: 0, changed: 0 });
     const incremental = await snapshot();
 
-    // the rebuild: every rollup emptied, every hour with orders marked as changed
-    for (const table of ROLLUPS) await sql`delete from ${sql.table(table)}`.execute(t().db);
-    await sql`insert into analytics_dirty_marks (hour)
-              select distinct date_trunc('hour', placed_at, 'UTC') from analytics_orders`.execute(t().db);
-    await refreshAllRollups(t().db);
+    await rebuild();
     expect(incremental).toEqual(await snapshot());
 
-    // and the figures are those of the orders: 8 placed, 1 cancelled, 1 paid, 1 shipped
+    // 5. every later change to orders rolled up rounds ago: a payment, a shipment and its delivery, a
+    //    delivery of the order shipped before, a return refunded and one rejected, a cancellation
+    await paySandbox(t(), ids[3]!);
+    await ship(t(), paidNew, warehouse, 'sf', 'SF100000000002');
+    await deliver('sf', 'SF100000000002');
+    await deliver('sf', 'SF100000000001');
+    await settle();
+    await refreshRollups(t().db);
+    await returnOne(paidNew, 'refund');
+    await returnOne(ids[0]!, 'reject');
+    await request(`/v1/orders/${ids[4]}/cancel`, { reason: 'found_cheaper' });
+    await settle();
+    expect((await marks()).changed).toBeGreaterThan(0);
+    await refreshRollups(t().db);
+    const changed = await snapshot();
+    await rebuild();
+    expect(changed).toEqual(await snapshot());
+    expect(changed.analytics_returns_by_hour!.length).toBeGreaterThan(0);
+    expect(changed.analytics_lead_times_daily!.some((r) => r.includes('shipped_delivered'))).toBe(true);
+
+    // 6. orders placed the day before (their facts, and their rollups rebuilt, moved back a day), then
+    //    changed in the same round as a new order placed today: a day's rows each side of midnight
+    const yesterday = [ids[2]!, ids[3]!, paidNew];
+    await sql`update analytics_orders set placed_at = placed_at - interval '1 day'
+              where order_id = any(${yesterday}::uuid[])`.execute(t().db);
+    await rebuild();
+    await ship(t(), ids[3]!, warehouse, 'sf', 'SF100000000003');
+    await ship(t(), ids[2]!, warehouse, 'sf', 'SF100000000004');
+    await deliver('sf', 'SF100000000003');
+    await returnOne(ids[3]!, 'refund');
+    await place(8);
+    await settle();
+    await refreshRollups(t().db);
+    expect(await marks()).toEqual({ added: 0, changed: 0 });
+    const acrossDays = await snapshot();
+    await rebuild();
+    expect(acrossDays).toEqual(await snapshot());
+
+    // and the figures are those of the orders: 9 placed, 2 cancelled, 3 paid, 4 shipped, 3 delivered
     const { rows } = await sql<{ stage: string; orders: number }>`
       select stage, sum(orders)::int as orders from analytics_funnel_daily group by 1 order by 1`.execute(
       t().db,
     );
     expect(rows).toEqual([
-      { stage: 'cancelled', orders: 1 },
-      { stage: 'paid', orders: 1 },
-      { stage: 'placed', orders: 8 },
-      { stage: 'shipped', orders: 1 },
+      { stage: 'cancelled', orders: 2 },
+      { stage: 'delivered', orders: 3 },
+      { stage: 'paid', orders: 2 },
+      { stage: 'placed', orders: 9 },
+      { stage: 'shipped', orders: 4 },
     ]);
+    const returns = await sql<{ returns: number; refunded: number }>`
+      select sum(returns)::int as returns, sum(refunded)::int as refunded
+      from analytics_returns_by_day where dimension = 'all'`.execute(t().db);
+    expect(returns.rows).toEqual([{ returns: 2, refunded: 2 }]);
     const month = await sql<{ orders: number }>`
       select sum(orders)::int as orders from analytics_sales_by_month where zone = 'UTC' and dimension = 'all'`.execute(
       t().db,
     );
-    expect(month.rows[0]!.orders).toBe(8);
+    expect(month.rows[0]!.orders).toBe(9);
   }, 120_000);
 });
