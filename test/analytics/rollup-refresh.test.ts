@@ -9,8 +9,8 @@ import { providerConfig } from '../helpers/providers.js';
 import { startRelay, testSyncConfig, waitFor, withSync } from '../helpers/sync.js';
 import { useTestApp } from '../helpers/test-app.js';
 
-// The refresh adds newly placed orders' share to the rollup rows and recomputes only the hours whose
-// orders changed: after rounds of both, mixed, every rollup row must be what a rebuild of every hour
+// The refresh adds newly placed orders' share to the rollup rows and applies changed orders' difference
+// from what it rolled up (a rebuild recomputes every hour): after rounds of both, mixed, every rollup row must be what a rebuild of every hour
 // from the facts gives (that rebuild is checked against SQL of its own in analytics-figures.test.ts).
 // The changes cover every event the facts take after placement (payment, shipment, delivery,
 // cancellation, a return requested and refunded, one rejected), to orders placed in the round's hour
@@ -32,7 +32,7 @@ const ROLLUPS = [
   'analytics_sku_warehouse_by_day',
 ];
 
-describe('rollup refresh: new orders added, changed hours recomputed', () => {
+describe("rollup refresh: new orders added, changed orders' difference applied", () => {
   const t = useTestApp({ ...withSync(), providers: providerConfig() });
   let relay: Relay | undefined;
   let skus: string[] = [];
@@ -81,9 +81,10 @@ describe('rollup refresh: new orders added, changed hours recomputed', () => {
     );
 
   const marks = async () => {
-    const { rows } = await sql<{ added: number; changed: number }>`
+    const { rows } = await sql<{ added: number; changed: number; whole: number }>`
       select count(*) filter (where placed is not null)::int as added,
-             count(*) filter (where placed is null)::int as changed
+             count(*) filter (where changed is not null)::int as changed,
+             count(*) filter (where placed is null and changed is null)::int as whole
       from analytics_dirty_marks`.execute(t().db);
     return rows[0]!;
   };
@@ -136,10 +137,10 @@ describe('rollup refresh: new orders added, changed hours recomputed', () => {
     // 1. new orders only: their marks name them, the round adds their share
     const ids = [await place(0), await place(1), await place(2)];
     await settle();
-    expect(await marks()).toEqual({ added: expect.any(Number), changed: 0 });
+    expect(await marks()).toEqual({ added: expect.any(Number), changed: 0, whole: 0 });
     expect((await marks()).added).toBeGreaterThan(0);
     expect(await refreshRollups(t().db)).toBeGreaterThan(0);
-    expect(await marks()).toEqual({ added: 0, changed: 0 });
+    expect(await marks()).toEqual({ added: 0, changed: 0, whole: 0 });
     const first = await snapshot();
     expect(first.analytics_sales_by_hour!.length).toBeGreaterThan(0);
 
@@ -160,6 +161,8 @@ describe('rollup refresh: new orders added, changed hours recomputed', () => {
     });
     expect(cancelled.statusCode, cancelled.body).toBe(200);
     await settle();
+    // the changed orders are named: their difference is applied, no hour recomputed
+    expect(await marks()).toMatchObject({ changed: expect.any(Number), whole: 0 });
     expect((await marks()).changed).toBeGreaterThan(0);
     await refreshRollups(t().db);
 
@@ -168,7 +171,7 @@ describe('rollup refresh: new orders added, changed hours recomputed', () => {
     await place(7);
     await settle();
     await refreshRollups(t().db);
-    expect(await marks()).toEqual({ added: 0, changed: 0 });
+    expect(await marks()).toEqual({ added: 0, changed: 0, whole: 0 });
     const incremental = await snapshot();
 
     await rebuild();
@@ -186,6 +189,8 @@ describe('rollup refresh: new orders added, changed hours recomputed', () => {
     await returnOne(ids[0]!, 'reject');
     await request(`/v1/orders/${ids[4]}/cancel`, { reason: 'found_cheaper' });
     await settle();
+    // the changed orders are named: their difference is applied, no hour recomputed
+    expect(await marks()).toMatchObject({ changed: expect.any(Number), whole: 0 });
     expect((await marks()).changed).toBeGreaterThan(0);
     await refreshRollups(t().db);
     const changed = await snapshot();
@@ -207,7 +212,7 @@ describe('rollup refresh: new orders added, changed hours recomputed', () => {
     await place(8);
     await settle();
     await refreshRollups(t().db);
-    expect(await marks()).toEqual({ added: 0, changed: 0 });
+    expect(await marks()).toEqual({ added: 0, changed: 0, whole: 0 });
     const acrossDays = await snapshot();
     await rebuild();
     expect(acrossDays).toEqual(await snapshot());

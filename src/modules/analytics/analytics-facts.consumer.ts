@@ -89,7 +89,7 @@ const PAYMENT_OUTCOMES: Record<string, PaymentOutcome> = {
 };
 
 /** A return counts against the hour its order was placed in (return rates are per placement cohort). */
-async function recordReturn(trx: Trx, event: ConsumedEvent): Promise<Date | undefined> {
+async function recordReturn(trx: Trx, event: ConsumedEvent): Promise<PlacedMark | undefined> {
   if (event.type === 'return.requested') {
     const { order, return: r } = dataOf(event, 'return.requested');
     const categories = await findSkuCategories(
@@ -106,13 +106,18 @@ async function recordReturn(trx: Trx, event: ConsumedEvent): Promise<Date | unde
         quantity: l.quantity,
       })),
     });
-    return findPlacedAt(trx, order.id);
+    return changedOrder(trx, order.id);
   }
   const type = event.type === 'return.rejected' ? 'return.rejected' : 'return.refunded';
   const { order, return: r } = dataOf(event, type);
   await updateReturn(trx, r.id, type === 'return.rejected' ? { rejected: true } : { refunded: true });
-  return findPlacedAt(trx, order.id);
+  return changedOrder(trx, order.id);
 }
+
+const changedOrder = async (trx: Trx, orderId: string): Promise<PlacedMark | undefined> => {
+  const placedAt = await findPlacedAt(trx, orderId);
+  return placedAt && { orderId, placedAt };
+};
 
 /** A batch of imported orders: their facts in a few set-based statements, their hours marked. */
 async function recordHistory(trx: Trx, event: ConsumedEvent): Promise<Date[]> {
@@ -131,21 +136,23 @@ const RETURN_EVENTS = new Set(['return.requested', 'return.rejected', 'return.re
  * A batch's facts, a few statements whatever its size: its placed orders together, its payment
  * attempts in one statement, its order-level changes in one (a batch holds one event per order, so
  * none of them depends on another), the placing hours they need in one; returns and imports (rare)
- * one by one; then one mark per hour touched: the new orders by hour (the refresh adds their share),
- * and the hours whose orders' facts changed (the refresh recomputes them).
+ * one by one; then one mark per hour touched, naming the new orders (the refresh adds their share)
+ * and the changed ones (it applies their difference from what it rolled up); imports' hours are
+ * recomputed.
  */
 async function recordFacts(trx: Trx, events: readonly ConsumedEvent[]): Promise<void> {
   const placed = await recordPlaced(
     trx,
     events.filter((e) => e.type === 'order.placed'),
   );
-  const changed: Date[] = [];
+  const whole: Date[] = [];
+  const changed: PlacedMark[] = [];
   const attempts: Parameters<typeof recordPaymentAttempts>[1][number][] = [];
   const changes: Array<{ orderId: string; change: OrderFactChange }> = [];
   const placedOf: string[] = []; // orders whose placing hour an event touches without changing the order
   for (const event of events) {
     if (event.type === 'order.placed') continue;
-    if (event.type === 'history.orders_imported') changed.push(...(await recordHistory(trx, event)));
+    if (event.type === 'history.orders_imported') whole.push(...(await recordHistory(trx, event)));
     else if (RETURN_EVENTS.has(event.type)) {
       const placedAt = await recordReturn(trx, event);
       if (placedAt) changed.push(placedAt);
@@ -162,9 +169,10 @@ async function recordFacts(trx: Trx, events: readonly ConsumedEvent[]): Promise<
     }
   }
   await recordPaymentAttempts(trx, attempts);
-  changed.push(...(await updateOrdersFacts(trx, changes)).values());
-  changed.push(...(await findPlacedAts(trx, placedOf)).values());
-  await markHoursDirty(trx, changed, placed);
+  const named = (m: Map<string, Date>) => [...m].map(([orderId, placedAt]) => ({ orderId, placedAt }));
+  changed.push(...named(await updateOrdersFacts(trx, changes)));
+  changed.push(...named(await findPlacedAts(trx, placedOf)));
+  await markHoursDirty(trx, whole, placed, changed);
 }
 
 /**

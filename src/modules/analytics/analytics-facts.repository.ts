@@ -16,34 +16,41 @@ export interface PlacedMark {
 
 /**
  * Marks hours for the rollup refresh: append-only rows, so consumer transactions never wait on one
- * another for them (several batches may mark the same hour). A row per hour with the orders newly
- * placed in it (the refresh adds their share to the rollups), and a row with none (null) per hour
- * whose already recorded orders changed (the refresh recomputes it). The refresh claims only marks
- * committed before it looks, so none is lost.
+ * another for them (several batches may mark the same hour). A row per hour naming the orders newly
+ * placed in it (`placed`: the refresh adds their share) and those whose facts changed (`changed`: the
+ * refresh applies their difference from what it rolled up), and a row naming none per hour to
+ * recompute (`whole`: imported history). The refresh claims only marks committed before it looks,
+ * so none is lost.
  */
 export async function markHoursDirty(
   trx: Trx,
-  changed: readonly Date[],
+  whole: readonly Date[],
   placed: readonly PlacedMark[] = [],
+  changed: readonly PlacedMark[] = [],
 ): Promise<void> {
-  const marks = new Map<number, string[] | null>();
-  for (const p of placed) {
+  const marks = new Map<number, { placed?: string[]; changed?: string[] }>();
+  const name = (kind: 'placed' | 'changed', p: PlacedMark) => {
     const hour = placedHour(p.placedAt).getTime();
-    marks.set(hour, [...(marks.get(hour) ?? []), p.orderId]);
-  }
+    const mark = marks.get(hour) ?? {};
+    mark[kind] = [...(mark[kind] ?? []), p.orderId];
+    marks.set(hour, mark);
+  };
+  for (const p of placed) name('placed', p);
+  for (const c of new Map(changed.map((c) => [c.orderId, c])).values()) name('changed', c);
   const rows = [
-    ...[...marks].map(([hour, ids]) => ({ hour: new Date(hour).toISOString(), placed: ids })),
-    // no `placed` key: null, where a JSON null would be a scalar jsonb_array_elements_text refuses
-    ...[...new Set(changed.map((t) => placedHour(t).getTime()))].map((hour) => ({
+    ...[...marks].map(([hour, ids]) => ({ hour: new Date(hour).toISOString(), ...ids })),
+    // no `placed` or `changed` key: null, where a JSON null would be a scalar jsonb_array_elements_text refuses
+    ...[...new Set(whole.map((t) => placedHour(t).getTime()))].map((hour) => ({
       hour: new Date(hour).toISOString(),
     })),
   ];
   if (rows.length === 0) return;
   // JSON, not an array parameter: the same on pg and PGlite
   await sql`
-    insert into analytics_dirty_marks (hour, placed)
+    insert into analytics_dirty_marks (hour, placed, changed)
     select (m->>'hour')::timestamptz,
-           (select array_agg(id::uuid) from jsonb_array_elements_text(m->'placed') id)
+           (select array_agg(id::uuid) from jsonb_array_elements_text(m->'placed') id),
+           (select array_agg(id::uuid) from jsonb_array_elements_text(m->'changed') id)
     from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) m`.execute(trx);
 }
 

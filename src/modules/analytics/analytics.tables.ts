@@ -51,6 +51,7 @@ export interface AnalyticsPaymentsTable {
 export interface AnalyticsDirtyMarksTable {
   hour: Time;
   placed: string[] | null;
+  changed: string[] | null;
 }
 
 /** A return of an order as its events told it; its lines by SKU. */

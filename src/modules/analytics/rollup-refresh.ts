@@ -9,24 +9,28 @@ import { LEAD_TIME_BUCKETS_PER_DOUBLING } from './lead-time-histogram.js';
 /** Hours claimed per round: a backfill of a year is ~9,000 hours, done in rounds of this many. */
 const HOURS_PER_ROUND = 240;
 /**
- * New orders whose share a round adds at most; hours past it are recomputed instead (a backfill's
- * hours hold thousands each, and a recompute reads them by index range, not one by one).
+ * Orders (new or changed) a round adds or applies at most; hours past it are recomputed instead (a
+ * backfill's hours hold thousands each, and a recompute reads them by index range, not one by one).
  */
 const ADDED_PER_ROUND = 20_000;
 
 /**
- * One round of the rollup refresh. Claims up to HOURS_PER_ROUND marked placement hours. Of an hour
- * whose marks only name newly placed orders, it adds those orders' share to every rollup row they
- * feed (hour, day, week, month), reading their facts only; an hour with a change to orders already
- * rolled up (a payment, a shipment…) has every hourly row recomputed from the facts, then the daily
- * rows of its days (per rollup zone) from the hourly rows, the lead-time histograms of its UTC days
- * from the facts and of their weeks and months from the days. Then the cart and refusal activity of
- * the last hours (activity-refresh.ts). Says how many hours it claimed.
+ * One round of the rollup refresh. Claims the marks of up to HOURS_PER_ROUND marked placement hours
+ * and of every other marked hour of their UTC days. Of an hour whose marks name orders (newly placed
+ * or changed), it adds the new orders' share to every rollup row they feed (hour, day, week, month),
+ * and applies the changed orders' difference: what their facts give now less what they gave when
+ * last rolled up (kept per order in analytics_rolled_orders). An hour marked without names (imported
+ * history), or naming an order rolled up before rolled facts were kept, or past the round's budget, has
+ * every hourly row recomputed from the facts, then the daily rows of its days (per rollup zone) from
+ * the hourly rows, the lead-time histograms of its UTC days from the facts and of their weeks and
+ * months from the days, and every order of those days recorded as rolled up. Then the cart and
+ * refusal activity of the last hours (activity-refresh.ts). Says how many hours it claimed.
  *
  * One snapshot (repeatable read) for the whole round: the marks it claims, and the facts it reads,
  * are those committed before it, and it deletes only those marks; a later order's mark stays for the
- * next round, which then adds its share exactly once. One refresher at a time (an advisory lock held
- * for the transaction); one that waited for another's commit fails to serialize and runs again.
+ * next round, which then adds its share (or its difference from what this round rolled up) exactly
+ * once. One refresher at a time (an advisory lock held for the transaction); one that waited for
+ * another's commit fails to serialize and runs again.
  */
 export async function refreshRollups(
   db: Db,
@@ -51,22 +55,42 @@ async function refreshRound(trx: Trx, hoursPerRound: number, now: Date): Promise
   // The planner guesses 100 claimed hours of ~5,000 orders each on a big table, and the cost passes
   // jit_above_cost: PostgreSQL then spends ~300 ms compiling each statement that runs in ~5 ms.
   await sql`set local jit = off`.execute(trx);
-  const { rows: marked } = await sql<{ hour: Date; whole: boolean; placed: number }>`
-    select hour, bool_or(placed is null) as whole, coalesce(sum(cardinality(placed)), 0)::int as placed
-    from analytics_dirty_marks
-    where hour = any(array(select distinct hour from analytics_dirty_marks order by hour limit ${hoursPerRound}))
-    group by hour order by hour`.execute(trx);
+  // the first marked hours, and every other marked hour of their UTC days: a day recomputed has all
+  // its changes in hand, so every order of it can be recorded as rolled up as it is now
+  const { rows: marked } = await sql<{ hour: Date; whole: boolean; named: number }>`
+    with claimed as (
+      select * from analytics_dirty_marks
+      where date_trunc('day', hour, 'UTC') = any(array(
+        select distinct date_trunc('day', hour, 'UTC')
+        from (select distinct hour from analytics_dirty_marks order by hour limit ${hoursPerRound}) f)))
+    select m.hour,
+           bool_or(m.placed is null and m.changed is null) or bool_or(u.hour is not null) as whole,
+           (coalesce(sum(cardinality(m.placed)), 0) + coalesce(sum(cardinality(m.changed)), 0))::int as named
+    from claimed m
+    -- a changed order rolled up before its rolled facts were kept (nor placed in the same hour): its
+    -- hour is recomputed, once
+    left join (
+      select distinct c.hour from claimed c cross join lateral unnest(c.changed) x(id)
+      where not exists (select 1 from analytics_rolled_orders r where r.order_id = x.id)
+        and not exists (select 1 from claimed p where p.hour = c.hour and x.id = any(p.placed))) u
+      on u.hour = m.hour
+    group by m.hour order by m.hour`.execute(trx);
   const added: string[] = [];
   const recomputed: string[] = [];
   let adding = 0;
   for (const m of marked) {
     const hour = new Date(m.hour).toISOString();
-    if (!m.whole && adding + m.placed <= ADDED_PER_ROUND) {
+    if (!m.whole && adding + m.named <= ADDED_PER_ROUND) {
       added.push(hour);
-      adding += m.placed;
+      adding += m.named;
     } else recomputed.push(hour);
   }
-  if (added.length > 0) await addNewOrders(trx, JSON.stringify(added));
+  if (added.length > 0) {
+    const hours = JSON.stringify(added);
+    await addNewOrders(trx, hours);
+    await applyChanges(trx, hours);
+    await keepRolled(trx, namedIn(hours));
+  }
   const activityHours = await recomputeActivity(trx, now);
   if (recomputed.length > 0) {
     const hours = JSON.stringify(recomputed);
@@ -74,6 +98,7 @@ async function refreshRound(trx: Trx, hoursPerRound: number, now: Date): Promise
     await recomputeDays(trx, hours);
     await recomputeLeadTimes(trx, hours);
     await recomputeSkuWarehouseDays(trx, hours);
+    await keepRolled(trx, ordersOfDays(hours));
   }
   if (marked.length > 0) {
     const claimed = JSON.stringify(marked.map((m) => new Date(m.hour).toISOString()));
@@ -84,6 +109,116 @@ async function refreshRound(trx: Trx, hoursPerRound: number, now: Date): Promise
   }
   await recomputeActivityDays(trx, activityHours);
   return marked.length;
+}
+
+/**
+ * Applies the changes to orders already rolled up, named by the marks of `hours` (those placed in the
+ * same hours are counted as they are now by addNewOrders): to each rollup row their facts feed, what
+ * their facts give now less what they gave when rolled up (analytics_rolled_orders), both sides
+ * through the same sums as the recompute, a statement per rollup family. Sales rows do not move: an
+ * order's sales facts are fixed when it is placed. A row a change empties is deleted, as a rebuild
+ * would not write it.
+ */
+async function applyChanges(trx: Trx, hours: string): Promise<void> {
+  const days = utcDaysOf(hours);
+  await sql`
+    with c as (
+      select o.hour, s.stage, s.reason, sum(o.sign) as orders
+      from ${bothSidesOf(hours)}
+      ${stagesOf}
+      where s.reached
+      group by 1, 2, 3 having sum(o.sign) <> 0),
+    ${funnelFromC}`.execute(trx);
+  await sql`
+    with sides as (
+      select n.hour, 1 as sign, p.provider, p.succeeded, p.failed
+      from ${changedIn(hours)} join analytics_payments p on p.order_id = n.id
+      union all
+      select n.hour, -1, p.provider, p.succeeded, p.failed
+      from ${changedIn(hours)} join analytics_rolled_orders r on r.order_id = n.id
+      cross join lateral jsonb_populate_recordset(null::analytics_payments, r.rolled->'p') p),
+    c as (
+      select hour, provider, sum(sign) as attempts, coalesce(sum(sign) filter (where succeeded), 0) as succeeded,
+             coalesce(sum(sign) filter (where failed), 0) as failed
+      from sides group by 1, 2
+      having sum(sign) <> 0 or sum(sign) filter (where succeeded) <> 0 or sum(sign) filter (where failed) <> 0),
+    ${paymentsFromC}`.execute(trx);
+  await sql`
+    with sides as (
+      select n.hour, 1 as sign, r.return_id, r.reason, r.refunded
+      from ${changedIn(hours)} join analytics_returns r on r.order_id = n.id and not r.rejected
+      union all
+      select n.hour, -1, r.return_id, r.reason, r.refunded
+      from ${changedIn(hours)} join analytics_rolled_orders ro on ro.order_id = n.id
+      cross join lateral jsonb_populate_recordset(null::analytics_returns, ro.rolled->'r') r
+      where not r.rejected),
+    each as (
+      select x.sign, x.hour, d.dimension, d.value, bool_or(x.refunded) as refunded, sum(l.quantity) as units
+      from sides x join analytics_return_lines l on l.return_id = x.return_id
+      cross join lateral (values ('all', 'all'), ('sku', l.sku), ('category', l.category), ('reason', x.reason))
+        d(dimension, value)
+      group by x.sign, x.hour, d.dimension, d.value, x.return_id),
+    c as (
+      select dimension, hour, value, sum(sign) as returns, sum(sign * units) as units,
+             coalesce(sum(sign) filter (where refunded), 0) as refunded
+      from each group by 1, 2, 3),
+    ${returnsFromC}`.execute(trx);
+  await sql`
+    with c as (
+      select date_trunc('day', o.hour, 'UTC') as day, s.stage, dm.dimension, dm.value,
+             floor(ln(greatest(s.seconds, 1)) / ln(2) * ${LEAD_TIME_BUCKETS_PER_DOUBLING})::int as bucket,
+             sum(o.sign) as orders
+      from ${bothSidesOf(hours)}
+      ${leadTimesOf}
+      where s.seconds is not null and dm.value is not null and not o.historical
+      group by 1, 2, 3, 4, 5 having sum(o.sign) <> 0),
+    ${leadTimesFromC}`.execute(trx);
+  const reserved = reservedFrom(trx);
+  await sql`
+    with sides as (
+      select n.hour, 1 as sign, l.sku, w.warehouse, w.units
+      from ${changedIn(hours)} join analytics_orders o on o.order_id = n.id
+      join analytics_order_lines l on l.order_id = o.order_id
+      ${warehouseUnitsOf(reserved)}
+      union all
+      select n.hour, -1, u.sku, u.warehouse, u.units
+      from ${changedIn(hours)} join analytics_rolled_orders r on r.order_id = n.id
+      cross join lateral jsonb_to_recordset(r.rolled->'w') u(sku text, warehouse text, units bigint))
+    insert into analytics_sku_warehouse_by_day as t (day, sku, warehouse, units)
+    select date_trunc('day', hour, 'UTC'), sku, warehouse, sum(sign * units) from sides
+    group by 1, 2, 3 having sum(sign * units) <> 0
+    ${addingTo(['day', 'sku', 'warehouse'], ['units'])}`.execute(trx);
+  const inHours = sql`hour = any(array(select hour from ${hoursOf(hours)}))`;
+  const inDays = sql`day = any(array(select day from ${days}))`;
+  await sql`delete from analytics_funnel_hourly where ${inHours} and orders = 0`.execute(trx);
+  await sql`delete from analytics_funnel_daily where ${inDays} and orders = 0`.execute(trx);
+  await sql`delete from analytics_payments_hourly where ${inHours} and attempts = 0`.execute(trx);
+  await sql`delete from analytics_payments_daily where ${inDays} and attempts = 0`.execute(trx);
+  await sql`delete from analytics_returns_by_hour where ${inHours} and returns = 0`.execute(trx);
+  await sql`delete from analytics_returns_by_day where ${inDays} and returns = 0`.execute(trx);
+  await sql`delete from analytics_lead_times_daily where ${inDays} and orders = 0`.execute(trx);
+  for (const unit of ['week', 'month'] as const)
+    await sql`delete from ${sql.table(`analytics_lead_times_${unit}ly`)} where orders = 0 and ${sql.ref(unit)} =
+                any(array(select date_trunc(${unit}, day, 'UTC') from ${days}))`.execute(trx);
+  await sql`delete from analytics_sku_warehouse_by_day where ${inDays} and units = 0`.execute(trx);
+}
+
+/**
+ * Records the orders as rolled up as they are now: their facts, payments, returns and units per
+ * warehouse, what applyChanges takes away when they change next.
+ */
+async function keepRolled(trx: Trx, orders: RawBuilder<unknown>): Promise<void> {
+  const reserved = reservedFrom(trx);
+  await sql`
+    insert into analytics_rolled_orders as t (order_id, rolled)
+    select o.order_id, jsonb_build_object(
+      'o', to_jsonb(o),
+      'p', (select coalesce(jsonb_agg(to_jsonb(p)), '[]') from analytics_payments p where p.order_id = o.order_id),
+      'r', (select coalesce(jsonb_agg(to_jsonb(r)), '[]') from analytics_returns r where r.order_id = o.order_id),
+      'w', (select coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'warehouse', w.warehouse, 'units', w.units)), '[]')
+            from analytics_order_lines l ${warehouseUnitsOf(reserved)} where l.order_id = o.order_id))
+    from ${orders}
+    on conflict (order_id) do update set rolled = excluded.rolled`.execute(trx);
 }
 
 /** Runs rounds until nothing is dirty (tests, the benchmark's backfill). */
@@ -110,11 +245,76 @@ const newOrdersIn = (hours: string) =>
        where m.hour = any(array(select hour from ${hoursOf(hours)}))) n
       join analytics_orders o on o.order_id = n.id`;
 
+// The changed orders of the hours, each once, less those placed in the same hours (added as they are).
+const changedIn = (hours: string) =>
+  sql`(select distinct m.hour, c.id from analytics_dirty_marks m cross join lateral unnest(m.changed) c(id)
+       where m.hour = any(array(select hour from ${hoursOf(hours)}))
+         and not exists (select 1 from analytics_dirty_marks p where p.hour = m.hour and c.id = any(p.placed))) n`;
+
+// The changed orders' facts twice: as they are now (sign 1) and as they were rolled up (sign -1).
+const bothSidesOf = (hours: string) =>
+  sql`(select n.hour, 1 as sign, o.* from ${changedIn(hours)} join analytics_orders o on o.order_id = n.id
+       union all
+       select n.hour, -1, was.* from ${changedIn(hours)} join analytics_rolled_orders r on r.order_id = n.id
+       cross join lateral jsonb_populate_record(null::analytics_orders, r.rolled->'o') was) o`;
+
+// Every order the marks of the hours name, placed or changed, with its facts.
+const namedIn = (hours: string) =>
+  sql`(select distinct x.id from analytics_dirty_marks m
+       cross join lateral unnest(coalesce(m.placed, '{}') || coalesce(m.changed, '{}')) x(id)
+       where m.hour = any(array(select hour from ${hoursOf(hours)}))) n
+      join analytics_orders o on o.order_id = n.id`;
+
+// Every order placed in the UTC days of the hours, by index range.
+const ordersOfDays = (hours: string) =>
+  sql`${utcDaysOf(hours)} cross join lateral (
+        select * from analytics_orders o
+        where o.placed_at >= d.day and o.placed_at < d.day + interval '1 day' offset 0) o`;
+
 /** `on conflict (keys) do update` adding the new rows' sums to the row there (alias t). */
 const addingTo = (keys: string[], sums: string[]) =>
   sql`on conflict (${sql.join(keys.map((k) => sql.ref(k)))}) do update set ${sql.join(
     sums.map((c) => sql`${sql.ref(c)} = ${sql.ref(`t.${c}`)} + excluded.${sql.ref(c)}`),
   )}`;
+
+// The rows of a CTE `c` (the sums of new orders, or the differences of changed ones) added to each rollup
+// table of a family, after `with c as (…),`.
+const paymentSums = ['attempts', 'succeeded', 'failed'];
+const returnSums = ['returns', 'units', 'refunded'];
+const histogram = ['stage', 'dimension', 'value', 'bucket'];
+const funnelFromC = sql`
+  hourly as (
+    insert into analytics_funnel_hourly as t (hour, stage, reason, orders)
+    select hour, stage, reason, orders from c ${addingTo(['hour', 'stage', 'reason'], ['orders'])})
+  insert into analytics_funnel_daily as t (day, stage, reason, orders)
+  select date_trunc('day', hour, 'UTC'), stage, reason, sum(orders) from c group by 1, 2, 3
+  ${addingTo(['day', 'stage', 'reason'], ['orders'])}`;
+const paymentsFromC = sql`
+  hourly as (
+    insert into analytics_payments_hourly as t (hour, provider, attempts, succeeded, failed)
+    select hour, provider, attempts, succeeded, failed from c ${addingTo(['hour', 'provider'], paymentSums)})
+  insert into analytics_payments_daily as t (day, provider, attempts, succeeded, failed)
+  select date_trunc('day', hour, 'UTC'), provider, sum(attempts), sum(succeeded), sum(failed) from c
+  group by 1, 2 ${addingTo(['day', 'provider'], paymentSums)}`;
+const returnsFromC = sql`
+  hourly as (
+    insert into analytics_returns_by_hour as t (dimension, hour, value, returns, units, refunded)
+    select dimension, hour, value, returns, units, refunded from c
+    ${addingTo(['dimension', 'hour', 'value'], returnSums)})
+  insert into analytics_returns_by_day as t (dimension, day, value, returns, units, refunded)
+  select dimension, date_trunc('day', hour, 'UTC'), value, sum(returns), sum(units), sum(refunded) from c
+  group by 1, 2, 3 ${addingTo(['dimension', 'day', 'value'], returnSums)}`;
+const leadTimesFromC = sql`
+  daily as (
+    insert into analytics_lead_times_daily as t (day, stage, dimension, value, bucket, orders)
+    select day, stage, dimension, value, bucket, orders from c ${addingTo(['day', ...histogram], ['orders'])}),
+  weekly as (
+    insert into analytics_lead_times_weekly as t (week, stage, dimension, value, bucket, orders)
+    select date_trunc('week', day, 'UTC'), stage, dimension, value, bucket, sum(orders) from c
+    group by 1, 2, 3, 4, 5 ${addingTo(['week', ...histogram], ['orders'])})
+  insert into analytics_lead_times_monthly as t (month, stage, dimension, value, bucket, orders)
+  select date_trunc('month', day, 'UTC'), stage, dimension, value, bucket, sum(orders) from c
+  group by 1, 2, 3, 4, 5 ${addingTo(['month', ...histogram], ['orders'])}`;
 
 const zones = sql`(values ${sql.join(ROLLUP_ZONES.map((z) => sql`(${z}::text)`))}) z(zone)`;
 
@@ -161,26 +361,14 @@ async function addNewOrders(trx: Trx, hours: string): Promise<void> {
       ${stagesOf}
       where s.reached
       group by 1, 2, 3),
-    hourly as (
-      insert into analytics_funnel_hourly as t (hour, stage, reason, orders)
-      select hour, stage, reason, orders from c ${addingTo(['hour', 'stage', 'reason'], ['orders'])})
-    insert into analytics_funnel_daily as t (day, stage, reason, orders)
-    select date_trunc('day', hour, 'UTC'), stage, reason, sum(orders) from c group by 1, 2, 3
-    ${addingTo(['day', 'stage', 'reason'], ['orders'])}`.execute(trx);
-  const paymentSums = ['attempts', 'succeeded', 'failed'];
+    ${funnelFromC}`.execute(trx);
   await sql`
     with c as (
       select n.hour, p.provider, count(*) as attempts, count(*) filter (where p.succeeded) as succeeded,
              count(*) filter (where p.failed) as failed
       from ${newOrdersIn(hours)} join analytics_payments p on p.order_id = o.order_id
       group by 1, 2),
-    hourly as (
-      insert into analytics_payments_hourly as t (hour, provider, attempts, succeeded, failed)
-      select hour, provider, attempts, succeeded, failed from c ${addingTo(['hour', 'provider'], paymentSums)})
-    insert into analytics_payments_daily as t (day, provider, attempts, succeeded, failed)
-    select date_trunc('day', hour, 'UTC'), provider, sum(attempts), sum(succeeded), sum(failed) from c
-    group by 1, 2 ${addingTo(['day', 'provider'], paymentSums)}`.execute(trx);
-  const returnSums = ['returns', 'units', 'refunded'];
+    ${paymentsFromC}`.execute(trx);
   await sql`
     with c as (
       select d.dimension, n.hour, d.value, count(distinct r.return_id) as returns, sum(l.quantity) as units,
@@ -190,14 +378,7 @@ async function addNewOrders(trx: Trx, hours: string): Promise<void> {
       cross join lateral (values ('all', 'all'), ('sku', l.sku), ('category', l.category), ('reason', r.reason))
         d(dimension, value)
       group by 1, 2, 3),
-    hourly as (
-      insert into analytics_returns_by_hour as t (dimension, hour, value, returns, units, refunded)
-      select dimension, hour, value, returns, units, refunded from c
-      ${addingTo(['dimension', 'hour', 'value'], returnSums)})
-    insert into analytics_returns_by_day as t (dimension, day, value, returns, units, refunded)
-    select dimension, date_trunc('day', hour, 'UTC'), value, sum(returns), sum(units), sum(refunded) from c
-    group by 1, 2, 3 ${addingTo(['dimension', 'day', 'value'], returnSums)}`.execute(trx);
-  const histogram = ['stage', 'dimension', 'value', 'bucket'];
+    ${returnsFromC}`.execute(trx);
   await sql`
     with c as (
       select date_trunc('day', n.hour, 'UTC') as day, s.stage, dm.dimension, dm.value,
@@ -207,16 +388,7 @@ async function addNewOrders(trx: Trx, hours: string): Promise<void> {
       ${leadTimesOf}
       where s.seconds is not null and dm.value is not null and not o.historical
       group by 1, 2, 3, 4, 5),
-    daily as (
-      insert into analytics_lead_times_daily as t (day, stage, dimension, value, bucket, orders)
-      select day, stage, dimension, value, bucket, orders from c ${addingTo(['day', ...histogram], ['orders'])}),
-    weekly as (
-      insert into analytics_lead_times_weekly as t (week, stage, dimension, value, bucket, orders)
-      select date_trunc('week', day, 'UTC'), stage, dimension, value, bucket, sum(orders) from c
-      group by 1, 2, 3, 4, 5 ${addingTo(['week', ...histogram], ['orders'])})
-    insert into analytics_lead_times_monthly as t (month, stage, dimension, value, bucket, orders)
-    select date_trunc('month', day, 'UTC'), stage, dimension, value, bucket, sum(orders) from c
-    group by 1, 2, 3, 4, 5 ${addingTo(['month', ...histogram], ['orders'])}`.execute(trx);
+    ${leadTimesFromC}`.execute(trx);
   const reserved = reservedFrom(trx);
   await sql`
     insert into analytics_sku_warehouse_by_day as t (day, sku, warehouse, units)
