@@ -23,8 +23,20 @@ export async function getOrder(db: Db, id: string) {
   return toOrder(order, lines, addresses);
 }
 
-/** The order with every module's section, as `viewer` may see it (timeline notes for staff only). */
+/**
+ * The order with every module's section, as `viewer` may see it (timeline notes for staff only). Read
+ * in one snapshot (a read-only repeatable-read transaction): parts read on separate connections could
+ * show a module's row without the timeline entry its transaction wrote with it.
+ */
 export async function getOrderDetail(db: Db, id: string, hooks: OrderHooks, viewer: Role | undefined) {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute((trx) => readOrderDetail(trx, id, hooks, viewer));
+}
+
+async function readOrderDetail(db: Db, id: string, hooks: OrderHooks, viewer: Role | undefined) {
   const order = await findOrderById(db, id);
   if (!order) throw notFound('Order', id);
   const [lines, addresses, reservations, timeline, ...sections] = await Promise.all([
