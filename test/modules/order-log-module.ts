@@ -41,9 +41,16 @@ const migration = {
   },
 };
 
-/** A consumer writing to the log under its own name; `from` as a consumer added later would say. */
-export function orderLogConsumer(name: string, from: 'now' | 'beginning' = 'beginning'): EventConsumer {
-  return {
+/**
+ * A consumer writing to the log under its own name; `from` as a consumer added later would say.
+ * `batched`: with handleBatch (its work is all in the database), so fan-out applies it inline.
+ */
+export function orderLogConsumer(
+  name: string,
+  from: 'now' | 'beginning' = 'beginning',
+  batched = false,
+): EventConsumer {
+  const consumer: EventConsumer = {
     name,
     eventTypes: ['order.*'],
     from,
@@ -68,6 +75,11 @@ export function orderLogConsumer(name: string, from: 'now' | 'beginning' = 'begi
         .execute();
     },
   };
+  if (batched)
+    consumer.handleBatch = async (events, trx) => {
+      for (const event of events) await consumer.handle(event, trx);
+    };
+  return consumer;
 }
 
 const LogEntry = Type.Object({ eventId: Type.String(), type: Type.String(), sequence: Type.Integer() });

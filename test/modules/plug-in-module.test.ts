@@ -188,6 +188,77 @@ describe('a module plugged in from the test suite (migration, route, in-process 
     await expectExactlyOnceInOrder(t(), 'test-order-log', [refused!, ...others]);
   });
 
+  /** The consumer's deliveries of these orders (rows: inline ones have none) and its inbox rows. */
+  async function recordsOf(consumer: string, subjects: string[]) {
+    const deliveries = await t()
+      .db.selectFrom('deliveries')
+      .innerJoin('subscriptions', 'subscriptions.id', 'deliveries.subscription_id')
+      .select(['deliveries.subject', 'deliveries.status'])
+      .where('subscriptions.name', '=', consumer)
+      .where('deliveries.subject', 'in', subjects)
+      .execute();
+    const events = (await orderEvents(t(), subjects)).map((e) => e.id);
+    const inbox = await t()
+      .db.selectFrom('inbox')
+      .select('message_id')
+      .where('source', '=', `consumer:${consumer}`)
+      .where('message_id', 'in', events)
+      .execute();
+    return { deliveries, inbox: inbox.length };
+  }
+
+  it('a consumer whose work is all in the database (handleBatch) is applied inside fan-out: once each, in order, no delivery rows', async () => {
+    const name = 'test-order-log-inline';
+    // placed first, so the relay's rounds take them in batches (several events of one order in one)
+    const ids = await placeOrders(30);
+    await cancelOrders(ids);
+    await startConsumers([orderLogConsumer(name, 'now', true)]);
+    await waitFor(async () => (await logged(t(), name, ids)) === 60, { message: 'the inline consumer' });
+    await expectExactlyOnceInOrder(t(), name, ids);
+    const records = await recordsOf(name, ids);
+    expect(records.deliveries).toEqual([]);
+    // each event recorded in its inbox: a replay of the subscription is turned away there
+    expect(records.inbox).toBe(60);
+  });
+
+  it('an inline consumer that throws on one order: that order waits as deliveries (dead letter, retry), the others flow; all once, in order', async () => {
+    const name = 'test-order-log-inline-refusing';
+    const [refused, ...others] = await placeOrders(6);
+    await refuseOrder(t().db, refused!);
+    await startConsumers([orderLogConsumer(name, 'now', true)]);
+    await cancelOrders([refused!, ...others]);
+
+    await waitFor(async () => (await logged(t(), name, others)) === 10, { message: 'the others' });
+    const dead = await waitFor(
+      () =>
+        t()
+          .db.selectFrom('deliveries')
+          .innerJoin('subscriptions', 'subscriptions.id', 'deliveries.subscription_id')
+          .select(['deliveries.id', 'deliveries.event_type', 'deliveries.last_error'])
+          .where('subscriptions.name', '=', name)
+          .where('deliveries.subject', '=', refused!)
+          .where('deliveries.status', '=', 'dead')
+          .executeTakeFirst(),
+      { message: 'a dead letter' },
+    );
+    expect(dead).toMatchObject({ event_type: 'com.ordersync.order.placed' });
+    expect(dead.last_error).toContain('refused by the test');
+    // the refused order's later event waits behind it as a delivery, not inline
+    const waiting = await recordsOf(name, [refused!]);
+    expect(waiting.deliveries.map((d) => d.status).sort()).toEqual(['dead', 'pending']);
+    expect(await logged(t(), name, [refused!])).toBe(0);
+
+    await stopRefusing(t().db, refused!);
+    const retried = await t().request({
+      method: 'POST',
+      url: `/v1/deliveries/${dead.id}/retry`,
+      payload: {},
+    });
+    expect(retried.statusCode, retried.body).toBe(200);
+    await waitFor(async () => (await logged(t(), name, [refused!])) === 2, { message: 'the refused order' });
+    await expectExactlyOnceInOrder(t(), name, [refused!, ...others]);
+  });
+
   it('a consumer added later starts from the beginning of the feed (backfill)', async () => {
     const before = await placeOrders(3);
     await startConsumers([orderLogConsumer('test-order-log-late', 'beginning')]);

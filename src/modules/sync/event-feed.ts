@@ -31,13 +31,14 @@ export async function sequenceFeed(trx: Trx): Promise<void> {
 /**
  * sequenceFeed, then `positions` taken off outbox_pending (fan-out's batch) in the same statement:
  * both parts see one snapshot, taken after the lock, so the feed gets the batch before it leaves.
+ * Returns the positions this call took (another relay may have taken some already).
  *
  *   with sequenced as (insert into event_feed … as above)
  *   delete from outbox_pending where position = any($positions)
  */
-export async function sequenceFeedAndTake(trx: Trx, positions: readonly number[]): Promise<void> {
+export async function sequenceFeedAndTake(trx: Trx, positions: readonly number[]): Promise<Set<number>> {
   await sql`select pg_advisory_xact_lock(${FEED_LOCK})`.execute(trx);
-  await sql`
+  const taken = await sql<{ position: string }>`
     with sequenced as (
       insert into event_feed (event_position)
       select p.position from outbox_pending p
@@ -45,5 +46,7 @@ export async function sequenceFeedAndTake(trx: Trx, positions: readonly number[]
       order by p.position
     )
     delete from outbox_pending where position = any(${positions}::int8[])
+    returning position
   `.execute(trx);
+  return new Set(taken.rows.map((r) => Number(r.position)));
 }

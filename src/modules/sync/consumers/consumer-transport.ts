@@ -1,10 +1,17 @@
-import type { Db } from '../../../platform/db/database.js';
+import type { Db, Trx } from '../../../platform/db/database.js';
 import { inTransaction } from '../../../platform/db/transaction.js';
 import type { ConsumedEvent, EventConsumer } from '../../../platform/module.js';
 import type { RelayEvent } from '../cloud-event.js';
 import { EVENT_TYPE_PREFIX } from '../event-catalogue.js';
 import { recordConsumed } from '../inbound/inbox.js';
-import { DeliveryFailure, type DeliveryTarget, type Transport } from '../transports/transport.js';
+import {
+  DeliveryFailure,
+  type DeliveryTarget,
+  type InlineSender,
+  type Transport,
+} from '../transports/transport.js';
+
+const INLINE_REST_MS = 5_000;
 
 /**
  * In-process event consumers as a transport: the relay fans events out to their subscriptions, claims
@@ -17,12 +24,26 @@ import { DeliveryFailure, type DeliveryTarget, type Transport } from '../transpo
  */
 export class ConsumerTransport implements Transport {
   readonly kind = 'consumer' as const;
+  /**
+   * Consumers with `handleBatch` (all their work in the database) are also taken inside fan-out's
+   * transaction, with their inbox rows: no delivery row, no claim, no transaction of their own.
+   */
+  readonly inline: InlineSender;
+  /** A consumer that threw inline rests from it a while: its events go as deliveries meanwhile. */
+  readonly #restingUntil = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
     /** The consumers this process runs, by their subscription id. */
     private readonly consumers: ReadonlyMap<string, EventConsumer>,
-  ) {}
+  ) {
+    this.inline = {
+      takes: (subscriptionId) =>
+        Boolean(this.consumers.get(subscriptionId)?.handleBatch) &&
+        (this.#restingUntil.get(subscriptionId) ?? 0) <= Date.now(),
+      sendWithin: (trx, subscriptionId, events) => this.#consumeWithin(trx, subscriptionId, events),
+    };
+  }
 
   ready(): boolean {
     return this.consumers.size > 0;
@@ -53,17 +74,40 @@ export class ConsumerTransport implements Transport {
 
   private async consume(consumer: EventConsumer, events: RelayEvent[]): Promise<void> {
     try {
-      await inTransaction(this.db, async (trx) => {
-        const fresh = await recordConsumed(trx, consumer.name, events);
-        const todo = events.filter((e) => fresh.has(e.id)).map(toConsumedEvent);
-        if (todo.length === 0) return;
-        if (consumer.handleBatch && todo.length > 1) await consumer.handleBatch(todo, trx);
-        else for (const event of todo) await consumer.handle(event, trx);
-      });
+      await inTransaction(this.db, (trx) => apply(trx, consumer, events));
     } catch (error) {
       throw new DeliveryFailure(`consumer ${consumer.name} failed: ${(error as Error).message}`, 'rejected');
     }
   }
+
+  /** A batch holds one event per order: the n-th event of every order goes in the n-th call. */
+  async #consumeWithin(trx: Trx, subscriptionId: string, events: readonly RelayEvent[]): Promise<void> {
+    const consumer = this.consumers.get(subscriptionId);
+    if (!consumer?.handleBatch) throw new Error(`no consumer of ${subscriptionId} takes events inline here`);
+    const layers: RelayEvent[][] = [];
+    const seen = new Map<string, number>();
+    for (const event of events) {
+      const layer = seen.get(event.subject) ?? 0;
+      seen.set(event.subject, layer + 1);
+      if (layer === layers.length) layers.push([event]);
+      else layers[layer]!.push(event);
+    }
+    try {
+      for (const layer of layers) await apply(trx, consumer, layer);
+    } catch (error) {
+      this.#restingUntil.set(subscriptionId, Date.now() + INLINE_REST_MS);
+      throw error;
+    }
+  }
+}
+
+/** Records the events in the consumer's inbox and applies those not applied before, in `trx`. */
+async function apply(trx: Trx, consumer: EventConsumer, events: RelayEvent[]): Promise<void> {
+  const fresh = await recordConsumed(trx, consumer.name, events);
+  const todo = events.filter((e) => fresh.has(e.id)).map(toConsumedEvent);
+  if (todo.length === 0) return;
+  if (consumer.handleBatch && todo.length > 1) await consumer.handleBatch(todo, trx);
+  else for (const event of todo) await consumer.handle(event, trx);
 }
 
 const toConsumedEvent = (e: RelayEvent): ConsumedEvent => ({

@@ -34,6 +34,8 @@ export class Relay {
   #wake: (() => void) | undefined;
   #pendingWake = false;
   readonly #inFlight = new Set<Promise<void>>();
+  /** The inline consumers of the last fan-out (fan-out.ts), still applying. */
+  #inline: Promise<void> | undefined;
   readonly #onSignal = () => this.wake();
 
   constructor(
@@ -116,16 +118,39 @@ export class Relay {
 
   /** Fresh events first (fan-out claims them as it creates them), then whatever else is due. */
   async #claim(): Promise<ClaimedDelivery[]> {
+    // The last round's inline consumers first: until they take its events, fan-out would read them again.
+    await this.#inline;
     const ready = readyTargets(this.transports);
     const options = { relayId: this.id, leaseMs: this.settings.relayLeaseMs, ready };
-    const fanned = await fanOut(this.db, { ...options, batchSize: this.settings.relayBatchSize });
+    const consumers = this.transports.consumer;
+    const fanned = await fanOut(this.db, {
+      ...options,
+      batchSize: this.settings.relayBatchSize,
+      inline: consumers?.ready() ? consumers.inline : undefined,
+    });
     const due = await claimBatch(this.db, {
       ...options,
       limit: this.settings.relayBatchSize - fanned.claimed.length,
     });
+    if (fanned.inline) this.#applyInline(fanned.inline);
     // Fan-out that took events but claimed nothing (paused subscriptions, waiting orders) is still progress.
     if (fanned.events > 0 && fanned.claimed.length + due.length === 0) this.#pendingWake = true;
     return [...fanned.claimed, ...due];
+  }
+
+  /** Runs the round's inline consumers beside its sends; deliveries they leave claimed are sent after. */
+  #applyInline(apply: () => Promise<ClaimedDelivery[]>): void {
+    const inline: Promise<void> = apply()
+      .then((claimed) => (claimed.length > 0 ? this.#deliver(claimed) : undefined))
+      .catch((error) =>
+        this.log.error({ err: error, relay: this.id }, 'relay could not apply inline consumers'),
+      )
+      .finally(() => {
+        this.#inFlight.delete(inline);
+        this.wake();
+      });
+    this.#inline = inline;
+    this.#inFlight.add(inline);
   }
 
   async #deliver(claimed: ClaimedDelivery[]): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Trx } from '../../../platform/db/database.js';
 import type { RelayEvent } from '../cloud-event.js';
 import type { TransportKind } from '../sync.tables.js';
 
@@ -29,6 +30,19 @@ export interface Transport {
    * database transaction for in-process consumers). A throw means none was taken.
    */
   sendBatch?(target: DeliveryTarget, events: RelayEvent[]): Promise<void>;
+  /** Optional: subscriptions whose events can be taken inside fan-out's transaction (fan-out.ts). */
+  readonly inline?: InlineSender;
+}
+
+/**
+ * In-process consumers whose work is all in the database: `send` inside the caller's transaction, so
+ * what they write commits (or rolls back) with the event leaving the outbox's to-do list.
+ */
+export interface InlineSender {
+  /** Whether this subscription's events are taken inline now. */
+  takes(subscriptionId: string): boolean;
+  /** Events of one subscription in sequence order per subject (several of one subject allowed). */
+  sendWithin(trx: Trx, subscriptionId: string, events: readonly RelayEvent[]): Promise<void>;
 }
 
 /**
