@@ -23,11 +23,24 @@ export function preparingQuery(query) {
   const prepared = new Set();
   return (text, values) => {
     if (typeof text !== 'string' || !values?.length) return query(text, values);
-    const name = `k${createHash('sha1').update(text).digest('base64url')}`;
+    const name = statementName(text);
     if (!prepared.has(name)) {
       if (prepared.size >= MAX_PREPARED_PER_CONNECTION) return query(text, values);
       prepared.add(name);
     }
     return query({ name, text, values });
   };
+}
+
+/** Statement names by SQL text, for all connections: a map lookup per query instead of a SHA-1. */
+const names = new Map();
+const MAX_NAMES = 10_000;
+
+function statementName(text) {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `k${createHash('sha1').update(text).digest('base64url')}`;
+    if (names.size < MAX_NAMES) names.set(text, name);
+  }
+  return name;
 }
