@@ -1,6 +1,7 @@
 import type { Role } from '../../platform/auth/roles.js';
 import type { Db } from '../../platform/db/database.js';
-import { getOrderDetail, type OrderHooks, orderViewFor } from '../orders/index.js';
+import { inSnapshot } from '../../platform/db/transaction.js';
+import { type OrderHooks, orderViewFor, readOrderDetail } from '../orders/index.js';
 import { getCustomerDetail } from './customer-queries.js';
 import { customerSection } from './customer-section.js';
 import { customerDetailFor } from './customer-views.js';
@@ -20,17 +21,20 @@ export async function getCustomerOverview(
   orderHooks: OrderHooks,
   viewer: Role | undefined,
 ) {
-  const customer = await getCustomerDetail(db, id);
   // The customer's own section of an order page would repeat the customer on every order.
   const hooks = {
     ...orderHooks,
     detailSections: orderHooks.detailSections.filter((s) => s !== customerSection),
   };
-  const orders = await Promise.all(
-    customer.orders.slice(0, ORDERS_IN_FULL).map((o) => getOrderDetail(db, o.id, hooks, viewer)),
-  );
-  return {
-    customer: customerDetailFor(viewer, customer),
-    orders: orders.map((o) => orderViewFor(viewer, o)),
-  };
+  // One snapshot for the customer and their orders, as for one order's page (getOrderDetail).
+  return inSnapshot(db, async (trx) => {
+    const customer = await getCustomerDetail(trx, id);
+    const orders = [];
+    for (const order of customer.orders.slice(0, ORDERS_IN_FULL))
+      orders.push(await readOrderDetail(trx, order.id, hooks, viewer));
+    return {
+      customer: customerDetailFor(viewer, customer),
+      orders: orders.map((o) => orderViewFor(viewer, o)),
+    };
+  });
 }

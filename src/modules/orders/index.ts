@@ -45,7 +45,7 @@ export {
   type PlacementCheck,
   type PlacementWrites,
 } from './order-hooks.js';
-export { getOrderDetail } from './order-queries.js';
+export { getOrderDetail, readOrderDetail } from './order-queries.js';
 export {
   addOrderTimeline,
   addOrderTimelines,

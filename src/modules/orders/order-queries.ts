@@ -1,5 +1,6 @@
 import type { Role } from '../../platform/auth/roles.js';
 import type { Db } from '../../platform/db/database.js';
+import { inSnapshot } from '../../platform/db/transaction.js';
 import { notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import { listReservationsForOrder } from '../inventory/index.js';
@@ -25,18 +26,15 @@ export async function getOrder(db: Db, id: string) {
 
 /**
  * The order with every module's section, as `viewer` may see it (timeline notes for staff only). Read
- * in one snapshot (a read-only repeatable-read transaction): parts read on separate connections could
- * show a module's row without the timeline entry its transaction wrote with it.
+ * in one snapshot: parts read apart could show a module's row without the timeline entry its
+ * transaction wrote with it.
  */
 export async function getOrderDetail(db: Db, id: string, hooks: OrderHooks, viewer: Role | undefined) {
-  return db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .setAccessMode('read only')
-    .execute((trx) => readOrderDetail(trx, id, hooks, viewer));
+  return inSnapshot(db, (trx) => readOrderDetail(trx, id, hooks, viewer));
 }
 
-async function readOrderDetail(db: Db, id: string, hooks: OrderHooks, viewer: Role | undefined) {
+/** getOrderDetail inside the caller's snapshot (a page that shows several orders). */
+export async function readOrderDetail(db: Db, id: string, hooks: OrderHooks, viewer: Role | undefined) {
   const order = await findOrderById(db, id);
   if (!order) throw notFound('Order', id);
   const [lines, addresses, reservations, timeline, ...sections] = await Promise.all([

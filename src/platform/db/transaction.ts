@@ -22,3 +22,11 @@ export async function inTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>): 
 export function isRetryable(error: unknown): boolean {
   return RETRYABLE.has((error as { code?: string }).code ?? '');
 }
+
+/**
+ * Runs `read` in one read-only repeatable-read transaction, so all its queries see one snapshot: parts
+ * read on separate connections could show a row without another that one transaction wrote with it.
+ */
+export function inSnapshot<T>(db: Db, read: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(read);
+}

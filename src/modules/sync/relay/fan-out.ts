@@ -186,6 +186,7 @@ async function takeAndApply(
   batch: InlineBatch,
   applied: FanOutRow[],
 ): Promise<ClaimedDelivery[]> {
+  applied.length = 0; // a deadlock retry (inTransaction) starts over
   // Waits for a fan-out running elsewhere: it may be taking these very events (then none are returned).
   await sql`select pg_advisory_xact_lock(${FANOUT_LOCK})`.execute(trx);
   const taken = await sequenceFeedAndTake(trx, batch.positions);
