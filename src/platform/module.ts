@@ -99,7 +99,9 @@ export interface EventConsumer {
    * work in a few set-based statements per batch instead of a few per event; `handle` still takes a
    * single event (a batch that failed is retried one event at a time). A throw fails the whole batch.
    * Only for work that is all in the database: a consumer that calls out leaves it out, and then each
-   * event of a batch commits on its own, so a call that went through is not made again.
+   * event of a batch commits on its own, so a call that went through is not made again. A consumer
+   * that has it is run inside the relay's fan-out transaction, beside the other such consumers, with
+   * no delivery row per event (docs/sync.md).
    */
   handleBatch?(events: readonly ConsumedEvent[], trx: Trx): Promise<void>;
 }
