@@ -143,9 +143,11 @@ describe('statements of a guest checkout, relay and consumers included', () => {
  * guest-checkout-statements.test.ts; its caches' time to live makes it 13–17 here). Main at c6489ac
  * took 106 alone and 11.75 in a batch of 20 on PGlite; per-batch analytics facts, one-statement settling
  * and feed sequencing took them to 97 and 6.40 (PostgreSQL, whose relay connections run side by side
- * and split rounds differently: 105 and 6.80). Alone, a checkout's events are nine consumer
+ * and split rounds differently: 105 and 6.80). Consumers with handleBatch applied inside fan-out, with no
+delivery rows: 5.05 on both (one of them the customer.created event a new buyer's match writes).
+Alone, a checkout's events were nine consumer
  * transactions (analytics four, notifications two: one per event of the order). That count depends
  * on how the relay's rounds happen to split the events (113 in a CI run under load), so only the busy
  * shop's figure, steadied by 20 orders a round, is held to a target.
  */
-const BUSY_TARGET = 8;
+const BUSY_TARGET = 6;

@@ -42,8 +42,7 @@ describe('GET /v1/events (the event feed)', () => {
       leaseMs: 1_000,
       ready: { transports: [], subscriptions: [] },
     };
-    // FANOUT_LOCK is an advisory lock of the whole database: on PostgreSQL, another test file's relay
-    // may hold it (its schema is separate, the lock is not), and fanOut then does nothing this time.
+    // A relay of this schema may hold FANOUT_LOCK, and fanOut then does nothing this time.
     for (let tries = 0; tries < 500; tries++) {
       if ((await fanOut(t().db, options)).events > 0) continue;
       const left = await t().db.selectFrom('outbox_pending').select('position').execute();

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 
-/** Key of the advisory lock that lets one sequencer at a time append to the feed (FANOUT_LOCK's neighbour). */
-export const FEED_LOCK = 0x05_1c_0f_ed;
+/** The advisory lock that lets one sequencer at a time append to the feed (FANOUT_LOCK's neighbour, per schema). */
+export const FEED_LOCK = sql`${0x05_1c_0f_ed}::int4, hashtext(current_schema())`;
 
 /**
  * Appends the committed events that have no feed position yet to event_feed, in the caller's

@@ -9,8 +9,11 @@ import { matchesAny } from '../event-patterns.js';
 import type { InlineSender, ReadyTargets } from '../transports/transport.js';
 import { type ClaimedDelivery, type TargetRow, toTarget } from './claimed-delivery.js';
 
-/** Key of the advisory lock that lets one relay at a time fan out (see below). */
-export const FANOUT_LOCK = 0x05_1c_0f_a0;
+/**
+ * The advisory lock that lets one relay at a time fan out (see below), keyed by the schema too: two
+ * OrderSyncs in separate schemas of one database (the test suite's files) do not take turns.
+ */
+export const FANOUT_LOCK = sql`${0x05_1c_0f_a0}::int4, hashtext(current_schema())`;
 
 interface PendingEvent extends RelayEvent {
   position: number;
