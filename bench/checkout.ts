@@ -13,7 +13,8 @@
  *   line); default basket where the server takes it, lines where it does not (an older OrderSync).
  */
 import { Pool } from 'undici';
-import { ADMIN_KEY, apiCaller, freshDatabase } from './lib/api.js';
+import pg from 'pg';
+import { ADMIN_KEY, apiCaller, databaseUrl, freshDatabase } from './lib/api.js';
 import { cpuPer, cpuSnapshot } from './lib/cpu.js';
 import { fmt, runLoad } from './lib/load.js';
 import { address, okCaller, pick, prepareCatalog } from './lib/order-load.js';
@@ -78,6 +79,10 @@ try {
   const before = cpuSnapshot(server.pid, DATABASE);
   const r = await runLoad({ concurrency: CONNECTIONS, durationMs: SECONDS * 1000, task: checkout });
   const cpu = cpuPer('checkout', before, cpuSnapshot(server.pid, DATABASE), r.completed);
+  // What the relay had not done yet when the load stopped, and the CPU with its catch-up counted: a
+  // relay that fell behind would otherwise leave its work out of the figure above.
+  const backlog = await relayBacklog(databaseUrl(DATABASE));
+  const caughtUp = cpuPer('checkout', before, cpuSnapshot(server.pid, DATABASE), r.completed);
   await pool.close();
   await server.stop();
   const tps = await pgbenchTps(CONNECTIONS, SECONDS);
@@ -88,6 +93,8 @@ try {
     `guest checkout   ${fmt(r.perSecond).padStart(8)} checkouts/s   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms   (${r.completed} ok, ${r.failed} failed)`,
   );
   console.log(`   ${cpu}`);
+  console.log(`   relay backlog when the load stopped: ${backlog.events} events, drained in ${fmt(backlog.ms)} ms`);
+  console.log(`   with the relay's catch-up, ${caughtUp}`);
   for (const [message, n] of r.failures) console.log(`   failure ×${n}: ${message}`);
   console.log(`pgbench TPC-B-like ${fmt(tps)} tps (scale 10, ${CONNECTIONS} clients, same PostgreSQL)`);
   console.log(`ratio checkouts/s ÷ pgbench tps: ${fmt(r.perSecond / tps, 3)}`);
@@ -95,4 +102,27 @@ try {
   await pool.close().catch(() => {});
   await server.stop();
   throw error;
+}
+
+/** Events not yet fanned out and consumer deliveries not yet delivered; waits until both are none. */
+async function relayBacklog(url: string): Promise<{ events: number; ms: number }> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const t0 = performance.now();
+    const left = async () =>
+      Number(
+        (
+          await db.query(`select (select count(*) from outbox_pending) + (select count(*) from deliveries d
+            join subscriptions s on s.id = d.subscription_id
+            where s.transport = 'consumer' and d.status = 'pending') as n`)
+        ).rows[0].n,
+      );
+    const events = await left();
+    const deadline = Date.now() + 120_000;
+    while ((await left()) > 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
+    return { events, ms: performance.now() - t0 };
+  } finally {
+    await db.end();
+  }
 }
