@@ -140,18 +140,24 @@ export class Relay {
 
   /** Runs the round's inline consumers beside its sends; deliveries they leave claimed are sent after. */
   #applyInline(apply: () => Promise<ClaimedDelivery[]>): void {
-    const inline: Promise<void> = apply()
+    const applying = apply();
+    // The next fan-out waits for the transaction only, not for sending what it left claimed.
+    this.#inline = applying.then(
+      () => {},
+      () => {},
+    );
+    const round: Promise<void> = applying
       .then((claimed) => (claimed.length > 0 ? this.#deliver(claimed) : undefined))
       .catch((error) =>
         this.log.error({ err: error, relay: this.id }, 'relay could not apply inline consumers'),
       )
       .finally(() => {
-        this.#inFlight.delete(inline);
+        this.#inFlight.delete(round);
         this.wake();
       });
-    this.#inline = inline;
-    this.#inFlight.add(inline);
+    this.#inFlight.add(round);
   }
+
 
   async #deliver(claimed: ClaimedDelivery[]): Promise<void> {
     // Leave the second half of the lease for chains already under way to finish and be recorded.
