@@ -108,6 +108,21 @@ describe('a module plugged in from the test suite (migration, route, in-process 
     for (const res of cancelled) expect(res.statusCode, res.body).toBe(200);
   }
 
+  /** The refused order accepted again and its dead letter retried: both its events arrive, all in order. */
+  async function retryRefused(consumer: string, deadLetter: string, refused: string, others: string[]) {
+    await stopRefusing(t().db, refused);
+    const retried = await t().request({
+      method: 'POST',
+      url: `/v1/deliveries/${deadLetter}/retry`,
+      payload: {},
+    });
+    expect(retried.statusCode, retried.body).toBe(200);
+    await waitFor(async () => (await logged(t(), consumer, [refused])) === 2, {
+      message: 'the refused order',
+    });
+    await expectExactlyOnceInOrder(t(), consumer, [refused, ...others]);
+  }
+
   it(onPostgres
     ? 'gets every order.* event of 200 placed and cancelled orders once, in order, with a second relay process killed mid-stream'
     : 'gets every order.* event of 200 placed and cancelled orders once, in order', async () => {
@@ -175,17 +190,7 @@ describe('a module plugged in from the test suite (migration, route, in-process 
     expect(dead.lastError).toContain('refused by the test');
     expect(await logged(t(), 'test-order-log', [refused!])).toBe(0);
 
-    await stopRefusing(t().db, refused!);
-    const retried = await t().request({
-      method: 'POST',
-      url: `/v1/deliveries/${dead.id}/retry`,
-      payload: {},
-    });
-    expect(retried.statusCode, retried.body).toBe(200);
-    await waitFor(async () => (await logged(t(), 'test-order-log', [refused!])) === 2, {
-      message: 'the refused order',
-    });
-    await expectExactlyOnceInOrder(t(), 'test-order-log', [refused!, ...others]);
+    await retryRefused('test-order-log', dead.id, refused!, others);
   });
 
   /** The consumer's deliveries of these orders (rows: inline ones have none) and its inbox rows. */
@@ -248,15 +253,7 @@ describe('a module plugged in from the test suite (migration, route, in-process 
     expect(waiting.deliveries.map((d) => d.status).sort()).toEqual(['dead', 'pending']);
     expect(await logged(t(), name, [refused!])).toBe(0);
 
-    await stopRefusing(t().db, refused!);
-    const retried = await t().request({
-      method: 'POST',
-      url: `/v1/deliveries/${dead.id}/retry`,
-      payload: {},
-    });
-    expect(retried.statusCode, retried.body).toBe(200);
-    await waitFor(async () => (await logged(t(), name, [refused!])) === 2, { message: 'the refused order' });
-    await expectExactlyOnceInOrder(t(), name, [refused!, ...others]);
+    await retryRefused(name, dead.id, refused!, others);
   });
 
   it('a consumer added later starts from the beginning of the feed (backfill)', async () => {
