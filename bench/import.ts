@@ -6,7 +6,8 @@
  *
  *   BENCH_BACKENDS (default postgres,pglite)   BENCH_FILE (default the UCI file)
  *   BENCH_HEAP_MB (default 160): the server's ORDERSYNC_MAX_HEAP_MB (V8 old generation); 0 leaves it to V8
- *   BENCH_PORT (default 3941): another port when 3941 is taken (several benches on one machine)
+ *   BENCH_PORT (default 3941), BENCH_DB (default ordersync_bench_import): another pair when these are
+ *   taken (several benches on one machine)
  */
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,10 @@ async function benchBackend(backend: string, expected: Awaited<ReturnType<typeof
   let cleanup = () => {};
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ordersync-bench-import-'));
   if (backend === 'postgres')
-    env = { DATABASE_URL: await freshDatabase('ordersync_bench_import'), DATA_DIR: dataDir };
+    env = {
+      DATABASE_URL: await freshDatabase(process.env.BENCH_DB ?? 'ordersync_bench_import'),
+      DATA_DIR: dataDir,
+    };
   else env = { DATA_DIR: dataDir };
   cleanup = () => rmSync(dataDir, { recursive: true, force: true });
   // As bin/ordersync.js starts it with ORDERSYNC_MAX_HEAP_MB.
