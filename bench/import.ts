@@ -15,6 +15,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { UCI_ONLINE_RETAIL } from '../src/modules/channels/index.js';
+import { serverProcess } from '../src/platform/server-memory.js';
 import { uciExpectations } from '../test/channels/uci-expectations.js';
 import { ADMIN_KEY, freshDatabase } from './lib/api.js';
 import { cpuPer, cpuSnapshot, databaseBackendsCpu } from './lib/cpu.js';
@@ -44,11 +45,13 @@ async function benchBackend(backend: string, expected: Awaited<ReturnType<typeof
     };
   else env = { DATA_DIR: dataDir };
   cleanup = () => rmSync(dataDir, { recursive: true, force: true });
-  // As bin/ordersync.js starts it with ORDERSYNC_MAX_HEAP_MB.
+  // As bin/ordersync.js starts it, with ORDERSYNC_MAX_HEAP_MB (and on PGlite its smaller young
+  // generations and malloc arenas: server-memory.js).
+  const memory = serverProcess({ ...process.env, ...env, ORDERSYNC_MAX_HEAP_MB: String(HEAP_MB) });
   const server = await startServer(
-    { ...env, ORDERSYNC_ADMIN_KEY: ADMIN_KEY },
+    { ...env, ...memory.env, ORDERSYNC_ADMIN_KEY: ADMIN_KEY },
     Number(process.env.BENCH_PORT ?? 3941),
-    HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : [],
+    memory.nodeArgs,
   );
   try {
     const channel = await fetch(`${server.url}/v1/channels`, {
