@@ -64,6 +64,12 @@ export interface Config {
   importMaxBytes: number;
   /** How long an import's worker holds it between checkpoints before another process takes it over. */
   importLeaseSeconds: number;
+  /**
+   * Lines of a file import per transaction. Smaller on embedded PGlite (1,000), where a batch's
+   * statement, its arrays and its rows are copied into the database's WebAssembly memory, which keeps
+   * its high-water mark for good, and the server's heap holds two batches at once.
+   */
+  importBatchLines: number;
   /** How long each kind of personal and operational data is kept (retention-config.ts). */
   retention: RetentionConfig;
   /** `start` places the demo's orders on a database it has just filled with the demo catalog. */
@@ -150,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     importMaxBytes: int('IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1024, 2 ** 50),
     importLeaseSeconds: duration('IMPORT_LEASE', 60, '60s or 5m'),
+    importBatchLines: int('IMPORT_BATCH_LINES', databaseUrl ? 5000 : 1000, 100, 100_000),
     retention: loadRetentionConfig(env, problems),
     demoOrders: demoOrders !== 'false',
   };

@@ -55,3 +55,12 @@ describe('PGLITE_SETTINGS', () => {
     expect(() => loadConfig({ PGLITE_SETTINGS: 'work_mem=4MB -D /tmp' })).toThrow(/PGLITE_SETTINGS/);
   });
 });
+
+describe('IMPORT_BATCH_LINES', () => {
+  it('writes 5,000 lines a transaction on PostgreSQL and 1,000 on embedded PGlite, unless told', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://127.0.0.1/x' }).importBatchLines).toBe(5000);
+    expect(loadConfig({}).importBatchLines).toBe(1000);
+    expect(loadConfig({ IMPORT_BATCH_LINES: '2500' }).importBatchLines).toBe(2500);
+    expect(() => loadConfig({ IMPORT_BATCH_LINES: '0' })).toThrow(/IMPORT_BATCH_LINES/);
+  });
+});

@@ -24,6 +24,7 @@ export class ImportRunner {
     private readonly log: FastifyBaseLogger,
     private readonly leaseSeconds: number,
     private readonly orderHooks: OrderHooks,
+    private readonly batchLines?: number,
   ) {}
 
   get busy(): boolean {
@@ -59,6 +60,7 @@ export class ImportRunner {
       await runImport(this.db, job, this.owner, {
         leaseSeconds: this.leaseSeconds,
         orderHooks: this.orderHooks,
+        batchLines: this.batchLines,
       });
       this.log.info({ import: job.id }, 'file import finished');
     } catch (error) {
@@ -90,11 +92,17 @@ export function importRunnerFor(deps: {
   db: Db;
   log: FastifyBaseLogger;
   orderHooks: OrderHooks;
-  config: { importLeaseSeconds: number };
+  config: { importLeaseSeconds: number; importBatchLines?: number };
 }) {
   let runner = runners.get(deps.db);
   if (!runner) {
-    runner = new ImportRunner(deps.db, deps.log, deps.config.importLeaseSeconds, deps.orderHooks);
+    runner = new ImportRunner(
+      deps.db,
+      deps.log,
+      deps.config.importLeaseSeconds,
+      deps.orderHooks,
+      deps.config.importBatchLines,
+    );
     runners.set(deps.db, runner);
   }
   return runner;

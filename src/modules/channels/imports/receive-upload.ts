@@ -47,7 +47,7 @@ export interface ImportDeps {
   db: Db;
   log: FastifyBaseLogger;
   orderHooks: OrderHooks;
-  config: { dataDir: string; importMaxBytes: number; importLeaseSeconds: number };
+  config: { dataDir: string; importMaxBytes: number; importLeaseSeconds: number; importBatchLines?: number };
 }
 
 /**
