@@ -14,7 +14,7 @@ describe('the server process for memory (bin/ordersync.js)', () => {
 
   it('on embedded PGlite, small young generations and two malloc arenas, unless already set', () => {
     expect(serverProcess({})).toEqual({
-      nodeArgs: ['--max-semi-space-size=4'],
+      nodeArgs: ['--max-semi-space-size=1'],
       env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '32768' },
     });
     expect(
