@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import pg from 'pg';
+import { buildServer, builtCli } from '../bin/server-build.js';
 import { UCI_ONLINE_RETAIL } from '../src/modules/channels/index.js';
 import { serverProcess } from '../src/platform/server-memory.js';
 import { uciExpectations } from '../test/channels/uci-expectations.js';
@@ -45,13 +46,15 @@ async function benchBackend(backend: string, expected: Awaited<ReturnType<typeof
     };
   else env = { DATA_DIR: dataDir };
   cleanup = () => rmSync(dataDir, { recursive: true, force: true });
-  // As bin/ordersync.js starts it, with ORDERSYNC_MAX_HEAP_MB (and on PGlite its smaller young
-  // generations and malloc arenas: server-memory.js).
+  // As bin/ordersync.js starts it after `npm run build:server` (`npm start` builds it): the compiled
+  // CLI with plain node, ORDERSYNC_MAX_HEAP_MB, and on PGlite its smaller young generations and malloc
+  // arenas (server-memory.js).
   const memory = serverProcess({ ...process.env, ...env, ORDERSYNC_MAX_HEAP_MB: String(HEAP_MB) });
   const server = await startServer(
     { ...env, ...memory.env, ORDERSYNC_ADMIN_KEY: ADMIN_KEY },
     Number(process.env.BENCH_PORT ?? 3941),
     memory.nodeArgs,
+    builtCli() ?? (await buildServer()),
   );
   try {
     const channel = await fetch(`${server.url}/v1/channels`, {

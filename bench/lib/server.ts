@@ -14,6 +14,8 @@ export async function startServer(
   env: Record<string, string>,
   port: number,
   nodeArgs: string[] = [],
+  /** The compiled CLI (bin/server-build.js) to run instead of the TypeScript one through tsx. */
+  compiledCli?: string,
 ): Promise<BenchServer> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -21,9 +23,7 @@ export async function startServer(
     [
       ...nodeArgs,
       ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      '--import',
-      import.meta.resolve('tsx'),
-      cli,
+      ...(compiledCli ? [compiledCli] : ['--import', import.meta.resolve('tsx'), cli]),
       'start',
     ],
     {
