@@ -12,8 +12,9 @@
  *   BENCH_FLOW: basket (the cart created with both lines, one request) or lines (create, then add each
  *   line); default basket where the server takes it, lines where it does not (an older OrderSync).
  */
-import { Pool } from 'undici';
+
 import pg from 'pg';
+import { Pool } from 'undici';
 import { ADMIN_KEY, apiCaller, databaseUrl, freshDatabase } from './lib/api.js';
 import { cpuPer, cpuSnapshot } from './lib/cpu.js';
 import { fmt, runLoad } from './lib/load.js';
@@ -93,7 +94,9 @@ try {
     `guest checkout   ${fmt(r.perSecond).padStart(8)} checkouts/s   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms   (${r.completed} ok, ${r.failed} failed)`,
   );
   console.log(`   ${cpu}`);
-  console.log(`   relay backlog when the load stopped: ${backlog.events} events, drained in ${fmt(backlog.ms)} ms`);
+  console.log(
+    `   relay backlog when the load stopped: ${backlog.events} events, drained in ${fmt(backlog.ms)} ms`,
+  );
   console.log(`   with the relay's catch-up, ${caughtUp}`);
   for (const [message, n] of r.failures) console.log(`   failure ×${n}: ${message}`);
   console.log(`pgbench TPC-B-like ${fmt(tps)} tps (scale 10, ${CONNECTIONS} clients, same PostgreSQL)`);

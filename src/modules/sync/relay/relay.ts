@@ -158,7 +158,6 @@ export class Relay {
     this.#inFlight.add(round);
   }
 
-
   async #deliver(claimed: ClaimedDelivery[]): Promise<void> {
     // Leave the second half of the lease for chains already under way to finish and be recorded.
     const startBefore = Date.now() + this.settings.relayLeaseMs / 2;
