@@ -13,13 +13,13 @@
  *   line); default basket where the server takes it, lines where it does not (an older OrderSync).
  */
 
-import pg from 'pg';
 import { Pool } from 'undici';
 import { ADMIN_KEY, apiCaller, databaseUrl, freshDatabase } from './lib/api.js';
 import { cpuPer, cpuSnapshot } from './lib/cpu.js';
 import { fmt, runLoad } from './lib/load.js';
 import { address, okCaller, pick, prepareCatalog } from './lib/order-load.js';
 import { pgbenchTps } from './lib/pgbench.js';
+import { relayBacklog } from './lib/relay-backlog.js';
 import { startServer } from './lib/server.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -105,27 +105,4 @@ try {
   await pool.close().catch(() => {});
   await server.stop();
   throw error;
-}
-
-/** Events not yet fanned out and consumer deliveries not yet delivered; waits until both are none. */
-async function relayBacklog(url: string): Promise<{ events: number; ms: number }> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    const t0 = performance.now();
-    const left = async () =>
-      Number(
-        (
-          await db.query(`select (select count(*) from outbox_pending) + (select count(*) from deliveries d
-            join subscriptions s on s.id = d.subscription_id
-            where s.transport = 'consumer' and d.status = 'pending') as n`)
-        ).rows[0].n,
-      );
-    const events = await left();
-    const deadline = Date.now() + 120_000;
-    while ((await left()) > 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
-    return { events, ms: performance.now() - t0 };
-  } finally {
-    await db.end();
-  }
 }

@@ -15,11 +15,11 @@ describe('the capacity plan, against a hand computation', () => {
     expect(plan.ordersPerSecond).toEqual({ meanOfPeakHour: 1, busiestSecond: 3 });
     expect(plan.flashSale).toMatchObject({ attemptsPerSecond: 2000, ordersPerSecond: 500 });
     expect(plan.needs).toEqual({
-      // (3 × 1.5 + 2000 × 0.48) / 1000 = 0.9645 cores; / 0.7 = 1.38 → 2
+      // (3 × 2.6 + 2000 × 0.48) / 1000 = 0.9678 cores; / 0.7 = 1.38 → 2
       apiProcesses: 2,
       // (3 + 500) × 2 events × 3 subscriptions = 3,018/s; / (4,900 × 0.7) → 1
       relayWorkers: 1,
-      // (3 × 1.7 + 2000 × 0.26) / 1000 = 0.5251; / 0.7 = 0.75 → 1
+      // (3 × 2.0 + 2000 × 0.26) / 1000 = 0.526; / 0.7 = 0.75 → 1
       postgresCores: 1,
       postgresNodes: 1,
       // (2 + 1) × 8
@@ -37,12 +37,12 @@ describe('the capacity plan, against a hand computation', () => {
       poolSize: 8,
     });
     expect(plan.ordersPerSecond.busiestSecond).toBe(583_000);
-    // 583,000 × 1.5 ms = 874.5 cores, / 0.7 → 1,250; PostgreSQL 583,000 × 1.7 ms = 991.1, / 0.7 → 1,416
-    // cores, 45 nodes of 32; events 583,000 × 6 = 3,498,000/s, / 3,430 → 1,020 workers.
+    // 583,000 × 2.6 ms = 1,515.8 cores, / 0.7 → 2,166; PostgreSQL 583,000 × 2.0 ms = 1,166, / 0.7 → 1,666
+    // cores, 53 nodes of 32; events 583,000 × 6 = 3,498,000/s, / 3,430 → 1,020 workers.
     expect(plan.needs).toMatchObject({
-      apiProcesses: 1250,
-      postgresCores: 1416,
-      postgresNodes: 45,
+      apiProcesses: 2166,
+      postgresCores: 1666,
+      postgresNodes: 53,
       relayWorkers: 1020,
       redisNodes: 1,
     });

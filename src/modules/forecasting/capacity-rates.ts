@@ -14,18 +14,18 @@ export interface MeasuredRate {
 
 export const CAPACITY_RATES = {
   apiCpuMsPerOrder: {
-    value: 1.5,
-    unit: 'ms of API-process CPU per order placed',
-    measuredBy: 'npm run bench:orders',
-    measuredOn: '2026-12-02',
-    note: 'PostgreSQL, 32 connections, 470–471 orders/s on 2 cores',
+    value: 2.6,
+    unit: 'ms of API-process CPU per order placed, the relay and in-process consumers included',
+    measuredBy: 'BENCH_BACKENDS=postgres BENCH_PHASES=orders npm run bench:orders',
+    measuredOn: '2026-12-06',
+    note: "PostgreSQL, 32 connections, 382 orders/s on 2 cores; with the relay's catch-up after the load (2.34 ms without)",
   },
   postgresCpuMsPerOrder: {
-    value: 1.7,
-    unit: 'ms of PostgreSQL CPU per order placed',
-    measuredBy: 'npm run bench:orders',
-    measuredOn: '2026-12-02',
-    note: 'the top of the 1.5–1.7 ms range',
+    value: 2.0,
+    unit: 'ms of PostgreSQL CPU per order placed, the relay and in-process consumers included',
+    measuredBy: 'BENCH_BACKENDS=postgres BENCH_PHASES=orders npm run bench:orders',
+    measuredOn: '2026-12-06',
+    note: "same run, with the relay's catch-up (1.69 ms without)",
   },
   apiCpuMsPerSaleAttempt: {
     value: 0.48,
