@@ -6,7 +6,7 @@
  * On embedded PGlite (no DATABASE_URL), where the database lives in the same process, also:
  * - `--max-semi-space-size=1`: each V8 heap's young generation at 2 MB instead of 32 MB (the main
  *   thread's and the tsx loader thread's; the PGlite thread sets its own): in an import on PGlite,
- *   ~30 MB off the peak for ~5–10 % more server CPU a line than at 4 MB;
+ *   ~30 MB off the peak for ~5–10 % more server CPU a line than with `=4` (8 MB);
  * - `MALLOC_ARENA_MAX=2`, `MALLOC_MMAP_THRESHOLD_=32768`: V8's optimizing compiler builds each hot
  *   PostgreSQL function of PGlite's WebAssembly in zone memory (tens of MB at once, in 32 KB
  *   segments); in glibc's per-thread arenas the freed segments stayed resident (~40 MB) for good,

@@ -53,7 +53,7 @@ export class PGliteThread {
     this.#worker = new Worker(new URL('./pglite-thread.worker.js', import.meta.url), {
       workerData: { dataDir, settings: [...PGLITE_DEFAULT_SETTINGS, ...settings] },
       // The thread's V8 heap holds little for long (a query's rows until they are posted): a young
-      // generation of 8 MB in place of V8's 32 MB (PGLITE_THREAD_YOUNG_MB).
+      // generation of PGLITE_THREAD_YOUNG_MB in place of V8's default (32 MB of semi-spaces).
       resourceLimits: { maxYoungGenerationSizeMb: PGLITE_THREAD_YOUNG_MB },
     });
     this.waitReady = new Promise((resolve, reject) => {
