@@ -19,7 +19,7 @@ import { cpuPer, cpuSnapshot } from './lib/cpu.js';
 import { fmt, runLoad } from './lib/load.js';
 import { address, okCaller, pick, prepareCatalog } from './lib/order-load.js';
 import { pgbenchTps } from './lib/pgbench.js';
-import { relayBacklog } from './lib/relay-backlog.js';
+import { describeBacklog, relayBacklog } from './lib/relay-backlog.js';
 import { startServer } from './lib/server.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -94,9 +94,7 @@ try {
     `guest checkout   ${fmt(r.perSecond).padStart(8)} checkouts/s   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms   (${r.completed} ok, ${r.failed} failed)`,
   );
   console.log(`   ${cpu}`);
-  console.log(
-    `   relay backlog when the load stopped: ${backlog.events} events, drained in ${fmt(backlog.ms)} ms`,
-  );
+  console.log(`   ${describeBacklog(backlog)}`);
   console.log(`   with the relay's catch-up, ${caughtUp}`);
   for (const [message, n] of r.failures) console.log(`   failure ×${n}: ${message}`);
   console.log(`pgbench TPC-B-like ${fmt(tps)} tps (scale 10, ${CONNECTIONS} clients, same PostgreSQL)`);

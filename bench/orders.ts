@@ -25,7 +25,7 @@ import { cpuPer, cpuSnapshot } from './lib/cpu.js';
 import { fmt, type LoadResult, runLoad } from './lib/load.js';
 import { address, okCaller, placeOrder, prepareCatalog, randomLines } from './lib/order-load.js';
 import { pgbenchTps } from './lib/pgbench.js';
-import { relayBacklog } from './lib/relay-backlog.js';
+import { describeBacklog, relayBacklog } from './lib/relay-backlog.js';
 import { startServer } from './lib/server.js';
 import { SmtpSink } from './lib/smtp-sink.js';
 import { startWorker } from './lib/worker.js';
@@ -107,7 +107,7 @@ async function benchBackend(
       else if (env.DATABASE_URL) {
         // What the relay and consumers had left when the load stopped, and the CPU with it done.
         const backlog = await relayBacklog(env.DATABASE_URL);
-        cpu += `\n   relay backlog when the load stopped: ${backlog.events} events, drained in ${fmt(backlog.ms)} ms; with its catch-up, ${cpuPer(unit, before, cpuSnapshot(pids), result.completed)}`;
+        cpu += `\n   ${describeBacklog(backlog)}; with its catch-up, ${cpuPer(unit, before, cpuSnapshot(pids), result.completed)}`;
       }
       return { ...result, cpu };
     };

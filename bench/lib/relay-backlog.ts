@@ -1,15 +1,25 @@
 import pg from 'pg';
+import { fmt } from './load.js';
+
+export interface RelayBacklog {
+  /** Events not yet fanned out and consumer deliveries not yet delivered when the load stopped. */
+  events: number;
+  /** How long they took to drain (or the 2 min given up after). */
+  ms: number;
+  /** Those still waiting after 2 min: 0 when drained. */
+  left: number;
+}
 
 /**
- * Events not yet fanned out and consumer deliveries not yet delivered; waits until both are none (2 min at
- * most): a bench that stops at the end of its load would otherwise leave a lagging relay's work uncounted.
+ * Waits until the relay and consumers have done what the load left them (2 min at most): a bench that
+ * stops at the end of its load would otherwise leave a lagging relay's work uncounted.
  */
-export async function relayBacklog(url: string): Promise<{ events: number; ms: number }> {
+export async function relayBacklog(url: string): Promise<RelayBacklog> {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
     const t0 = performance.now();
-    const left = async () =>
+    const waiting = async () =>
       Number(
         (
           await db.query(`select (select count(*) from outbox_pending) + (select count(*) from deliveries d
@@ -17,11 +27,20 @@ export async function relayBacklog(url: string): Promise<{ events: number; ms: n
             where s.transport = 'consumer' and d.status = 'pending') as n`)
         ).rows[0].n,
       );
-    const events = await left();
+    const events = await waiting();
     const deadline = Date.now() + 120_000;
-    while ((await left()) > 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
-    return { events, ms: performance.now() - t0 };
+    let left = events;
+    while (left > 0 && Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, 50));
+      left = await waiting();
+    }
+    return { events, ms: performance.now() - t0, left };
   } finally {
     await db.end();
   }
 }
+
+/** The line a bench prints of it. */
+export const describeBacklog = (b: RelayBacklog) =>
+  `relay backlog when the load stopped: ${b.events} events, ` +
+  (b.left === 0 ? `drained in ${fmt(b.ms)} ms` : `${b.left} still waiting after ${fmt(b.ms)} ms`);
