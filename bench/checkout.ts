@@ -9,8 +9,9 @@
  *   BENCH_SECONDS (default 15)  BENCH_CONNECTIONS (default 32)  BENCH_SKUS (default 200)
  *   BENCH_PORT (default 3932)  BENCH_DB (default ordersync_bench_checkout): another pair for a second
  *   bench at once (several benches on one machine)
- *   BENCH_FLOW: basket (the cart created with both lines, one request) or lines (create, then add each
- *   line); default basket where the server takes it, lines where it does not (an older OrderSync).
+ *   BENCH_FLOW: pay (the cart created with both lines, then a checkout that opens its payment: three
+ *   requests), basket (the same, the intent opened by its own request) or lines (create, then add each
+ *   line, then checkout and intent); default the first the server takes (an older OrderSync takes fewer).
  */
 
 import { Pool } from 'undici';
@@ -50,28 +51,42 @@ const call = okCaller(pool);
 try {
   const skus = await prepareCatalog(call, SKUS);
   const shop = okCaller(pool, (await call('POST', '/v1/api-keys', { name: 'shop', role: 'storefront' })).key);
+  const guest = () => ({
+    customer: { email: `guest${Math.floor(Math.random() * 1e6)}@example.com` },
+    addresses: { home: address },
+    paymentMethod: 'sandbox',
+  });
   let flow = process.env.BENCH_FLOW;
   if (!flow) {
     const probe = await apiCaller(pool)('POST', '/v1/carts', { items: twoLines(skus) });
-    flow = probe.status === 201 ? 'basket' : 'lines';
+    const paying =
+      probe.status === 201 &&
+      (await apiCaller(pool)('POST', `/v1/carts/${probe.json.id}/checkout`, { ...guest(), payment: {} }));
+    flow =
+      paying && paying.status === 201 && paying.json.payment
+        ? 'pay'
+        : probe.status === 201
+          ? 'basket'
+          : 'lines';
   }
-  const requests = flow === 'basket' ? 4 : 6;
+  const requests = flow === 'pay' ? 3 : flow === 'basket' ? 4 : 6;
   const checkout = async () => {
     const lines = twoLines(skus);
     let cart: { id: string };
-    if (flow === 'basket') cart = await shop('POST', '/v1/carts', { items: lines });
+    if (flow !== 'lines') cart = await shop('POST', '/v1/carts', { items: lines });
     else {
       cart = await shop('POST', '/v1/carts', {});
       for (const line of lines) await shop('POST', `/v1/carts/${cart.id}/items`, line);
     }
-    const order = await shop('POST', `/v1/carts/${cart.id}/checkout`, {
-      customer: { email: `guest${Math.floor(Math.random() * 1e6)}@example.com` },
-      addresses: { home: address },
-      paymentMethod: 'sandbox',
-    });
-    const payment = await shop('POST', `/v1/orders/${order.id}/payments?accessToken=${order.accessToken}`, {
-      provider: 'sandbox',
-    });
+    let payment: { id: string };
+    if (flow === 'pay')
+      ({ payment } = await shop('POST', `/v1/carts/${cart.id}/checkout`, { ...guest(), payment: {} }));
+    else {
+      const order = await shop('POST', `/v1/carts/${cart.id}/checkout`, guest());
+      payment = await shop('POST', `/v1/orders/${order.id}/payments?accessToken=${order.accessToken}`, {
+        provider: 'sandbox',
+      });
+    }
     await call('POST', `/v1/payments/${payment.id}/pay`);
   };
   // a short warm-up: caches, prepared statements, JIT

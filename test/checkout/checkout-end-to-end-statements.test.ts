@@ -15,8 +15,8 @@ const SKUS = 10;
 const BATCH = 20;
 
 /**
- * What a two-item guest checkout costs the database end to end, counted (not timed): the four requests
- * bench:checkout makes (cart with both lines, checkout, payment intent, the sandbox's pay) and then
+ * What a two-item guest checkout costs the database end to end, counted (not timed): the three requests
+ * bench:checkout makes (cart with both lines, checkout opening the payment intent, the sandbox's pay) and then
  * everything the in-process relay and consumers do for the events they wrote (fan-out, claims, each
  * consumer's transaction with its inbox rows, settling), BEGIN and COMMIT included, for 20 checkouts
  * drained together (a busy shop: the relay's rounds and the consumers' batches hold many orders). On PGlite
@@ -58,7 +58,7 @@ describe('statements of a guest checkout, relay and consumers included', () => {
     return res.json();
   };
 
-  /** As bench:checkout: a cart with two SKUs, checkout by a guest, the intent, the provider's pay. */
+  /** As bench:checkout: a cart with two SKUs, checkout by a guest opening the intent, the provider's pay. */
   let n = 0;
   async function checkout() {
     const shop = caller(storefront);
@@ -68,13 +68,11 @@ describe('statements of a guest checkout, relay and consumers included', () => {
       { sku: `TEA-${(i + 1) % SKUS}`, quantity: 2 },
     ];
     const cart = await shop('POST', '/v1/carts', { items });
-    const order = await shop('POST', `/v1/carts/${cart.id}/checkout`, {
+    const { payment } = await shop('POST', `/v1/carts/${cart.id}/checkout`, {
       customer: { email: `guest${i}@example.com` },
       addresses: { home: address },
       paymentMethod: 'sandbox',
-    });
-    const payment = await shop('POST', `/v1/orders/${order.id}/payments?accessToken=${order.accessToken}`, {
-      provider: 'sandbox',
+      payment: {},
     });
     await caller(admin)('POST', `/v1/payments/${payment.id}/pay`);
   }

@@ -186,6 +186,8 @@ export interface FakeWechat {
   refundStatus: string;
   /** The HTTP status a close-order request gets: 204 (closed), or 500 (SYSTEM_ERROR, try again). */
   closeStatus: number;
+  /** The HTTP status a Native order gets: 200 (a code_url), or 500 (SYSTEM_ERROR). */
+  nativeStatus: number;
   close(): Promise<void>;
 }
 
@@ -198,6 +200,7 @@ export async function startFakeWechat(): Promise<FakeWechat> {
     requests: [],
     refundStatus: 'SUCCESS',
     closeStatus: 204,
+    nativeStatus: 200,
   } as unknown as FakeWechat;
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -212,14 +215,16 @@ export async function startFakeWechat(): Promise<FakeWechat> {
         body: raw,
       });
       const closing = /^\/v3\/pay\/transactions\/out-trade-no\/\w+\/close$/.test(req.url ?? '');
-      const status = closing ? fake.closeStatus : 200;
-      const body = closing
-        ? status === 204
-          ? ''
-          : JSON.stringify({ code: 'SYSTEM_ERROR', message: '系统错误' })
-        : req.url?.startsWith('/v3/pay/transactions/native')
-          ? JSON.stringify({ code_url: `weixin://wxpay/bizpayurl?pr=${randomBytes(4).toString('hex')}` })
-          : JSON.stringify({ refund_id: `5030${Date.now()}`, status: fake.refundStatus });
+      const native = req.url?.startsWith('/v3/pay/transactions/native');
+      const status = closing ? fake.closeStatus : native ? fake.nativeStatus : 200;
+      const body =
+        status >= 500
+          ? JSON.stringify({ code: 'SYSTEM_ERROR', message: '系统错误' })
+          : closing
+            ? ''
+            : native
+              ? JSON.stringify({ code_url: `weixin://wxpay/bizpayurl?pr=${randomBytes(4).toString('hex')}` })
+              : JSON.stringify({ refund_id: `5030${Date.now()}`, status: fake.refundStatus });
       const timestamp = String(Math.floor(Date.now() / 1000));
       const nonce = randomBytes(16).toString('hex');
       res.writeHead(status, {

@@ -4,7 +4,8 @@ import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import { configuredPaymentMethods } from '../../platform/provider-config.js';
 import type { SkuDirectory } from '../catalog/index.js';
-import { type OrderHooks, PlacedOrder } from '../orders/index.js';
+import type { OrderHooks } from '../orders/index.js';
+import { buildPaymentProviders, checkoutPayment } from '../payments/index.js';
 import type { PricingRulesCache } from '../pricing/index.js';
 import {
   AddItemBody,
@@ -14,6 +15,7 @@ import {
   CartShippingOptions,
   ChangeItemBody,
   CheckoutBody,
+  CheckoutResult,
   CreateCartBody,
   ShippingOptionsQuery,
 } from './cart.schemas.js';
@@ -40,6 +42,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: CartRouteDeps }> = as
   const config = { roles: ['storefront', 'support', 'channel'] as const };
   const carts = { db: deps.db, skus: deps.skus.resolve };
   const paymentMethods = configuredPaymentMethods(deps.config.providers);
+  const providers = buildPaymentProviders(deps.config.providers);
   const tags = ['cart'];
 
   app.post(
@@ -126,20 +129,24 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ deps: CartRouteDeps }> = as
         params: CartParams,
         body: CheckoutBody,
         description:
-          "The answer carries the order's accessToken, shown once: a storefront key reaches the order only with it.",
-        response: { 201: PlacedOrder },
+          "The answer carries the order's accessToken, shown once: a storefront key reaches the order only with it. With `payment`, the payment intent is opened in the same call and answered as `payment`.",
+        response: { 201: CheckoutResult },
       },
     },
     async (request, reply) => {
-      const input = { ...request.body, channel: channelFor(request.principal, request.body.channel) };
+      const { payment: paying, ...body } = request.body;
+      const input = { ...body, channel: channelFor(request.principal, body.channel) };
+      const payment = paying && checkoutPayment(providers, body.paymentMethod, paying);
       const order = await checkoutCart(carts, request.params.id, input, {
         actor: request.principal?.name ?? 'guest',
         paymentTimeoutSeconds: deps.config.orderPaymentTimeoutSeconds,
         paymentMethods,
         pricingRules: deps.pricingRules,
         onPlacing: deps.orderHooks.onPlacing,
+        ...(payment ? { withPlaced: payment.writes } : {}),
       });
-      return reply.status(201).send(order);
+      const answer = payment ? { ...order, payment: await payment.opened(deps.db, order.number) } : order;
+      return reply.status(201).send(answer);
     },
   );
 };

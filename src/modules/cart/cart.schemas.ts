@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Currency, DateTime, Money, StringEnum, Uuid } from '../../platform/schemas.js';
-import { Address, BuyerIdentity, Customer, PAYMENT_METHODS } from '../orders/index.js';
+import { Address, BuyerIdentity, Customer, PAYMENT_METHODS, PlacedOrder } from '../orders/index.js';
+import { Payment } from '../payments/index.js';
 import { CouponCodes, ShippingChoice, ShippingOptionSchema } from '../pricing/index.js';
 
 export const CartItem = Type.Object({
@@ -82,10 +83,40 @@ export const CheckoutBody = Type.Object(
     couponCodes: Type.Optional(CouponCodes),
     shipping: Type.Optional(ShippingChoice),
     buyerIdentity: Type.Optional(BuyerIdentity),
+    payment: Type.Optional(
+      Type.Object(
+        {
+          capture: Type.Optional(
+            StringEnum(['automatic', 'manual'] as const, {
+              description: 'manual: the payment stops at authorized until captured (sandbox)',
+              default: 'automatic',
+            }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "Open the payment with paymentMethod's provider in the same call, for the whole total: the answer carries it as `payment` (what POST /v1/orders/{id}/payments would answer). Not for cod",
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
 export type CheckoutInput = Static<typeof CheckoutBody>;
+
+/** The placed order, with its payment when the checkout opened one. */
+export const CheckoutResult = Type.Intersect([
+  PlacedOrder,
+  Type.Object({
+    payment: Type.Optional(
+      Type.Union([Payment, Type.Null()], {
+        description: 'The payment intent opened with the order (`payment` asked); null when nothing was due',
+      }),
+    ),
+  }),
+]);
+export type CheckoutResult = Static<typeof CheckoutResult>;
 
 export const CartParams = Type.Object({ id: Uuid() });
 export const CartItemParams = Type.Object({ id: Uuid(), itemId: Uuid() });

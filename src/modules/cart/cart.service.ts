@@ -5,7 +5,12 @@ import { newId } from '../../platform/ids.js';
 import { ownValue } from '../../platform/own-value.js';
 import type { SkuLookup } from '../catalog/index.js';
 import { availableBySku } from '../inventory/index.js';
-import { type PlacedOrderResult, type PlacementCheck, placeOrder } from '../orders/index.js';
+import {
+  type PlacedOrderResult,
+  type PlacementCheck,
+  type PlaceOrderContext,
+  placeOrder,
+} from '../orders/index.js';
 import type { PricingRulesCache } from '../pricing/index.js';
 import {
   addToOpenCart,
@@ -203,13 +208,14 @@ export async function removeCartItem(deps: CartDeps, cartId: string, itemId: str
 export async function checkoutCart(
   { db, skus }: CartDeps,
   cartId: string,
-  input: CheckoutInput,
+  input: Omit<CheckoutInput, 'payment'>,
   ctx: {
     actor: string;
     paymentTimeoutSeconds: number;
     paymentMethods: ReadonlySet<string>;
     pricingRules: PricingRulesCache;
     onPlacing: readonly PlacementCheck[];
+    withPlaced?: PlaceOrderContext['withPlaced'];
   },
 ): Promise<PlacedOrderResult> {
   for (let attempt = 1; ; attempt++) {

@@ -72,6 +72,7 @@ export {
   type OrderLineRow,
   placedOrderId,
   type StatementWrites,
+  withPlacedNumber,
 } from './orders.repository.js';
 export { expectedVersion, type OrderDeps } from './orders.routes.js';
 export {
@@ -88,6 +89,7 @@ export {
 } from './orders.schemas.js';
 export { toE164 } from './phone-number.js';
 export {
+  type OrderPlacedSnapshot,
   type PlacedOrder as PlacedOrderResult,
   type PlaceOrderContext,
   placeOrder,

@@ -87,6 +87,7 @@ export async function checkPlacement(
   return all.reduce((a, b) => ({
     ctes: sql`${a.ctes}, ${b.ctes}`,
     check: sql<boolean>`(${a.check} and ${b.check})`,
+    events: [...(a.events ?? []), ...(b.events ?? [])],
     refusal: (error) => a.refusal(error) ?? b.refusal(error),
   }));
 }

@@ -81,9 +81,16 @@ export async function priceForPlacement(
 }
 
 /** Both modules' writes in the order's one statement (a flash sale's and a coupon's, say). */
-export function bothWrites(a: StatementWrites | undefined, b: StatementWrites | undefined) {
+export function bothWrites(
+  a: StatementWrites | undefined,
+  b: StatementWrites | undefined,
+): StatementWrites | undefined {
   if (!a || !b) return a ?? b;
-  return { ctes: sql`${a.ctes}, ${b.ctes}`, check: sql<boolean>`(${a.check} and ${b.check})` };
+  return {
+    ctes: sql`${a.ctes}, ${b.ctes}`,
+    check: sql<boolean>`(${a.check} and ${b.check})`,
+    events: [...(a.events ?? []), ...(b.events ?? [])],
+  };
 }
 
 /** A promotion's count refused the order's statement: the coupon was used up meanwhile. */

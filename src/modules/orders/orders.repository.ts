@@ -1,7 +1,7 @@
 import { type Insertable, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
-import { type EventData, outboxWrites, type PendingEvent } from '../sync/index.js';
+import { type EventData, type EventWrite, outboxWrites, type PendingEvent } from '../sync/index.js';
 import type {
   OrderAddressesTable,
   OrderLinesTable,
@@ -36,10 +36,16 @@ export interface StatementWrites {
   ctes: RawBuilder<unknown>;
   /** Evaluated before the stock check; fails the statement to refuse (ordersync_refuse_unless). */
   check: RawBuilder<boolean>;
+  /** That module's events on the order, written after order.placed (a checkout's payment.created). */
+  events?: EventWrite[];
 }
 
 /** The new order's id inside insertPlacedOrder's statement, for writes that go `alongside` it. */
 export const placedOrderId = sql`select id from o`;
+
+/** An event's payload with the new order's number set in, as order.placed's is (`order.number`). */
+export const withPlacedNumber = <T extends { order: object }>(data: T) =>
+  sql`jsonb_set(${JSON.stringify(data)}::jsonb, '{order,number}', to_jsonb((select number from o)))`;
 
 export async function insertPlacedOrder(
   conn: Conn,
@@ -54,7 +60,6 @@ export async function insertPlacedOrder(
   },
 ): Promise<OrderRow> {
   const alongside = writes.alongside;
-  const placed = sql`jsonb_set(${JSON.stringify(writes.placed)}::jsonb, '{order,number}', to_jsonb((select number from o)))`;
   const { rows } = await sql<OrderRow>`
     with ${writes.reservations.ctes},
     o as (
@@ -85,7 +90,10 @@ export async function insertPlacedOrder(
              ${JSON.stringify(timeline.data)}::jsonb
       from o
     ),
-    ${outboxWrites('orders', order.id, [{ type: 'order.placed', data: placed }])}
+    ${outboxWrites('orders', order.id, [
+      { type: 'order.placed', data: withPlacedNumber(writes.placed) },
+      ...(alongside?.events ?? []),
+    ])}
     ${alongside ? sql`, ${alongside.ctes}` : sql``}
     select o.*, ${alongside?.check ?? sql`true`} as alongside_ok, ordersync_assert(${writes.reservations.allTaken}, 'stock moved while the order was placed') as stock_ok
     from o

@@ -6,6 +6,7 @@ import { ordersPlaced, stockConflicts } from '../../platform/metrics.js';
 import { resolveSkus, type SkuLookup } from '../catalog/index.js';
 import { LockedStock, planReservations } from '../inventory/index.js';
 import { keptPricing, type PricingRulesCache } from '../pricing/index.js';
+import type { EventData } from '../sync/index.js';
 import { newOrderAccessToken } from './order-access.js';
 import { toAddressRows } from './order-addresses.js';
 import { checkPlacement, type PlacementCheck } from './order-hooks.js';
@@ -36,6 +37,11 @@ export interface PlaceOrderContext {
    */
   alongside?: StatementWrites;
   /**
+   * Writes that need the order as it is being placed, priced and numbered (a checkout's payment
+   * intent for its grand total), called once the order is priced, before its statement.
+   */
+  withPlaced?: (order: OrderPlacedSnapshot) => Promise<StatementWrites | undefined>;
+  /**
    * Read stock with its levels locked (inside a transaction), so the plan cannot be overtaken; or
    * plan from the LockedStock of a transaction placing several orders, and tell it what was taken.
    */
@@ -53,6 +59,9 @@ export interface PlaceOrderContext {
    */
   refusal?: { source: 'checkout'; cartId: string };
 }
+
+/** The order in the events of its placement (its number is set in by the statement). */
+export type OrderPlacedSnapshot = EventData<'order.placed'>['order'];
 
 /** A placed order with the buyer's access token, which this placement made (no accessTokenHash given). */
 export type PlacedOrder = Order & { accessToken: string };
@@ -246,6 +255,12 @@ export async function placeOrderInTransaction(
     quantity: r.quantity,
   }));
   const status = cod ? 'placed' : 'pending_payment';
+  const placedEvent = newOrderPlaced(
+    { id: orderId, status, channel, currency, grandTotal: totals.grandTotal, email: input.customer.email },
+    lines,
+    reservations,
+  );
+  const own = bothWrites(bothWrites(ctx.alongside, writes), checked);
   const order = await insertPlacedOrder(
     trx,
     {
@@ -283,19 +298,8 @@ export async function placeOrderInTransaction(
     },
     {
       reservations: reserved.writes,
-      alongside: bothWrites(bothWrites(ctx.alongside, writes), checked),
-      placed: newOrderPlaced(
-        {
-          id: orderId,
-          status,
-          channel,
-          currency,
-          grandTotal: totals.grandTotal,
-          email: input.customer.email,
-        },
-        lines,
-        reservations,
-      ),
+      alongside: bothWrites(own, await ctx.withPlaced?.(placedEvent.order)),
+      placed: placedEvent,
     },
   ).catch((error: unknown) => {
     throw promotionRefusal(error, priced) ?? checked?.refusal(error) ?? error;

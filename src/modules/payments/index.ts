@@ -13,10 +13,12 @@ import { buildPaymentProviders } from './providers/registry.js';
 import { settleDueRefunds } from './refunds.js';
 import { closeDueTrades } from './trade-closing.js';
 
+export { checkoutPayment } from './checkout-payment.js';
 export { voidOpenPayments } from './payment-hooks.js';
 export { createPayment, paySandboxPayment } from './payment-intents.js';
 export type { PaymentProviders } from './payment-provider.js';
 export type { PaymentDeps } from './payments.routes.js';
+export { Payment } from './payments.schemas.js';
 export { buildPaymentProviders } from './providers/registry.js';
 export { refundableOfOrder, refundOrderAmount, settleDueRefunds } from './refunds.js';
 export { closeDueTrades } from './trade-closing.js';

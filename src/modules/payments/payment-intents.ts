@@ -11,7 +11,7 @@ import {
 } from '../orders/index.js';
 import { enqueue } from '../sync/index.js';
 import { applyNotice } from './payment-callbacks.js';
-import type { PaymentProvider, PaymentProviders } from './payment-provider.js';
+import type { IntentForProvider, PaymentProvider, PaymentProviders } from './payment-provider.js';
 import { assertPaymentTransition } from './payment-state.js';
 import { paymentSnapshot, toPayment } from './payment-views.js';
 import {
@@ -19,17 +19,29 @@ import {
   insertPaymentRecorded,
   lockPaymentById,
   openPaymentsSum,
+  type PaymentRow,
   updatePayment,
 } from './payments.repository.js';
 import type { CreatePaymentBody, Payment } from './payments.schemas.js';
 import { signSandboxEvent } from './providers/sandbox.js';
 import { settleDueRefunds } from './refunds.js';
 
-function providerOf(providers: PaymentProviders, name: string): PaymentProvider {
+function providerOf(providers: PaymentProviders, name: string, field = 'body.provider'): PaymentProvider {
   const provider = providers.get(name);
   if (!provider) {
     throw new AppError('unprocessable', `The payment provider ${name} is not configured here`, {
-      errors: [{ field: 'body.provider', message: `${name} is not configured` }],
+      errors: [{ field, message: `${name} is not configured` }],
+    });
+  }
+  return provider;
+}
+
+/** The provider to open an intent with; `field` is where the request named it. */
+export function intentProvider(providers: PaymentProviders, name: string, field = 'body.provider') {
+  const provider = providerOf(providers, name, field);
+  if (provider.name === 'cod') {
+    throw new AppError('unprocessable', 'Cash on delivery is collected when the order is delivered', {
+      errors: [{ field, message: 'cod takes no payment before delivery' }],
     });
   }
   return provider;
@@ -49,12 +61,7 @@ export async function createPayment(
   input: CreatePaymentBody,
   access?: OrderAccessCheck,
 ): Promise<Payment> {
-  const provider = providerOf(providers, input.provider);
-  if (provider.name === 'cod') {
-    throw new AppError('unprocessable', 'Cash on delivery is collected when the order is delivered', {
-      errors: [{ field: 'body.provider', message: 'cod takes no payment before delivery' }],
-    });
-  }
+  const provider = intentProvider(providers, input.provider);
   const manualCapture = input.capture === 'manual';
   const { payment, intent } = await inTransaction(db, async (trx) => {
     // the order locked, its open intents summed and the caller's access checked: one statement
@@ -104,6 +111,20 @@ export async function createPayment(
     return { payment, intent };
   });
   if (provider.local) return toPayment(payment);
+  return askProvider(db, provider, payment, intent);
+}
+
+/**
+ * An outside provider asked for the intent's payment action once the intent is committed (so no
+ * transaction waits on it); if it cannot, the intent is marked failed, with its event.
+ */
+export async function askProvider(
+  db: Db,
+  provider: PaymentProvider,
+  payment: PaymentRow,
+  intent: IntentForProvider,
+): Promise<Payment> {
+  const { orderId, manualCapture } = intent;
   try {
     const created = await provider.create(intent);
     // One statement: no transaction needed around it.

@@ -13,7 +13,8 @@ export function toPayment(p: PaymentRow): Payment {
     currency: p.currency,
     providerRef: p.provider_ref,
     providerTradeNo: p.provider_trade_no,
-    action: (p.action as Payment['action']) ?? null,
+    // an outside provider's intent that got no answer keeps only its capture flag: nothing to do
+    action: p.action && 'type' in p.action ? (p.action as Payment['action']) : null,
     failureReason: p.failure_reason,
     receivedAmount: p.received_amount,
     receivedCurrency: p.received_currency,

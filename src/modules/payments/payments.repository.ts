@@ -44,6 +44,18 @@ export async function insertPaymentRecorded(
   return payment;
 }
 
+/**
+ * An intent opened in its order's placement statement (a checkout's payment): the row as given,
+ * every column of it, so what the statement writes is what the caller answers with.
+ *
+ *   payment_opened as (insert into payments select * from json_populate_record(null::payments, $row))
+ */
+export function paymentOpenedWrites(row: PaymentRow): RawBuilder<unknown> {
+  return sql`payment_opened as (
+    insert into payments select * from json_populate_record(null::payments, ${JSON.stringify(row)}::json)
+  )`;
+}
+
 export async function findPaymentById(db: Conn, id: string): Promise<PaymentRow | undefined> {
   return db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -11,7 +11,7 @@ export { registerConsumers } from './consumers/register-consumers.js';
 export { EventCatalogue, type EventData, type EventType, OrderSnapshot } from './event-catalogue.js';
 export { applyCommand, type CommandResult } from './inbound/apply-command.js';
 export { type InboundMessage, recordInbound, settleInbound } from './inbound/inbox.js';
-export { enqueue, outboxWrites, type PendingEvent } from './outbox.js';
+export { type EventWrite, enqueue, outboxWrites, type PendingEvent } from './outbox.js';
 export { Relay } from './relay/relay.js';
 export { type SyncWorkers, startSyncWorkers } from './sync-runtime.js';
 export { ackAfter, safely } from './transports/amqp-link.js';

@@ -14,7 +14,7 @@ export type PendingEvent<T extends EventType = EventType> = { [K in T]: { type: 
  * The same, with `data` possibly an SQL expression over the caller's statement (outboxWrites), and
  * `source` the module that writes it when not the statement's (a payment's event in the order's).
  */
-type EventWrite = {
+export type EventWrite = {
   [K in EventType]: { type: K; data: EventData<K> | RawBuilder<unknown>; source?: string };
 }[EventType];
 
