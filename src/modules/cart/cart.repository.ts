@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
-import { availableBySkuSql } from '../inventory/index.js';
+import { type AllocatableStockRow, allocatableStockJson, availableBySkuSql } from '../inventory/index.js';
 import { placedOrderId, type StatementWrites } from '../orders/index.js';
 import type { CartItemsTable, CartsTable } from './cart.tables.js';
 
@@ -48,16 +48,18 @@ export async function insertCart(
 }
 
 /**
- * A cart with its lines in one read (checkout), and `stamp`, its updated_at in microseconds: the
- * checkout's statement places the order only while the cart is still as read (checkoutWrites).
+ * A cart with its lines and their allocatable stock in one read (checkout), and `stamp`, its
+ * updated_at in microseconds: the checkout's statement places the order only while the cart is
+ * still as read (checkoutWrites), and plans its reservations from this stock (inventory's subquery).
  */
 export async function findCartWithLines(
   db: Conn,
   id: string,
-): Promise<(CartRow & { stamp: string; lines: CartLine[] }) | undefined> {
-  const { rows } = await sql<CartRow & { stamp: string; lines: CartLine[] }>`
+): Promise<(CartRow & { stamp: string; lines: CartLine[]; stock: AllocatableStockRow[] }) | undefined> {
+  const { rows } = await sql<CartRow & { stamp: string; lines: CartLine[]; stock: AllocatableStockRow[] }>`
     select c.*, (extract(epoch from c.updated_at) * 1000000)::bigint::text as stamp,
-      ${linesOf('select i.id, i.sku, i.quantity, i.created_at from cart_items i where i.cart_id = c.id')} as lines
+      ${linesOf('select i.id, i.sku, i.quantity, i.created_at from cart_items i where i.cart_id = c.id')} as lines,
+      ${allocatableStockJson(sql`array(select i.sku from cart_items i where i.cart_id = c.id)`)} as stock
     from carts c where c.id = ${id}`.execute(db);
   return rows[0];
 }

@@ -247,6 +247,7 @@ export async function checkoutCart(
           ...ctx,
           skus,
           alongside: checkoutWrites(cartId, cart.stamp),
+          stockRead: cart.stock,
           refusal: { source: 'checkout', cartId },
         },
       );

@@ -4,6 +4,7 @@ import { invalid } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { ReservationRequest, ReservationView, ReserveResult, Shortage } from './inventory.types.js';
 import {
+  type AllocatableStockRow,
   readAllocatableStock,
   reservationWrites,
   reserveStockLevels,
@@ -127,8 +128,6 @@ export function planAllocation(
 
 const MAX_ROUNDS = 5;
 
-type StockRow = Awaited<ReturnType<typeof readAllocatableStock>>[number];
-
 /**
  * Sellable stock read once with its levels locked, for one transaction placing several orders (a
  * merged flash-sale batch): each later order plans from what the earlier ones left instead of reading
@@ -136,9 +135,9 @@ type StockRow = Awaited<ReturnType<typeof readAllocatableStock>>[number];
  * is told to `took`; the orders' own statements still take their stock conditionally.
  */
 export class LockedStock {
-  readonly #bySku = new Map<string, StockRow[]>();
+  readonly #bySku = new Map<string, AllocatableStockRow[]>();
 
-  async read(conn: Conn, skus: readonly string[]): Promise<StockRow[]> {
+  async read(conn: Conn, skus: readonly string[]): Promise<AllocatableStockRow[]> {
     const unread = skus.filter((sku) => !this.#bySku.has(sku));
     if (unread.length > 0) {
       const rows = await readAllocatableStock(conn, unread, true);
@@ -170,6 +169,8 @@ async function planFromStock(
   orderId: string,
   lines: ReservationRequest[],
   lock: boolean | LockedStock,
+  /** Read already, with another read of the caller's (allocatableStockJson): no read of its own. */
+  given?: readonly AllocatableStockRow[],
 ) {
   lines.forEach((line, i) => {
     if (!Number.isInteger(line.quantity) || line.quantity <= 0) {
@@ -180,9 +181,11 @@ async function planFromStock(
   const stock =
     skus.length === 0
       ? []
-      : lock instanceof LockedStock
-        ? await lock.read(conn, skus)
-        : await readAllocatableStock(conn, skus, lock);
+      : given && lock === false
+        ? given
+        : lock instanceof LockedStock
+          ? await lock.read(conn, skus)
+          : await readAllocatableStock(conn, skus, lock);
   const plan = planAllocation(
     lines,
     stock.map((s) => ({ ...s, warehouseId: s.warehouse_id, warehouseCode: s.warehouse_code })),
@@ -253,9 +256,9 @@ export async function planReservations(
   conn: Conn,
   orderId: string,
   lines: ReservationRequest[],
-  options: { lock?: boolean | LockedStock } = {},
+  options: { lock?: boolean | LockedStock; stock?: readonly AllocatableStockRow[] | undefined } = {},
 ): Promise<PlannedReservations> {
-  const plan = await planFromStock(conn, orderId, lines, options.lock ?? false);
+  const plan = await planFromStock(conn, orderId, lines, options.lock ?? false, options.stock);
   if (!plan.ok) return plan;
   return { ok: true, reservations: plan.reservations, writes: reservationWrites(plan.levels, plan.rows) };
 }

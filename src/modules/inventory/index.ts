@@ -30,6 +30,7 @@ export {
   listReservationsForOrders,
   releaseForOrder,
 } from './reservations.js';
+export { type AllocatableStockRow, allocatableStockJson } from './stock.repository.js';
 export { applyStockCount, type StockCount } from './stock-count.js';
 
 export const inventoryModule = {

@@ -342,6 +342,19 @@ export async function readAllocatableStock(trx: Conn, skus: readonly string[], l
 }
 
 /**
+ * readAllocatableStock's rows as one json value, for another module's read that brings them along
+ * (a checkout's read of its cart): the same columns, in the same order.
+ */
+export const allocatableStockJson = (skus: RawBuilder<string[]>) => sql<AllocatableStockRow[]>`(
+  select coalesce(json_agg(s order by s.sku, s.warehouse_id), '[]'::json) from (
+    select l.sku, l.warehouse_id, w.code as warehouse_code, w.country, w.region, w.priority,
+      greatest(0, l.on_hand - l.reserved - l.safety_stock) as sellable
+    from stock_levels l join warehouses w on w.id = l.warehouse_id
+    where w.active = true and l.sku = any(${skus})) s)`;
+/** A row of readAllocatableStock: a SKU's sellable units in one active warehouse, with its rank. */
+export type AllocatableStockRow = Awaited<ReturnType<typeof readAllocatableStock>>[number];
+
+/**
  *   select sku, sum(greatest(0, on_hand - reserved - safety_stock)) from stock_levels
  *   join warehouses on … and active where sku in (…) [and warehouses.code in (…)] group by sku
  */

@@ -4,7 +4,7 @@ import { AppError, type FieldError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { ordersPlaced, stockConflicts } from '../../platform/metrics.js';
 import { resolveSkus, type SkuLookup } from '../catalog/index.js';
-import { LockedStock, planReservations } from '../inventory/index.js';
+import { type AllocatableStockRow, LockedStock, planReservations } from '../inventory/index.js';
 import { keptPricing, type PricingRulesCache } from '../pricing/index.js';
 import type { EventData } from '../sync/index.js';
 import { newOrderAccessToken } from './order-access.js';
@@ -47,6 +47,12 @@ export interface PlaceOrderContext {
    */
   lockStock?: boolean | LockedStock;
   /**
+   * The lines' allocatable stock, read already with the caller's own read (a checkout's, with its
+   * cart): the first try plans from it instead of reading. The order's statement checks every level
+   * it takes, so a stale read costs a retry, never an oversell.
+   */
+  stockRead?: readonly AllocatableStockRow[];
+  /**
    * The hash of an access token the buyer already holds (handed out before the order existed, with a
    * queued ticket); without it a new token is made and returned with the order.
    */
@@ -82,12 +88,18 @@ export async function placeOrder(db: Db, input: PlaceOrderInput, ctx: PlaceOrder
   try {
     for (let attempt = 1; attempt < 3; attempt++) {
       try {
-        return await placeOrderInTransaction(db, input, ctx);
+        return await placeOrderInTransaction(
+          db,
+          input,
+          attempt === 1 ? ctx : { ...ctx, stockRead: undefined },
+        );
       } catch (error) {
         if (!isRetryable(error)) throw error;
       }
     }
-    return await inTransaction(db, (trx) => placeOrderInTransaction(trx, input, { ...ctx, lockStock: true }));
+    return await inTransaction(db, (trx) =>
+      placeOrderInTransaction(trx, input, { ...ctx, lockStock: true, stockRead: undefined }),
+    );
   } catch (error) {
     // counted once its transaction is gone (order-refusals.repository.ts)
     if (error instanceof AppError && (ctx.refusal || error.code === 'insufficient_stock'))
@@ -225,7 +237,7 @@ export async function placeOrderInTransaction(
         destination: { country: address.country, province: address.province ?? null },
       };
     }),
-    { lock: ctx.lockStock },
+    { lock: ctx.lockStock, stock: ctx.stockRead },
   );
   if (!reserved.ok) {
     stockConflicts.inc();
