@@ -1,9 +1,8 @@
-import { Value } from 'typebox/value';
 import type { Trx } from '../../platform/db/database.js';
 import type { ConsumedEvent, EventConsumer } from '../../platform/module.js';
 import { findSkuCategories } from '../catalog/index.js';
 import { findHistoricalOrderFacts, findOrderDimensions } from '../orders/index.js';
-import { EventCatalogue, type EventData, type EventType } from '../sync/index.js';
+import { type EventData, type EventType, isEventData } from '../sync/index.js';
 import {
   findPlacedAt,
   findPlacedAts,
@@ -21,7 +20,7 @@ import {
 
 /** Reads an event's payload, refusing one its type's schema does not accept (stored rows outlive code). */
 function dataOf<T extends EventType>(event: ConsumedEvent, type: T): EventData<T> {
-  if (!Value.Check(EventCatalogue[type], event.data)) throw new Error(`not a ${type} payload`);
+  if (!isEventData(type, event.data)) throw new Error(`not a ${type} payload`);
   return event.data as EventData<T>;
 }
 

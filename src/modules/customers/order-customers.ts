@@ -1,7 +1,6 @@
-import { Value } from 'typebox/value';
 import type { Conn, Trx } from '../../platform/db/database.js';
 import type { ConsumedEvent, EventConsumer } from '../../platform/module.js';
-import { EventCatalogue } from '../sync/index.js';
+import { isEventData } from '../sync/index.js';
 import { ensureOrderCustomers, normalizeEmail } from './customer-matching.js';
 import { resolveCustomer } from './customer-queries.js';
 import { type CustomerRecord, toCustomerRecord } from './customer-views.js';
@@ -21,8 +20,7 @@ export const customerOfPlacedOrders: EventConsumer = {
 
 async function matchPlacedOrders(events: readonly ConsumedEvent[], trx: Trx): Promise<void> {
   for (const event of events)
-    if (!Value.Check(EventCatalogue['order.placed'], event.data))
-      throw new Error('not an order.placed payload');
+    if (!isEventData('order.placed', event.data)) throw new Error('not an order.placed payload');
   await ensureOrderCustomers(
     trx,
     events.map((e) => e.subject),

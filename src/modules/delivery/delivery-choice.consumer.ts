@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import { Value } from 'typebox/value';
+import { Compile } from 'typebox/compile';
 import type { Trx } from '../../platform/db/database.js';
 import type { ConsumedEvent, EventConsumer } from '../../platform/module.js';
 import { resolveSkus } from '../catalog/index.js';
@@ -11,11 +11,14 @@ import {
   findOrdersByIds,
 } from '../orders/index.js';
 import { OrderPricing, PricingRulesCache, shippingOptions, zoneFor } from '../pricing/index.js';
-import { EventCatalogue } from '../sync/index.js';
+import { isEventData } from '../sync/index.js';
 import { type CarrierCandidate, chooseCarrier } from './carrier-choice.js';
 import { findLaneRecords, laneKey } from './carrier-lanes.repository.js';
 import type { DeliveryPlansTable } from './delivery.tables.js';
 import { insertDeliveryPlans } from './delivery-plans.repository.js';
+
+/** The pricing an order kept at placement, checked for every order planned: compiled once. */
+const keptPricing = Compile(OrderPricing);
 
 /**
  * The zones, held briefly: a consumer has no services of its own, and a carrier choice may follow a
@@ -122,7 +125,7 @@ export async function planDeliveries(trx: Trx, orderIds: readonly string[]): Pro
     if (addresses.length === 0) continue;
     const lines = allLines.filter((l) => l.order_id === order.id);
     const reservations = allReservations.filter((r) => r.orderId === order.id);
-    const kept = Value.Check(OrderPricing, order.pricing) ? order.pricing : undefined;
+    const kept = keptPricing.Check(order.pricing) ? order.pricing : undefined;
     const lineOf = new Map(lines.map((l) => [l.id, l]));
     const orderPlans = addresses.map((address) => {
       const held = reservations.filter((r) => r.lineId && lineOf.get(r.lineId)?.ship_to === address.key);
@@ -163,8 +166,7 @@ export async function planDeliveries(trx: Trx, orderIds: readonly string[]): Pro
 
 const placedOrderIds = (events: readonly ConsumedEvent[]) =>
   events.map((event) => {
-    if (!Value.Check(EventCatalogue['order.placed'], event.data))
-      throw new Error('not an order.placed payload');
+    if (!isEventData('order.placed', event.data)) throw new Error('not an order.placed payload');
     return event.data.order.id;
   });
 

@@ -1,6 +1,5 @@
-import { Value } from 'typebox/value';
 import type { ConsumedEvent, EventConsumer } from '../../platform/module.js';
-import { EventCatalogue } from '../sync/index.js';
+import { isEventData } from '../sync/index.js';
 import {
   createNotifications,
   createNotificationsFor,
@@ -25,26 +24,24 @@ export function causeOf(event: ConsumedEvent): NotificationCause | null {
   const d = event.data;
   switch (event.type) {
     case 'shipment.shipped': {
-      if (!Value.Check(EventCatalogue['shipment.shipped'], d))
-        throw new Error('not a shipment.shipped payload');
+      if (!isEventData('shipment.shipped', d)) throw new Error('not a shipment.shipped payload');
       const { carrier, trackingNumber } = d.shipment;
       return { ...base, kind: 'order_shipped', extra: { shipment: { carrier, trackingNumber } } };
     }
     case 'shipment.status_changed': {
-      if (!Value.Check(EventCatalogue['shipment.status_changed'], d))
+      if (!isEventData('shipment.status_changed', d))
         throw new Error('not a shipment.status_changed payload');
       if (d.shipment.status !== 'out_for_delivery') return null;
       const { carrier, trackingNumber } = d.shipment;
       return { ...base, kind: 'out_for_delivery', extra: { shipment: { carrier, trackingNumber } } };
     }
     case 'payment.refunded': {
-      if (!Value.Check(EventCatalogue['payment.refunded'], d))
-        throw new Error('not a payment.refunded payload');
+      if (!isEventData('payment.refunded', d)) throw new Error('not a payment.refunded payload');
       return { ...base, kind: 'refund_issued', extra: { refund: { amount: d.amount } } };
     }
     case 'return.approved':
     case 'return.received': {
-      if (!Value.Check(EventCatalogue[event.type], d)) throw new Error(`not a ${event.type} payload`);
+      if (!isEventData(event.type, d)) throw new Error(`not a ${event.type} payload`);
       const kind = KIND_OF_EVENT[event.type]!;
       return { ...base, kind, extra: { return: { type: d.return.type, reason: d.return.reason } } };
     }

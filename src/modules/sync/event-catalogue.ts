@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Compile, type Validator } from 'typebox/compile';
 
 const Money = Type.Integer();
 
@@ -228,3 +229,18 @@ export const EventCatalogue = {
 export type EventType = keyof typeof EventCatalogue;
 export type EventData<T extends EventType> = Static<(typeof EventCatalogue)[T]>;
 export const EVENT_TYPE_PREFIX = 'com.ordersync.';
+
+const compiled = new Map<EventType, Validator>();
+
+/**
+ * Whether `data` is a `type` event's payload. Consumers check every event they read, so each type's
+ * schema is compiled once (TypeBox's Compile) rather than interpreted per event (Value.Check).
+ */
+export function isEventData<T extends EventType>(type: T, data: unknown): data is EventData<T> {
+  let check = compiled.get(type);
+  if (!check) {
+    check = Compile(EventCatalogue[type]) as Validator;
+    compiled.set(type, check);
+  }
+  return check.Check(data);
+}

@@ -8,7 +8,13 @@ import { type SyncDeps, syncRoutes } from './sync.routes.js';
 
 export type { ConsumerTransport } from './consumers/consumer-transport.js';
 export { registerConsumers } from './consumers/register-consumers.js';
-export { EventCatalogue, type EventData, type EventType, OrderSnapshot } from './event-catalogue.js';
+export {
+  EventCatalogue,
+  type EventData,
+  type EventType,
+  isEventData,
+  OrderSnapshot,
+} from './event-catalogue.js';
 export { applyCommand, type CommandResult } from './inbound/apply-command.js';
 export { type InboundMessage, recordInbound, settleInbound } from './inbound/inbox.js';
 export { type EventWrite, enqueue, outboxWrites, type PendingEvent } from './outbox.js';

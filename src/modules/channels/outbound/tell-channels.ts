@@ -1,8 +1,7 @@
-import { Value } from 'typebox/value';
 import type { Trx } from '../../../platform/db/database.js';
 import type { ConsumedEvent, EventConsumer } from '../../../platform/module.js';
 import { CARRIERS } from '../../fulfillment/index.js';
-import { EventCatalogue, type EventData } from '../../sync/index.js';
+import { type EventData, isEventData } from '../../sync/index.js';
 import { recordCancellationDue } from '../amazon/amazon-feeds.repository.js';
 import { confirmAmazonShipment } from '../amazon/confirm-shipment.js';
 import type { CallObserver } from '../channel-api-call.js';
@@ -88,8 +87,7 @@ export function tellChannels(clients: ChannelClients): EventConsumer {
       const to = await toldOf(trx, event.subject);
       if (!to) return;
       if (event.type === 'shipment.shipped') {
-        if (!Value.Check(EventCatalogue['shipment.shipped'], event.data))
-          throw new Error('not a shipment.shipped payload');
+        if (!isEventData('shipment.shipped', event.data)) throw new Error('not a shipment.shipped payload');
         await shipped(trx, to, event.data, event.time);
       } else if (event.type === 'order.cancelled') {
         await cancelled(trx, to, event.subject);

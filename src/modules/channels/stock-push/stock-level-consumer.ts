@@ -1,8 +1,7 @@
-import { Value } from 'typebox/value';
 import type { Trx } from '../../../platform/db/database.js';
 import type { ConsumedEvent, EventConsumer } from '../../../platform/module.js';
 import { findWarehouse } from '../../inventory/index.js';
-import { EventCatalogue } from '../../sync/index.js';
+import { isEventData } from '../../sync/index.js';
 import { STOCK_LEVEL_KINDS } from './stock-adapters.js';
 import {
   bumpStockVersions,
@@ -60,8 +59,7 @@ async function channelsOfChange(
   event: ConsumedEvent,
 ): Promise<{ sku: string; channels: string[] } | undefined> {
   const data = event.data;
-  if (!Value.Check(EventCatalogue['stock.level_changed'], data))
-    throw new Error('not a stock.level_changed payload');
+  if (!isEventData('stock.level_changed', data)) throw new Error('not a stock.level_changed payload');
   let known = codes.get(data.warehouseId);
   if (!known || known.until < Date.now()) {
     const warehouse = await findWarehouse(trx, data.warehouseId);
