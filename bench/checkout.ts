@@ -12,6 +12,9 @@
  *   BENCH_FLOW: pay (the cart created with both lines, then a checkout that opens its payment: three
  *   requests), basket (the same, the intent opened by its own request) or lines (create, then add each
  *   line, then checkout and intent); default the first the server takes (an older OrderSync takes fewer).
+ *   BENCH_RELAY (default `in-process`): `worker` runs the relay and its consumers in an `ordersync worker`
+ *   beside the server (RELAY_IN_PROCESS=false there), as production does, at nice BENCH_WORKER_NICE
+ *   (default 10); "server" CPU is then both processes'.
  */
 
 import { Pool } from 'undici';
@@ -22,6 +25,7 @@ import { address, okCaller, pick, prepareCatalog } from './lib/order-load.js';
 import { pgbenchTps } from './lib/pgbench.js';
 import { describeBacklog, relayBacklog } from './lib/relay-backlog.js';
 import { startServer } from './lib/server.js';
+import { startWorker } from './lib/worker.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -36,16 +40,27 @@ function twoLines(skus: string[]) {
 }
 
 const DATABASE = process.env.BENCH_DB ?? 'ordersync_bench_checkout';
+const IN_WORKER = process.env.BENCH_RELAY === 'worker';
+const env = {
+  DATABASE_URL: await freshDatabase(DATABASE),
+  ORDERSYNC_ADMIN_KEY: ADMIN_KEY,
+  ORDER_PAYMENT_TIMEOUT: '1d',
+  PAYMENT_SANDBOX: 'true',
+  SANDBOX_PAYMENT_SECRET: 'bench-sandbox-secret',
+};
 const server = await startServer(
-  {
-    DATABASE_URL: await freshDatabase(DATABASE),
-    ORDERSYNC_ADMIN_KEY: ADMIN_KEY,
-    ORDER_PAYMENT_TIMEOUT: '1d',
-    PAYMENT_SANDBOX: 'true',
-    SANDBOX_PAYMENT_SECRET: 'bench-sandbox-secret',
-  },
+  { ...env, ...(IN_WORKER ? { RELAY_IN_PROCESS: 'false' } : {}) },
   Number(process.env.BENCH_PORT ?? 3932),
 );
+// After the server, which migrates the fresh database.
+const worker = IN_WORKER
+  ? await startWorker({
+      ...env,
+      RELAY_IN_PROCESS: 'true',
+      WORKER_NICE: process.env.BENCH_WORKER_NICE ?? '10',
+    })
+  : undefined;
+const pids = [server.pid, ...(worker ? [worker.pid] : [])];
 const pool = new Pool(server.url, { connections: CONNECTIONS, pipelining: 1 });
 const call = okCaller(pool);
 try {
@@ -92,18 +107,19 @@ try {
   // a short warm-up: caches, prepared statements, JIT
   await runLoad({ concurrency: CONNECTIONS, durationMs: 2000, task: checkout });
   // PostgreSQL's CPU is this database's backends only: on a shared PostgreSQL others' work stays out
-  const before = cpuSnapshot(server.pid, DATABASE);
+  const before = cpuSnapshot(pids, DATABASE);
   const r = await runLoad({ concurrency: CONNECTIONS, durationMs: SECONDS * 1000, task: checkout });
-  const cpu = cpuPer('checkout', before, cpuSnapshot(server.pid, DATABASE), r.completed);
+  const cpu = cpuPer('checkout', before, cpuSnapshot(pids, DATABASE), r.completed);
   // What the relay had not done yet when the load stopped, and the CPU with its catch-up counted: a
   // relay that fell behind would otherwise leave its work out of the figure above.
   const backlog = await relayBacklog(databaseUrl(DATABASE));
-  const caughtUp = cpuPer('checkout', before, cpuSnapshot(server.pid, DATABASE), r.completed);
+  const caughtUp = cpuPer('checkout', before, cpuSnapshot(pids, DATABASE), r.completed);
   await pool.close();
+  await worker?.stop();
   await server.stop();
   const tps = await pgbenchTps(CONNECTIONS, SECONDS);
   console.log(
-    `bench:checkout — ${SECONDS} s, ${CONNECTIONS} connections, ${SKUS} SKUs, two items, flow ${flow} (${requests} requests: cart, checkout and intent by a storefront key, the sandbox's pay by admin), node ${process.version}`,
+    `bench:checkout — ${SECONDS} s, ${CONNECTIONS} connections, ${SKUS} SKUs, two items, flow ${flow} (${requests} requests: cart, checkout and intent by a storefront key, the sandbox's pay by admin), relay ${IN_WORKER ? 'in a worker process' : 'in-process'}, node ${process.version}`,
   );
   console.log(
     `guest checkout   ${fmt(r.perSecond).padStart(8)} checkouts/s   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms   (${r.completed} ok, ${r.failed} failed)`,
@@ -116,6 +132,7 @@ try {
   console.log(`ratio checkouts/s ÷ pgbench tps: ${fmt(r.perSecond / tps, 3)}`);
 } catch (error) {
   await pool.close().catch(() => {});
+  await worker?.stop();
   await server.stop();
   throw error;
 }
