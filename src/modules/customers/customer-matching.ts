@@ -2,25 +2,20 @@ import type { Insertable } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
 import { findAddressesOfOrders, findOrdersByIds, type OrderRow, toE164 } from '../orders/index.js';
-import { enqueue } from '../sync/index.js';
 import { localeForCountry, timeZoneForCountry } from './customer-defaults.js';
 import { toCustomerSnapshot } from './customer-views.js';
 import {
-  adoptOrderNotes,
   type CustomerRow,
   findCustomersById,
   findIdentities,
   findLinkedCustomers,
   type IdentityKey,
   insertCustomers,
-  insertCustomerTimeline,
-  insertIdentities,
-  insertOrderLinks,
+  insertMatchedOrders,
   lockIdentities,
   type NewAddress,
   type TimelineEntry,
   updateCustomer,
-  upsertAddresses,
 } from './customers.repository.js';
 import type { CustomersTable, MatchedBy } from './customers.tables.js';
 
@@ -184,7 +179,10 @@ export async function ensureOrderCustomers(
   return found;
 }
 
-/** The batch's writes, a statement per kind; the customers created or changed, as stored. */
+/**
+ * The batch's writes: the new customers (as stored: their events carry them), the rare update of a
+ * known one, then everything else in one statement; the customers created or changed, as stored.
+ */
 async function writeMatches(trx: Trx, writes: MatchWrites): Promise<Map<string, CustomerRow>> {
   const rows = new Map<string, CustomerRow>();
   for (const c of await insertCustomers(trx, writes.created)) rows.set(c.id, c);
@@ -192,23 +190,17 @@ async function writeMatches(trx: Trx, writes: MatchWrites): Promise<Map<string, 
   for (const [id, changes] of writes.updated) rows.set(id, await updateCustomer(trx, id, changes));
   const firstOrder = new Map<string, string>();
   for (const l of writes.links) if (!firstOrder.has(l.customer_id)) firstOrder.set(l.customer_id, l.order_id);
-  for (const created of writes.created) {
-    const customer = rows.get(created.id)!;
-    await enqueue(trx, 'customers', customer.id, [
-      {
-        type: 'customer.created',
-        data: { customer: toCustomerSnapshot(customer), orderId: firstOrder.get(customer.id)! },
-      },
-    ]);
-  }
-  await insertIdentities(trx, writes.identities);
-  await insertOrderLinks(trx, writes.links);
-  await adoptOrderNotes(
-    trx,
-    writes.links.map((l) => ({ orderId: l.order_id, customerId: l.customer_id })),
-  );
-  await upsertAddresses(trx, [...writes.addresses.values()]);
-  await insertCustomerTimeline(trx, writes.timeline);
+  await insertMatchedOrders(trx, {
+    identities: writes.identities,
+    links: writes.links,
+    addresses: [...writes.addresses.values()],
+    timeline: writes.timeline,
+    events: writes.created.map(({ id }) => ({
+      subject: id,
+      type: 'customer.created' as const,
+      data: { customer: toCustomerSnapshot(rows.get(id)!), orderId: firstOrder.get(id)! },
+    })),
+  });
   return rows;
 }
 

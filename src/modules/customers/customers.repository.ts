@@ -1,6 +1,7 @@
-import { type Insertable, type Selectable, sql } from 'kysely';
+import { type Insertable, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
+import { outboxWritesEach, type PendingEvent } from '../sync/index.js';
 import type {
   CustomerAddressesTable,
   CustomerNotesTable,
@@ -76,37 +77,6 @@ export async function findIdentities(db: Conn, keys: IdentityKey[]) {
     .execute();
 }
 
-/** Records spellings for customers; one already someone's stays theirs. */
-export async function insertIdentities(
-  trx: Trx,
-  identities: ReadonlyArray<IdentityKey & { customer_id: string }>,
-): Promise<void> {
-  if (identities.length === 0) return;
-  await trx
-    .insertInto('customer_identities')
-    .values([...identities])
-    .onConflict((oc) => oc.columns(['kind', 'value']).doNothing())
-    .execute();
-}
-
-/**
- * Notes written on orders before they were matched now belong to their customers too, in one update:
- *
- *   update customer_notes n set customer_id = l.customer_id from (values …) as l(order_id, customer_id)
- *   where n.order_id = l.order_id and n.customer_id is null
- */
-export async function adoptOrderNotes(
-  trx: Trx,
-  links: ReadonlyArray<{ orderId: string; customerId: string }>,
-): Promise<void> {
-  if (links.length === 0) return;
-  const rows = links.map((l) => sql`(${l.orderId}::uuid, ${l.customerId}::uuid)`);
-  await sql`
-    update customer_notes n set customer_id = l.customer_id
-    from (values ${sql.join(rows)}) as l(order_id, customer_id)
-    where n.order_id = l.order_id and n.customer_id is null`.execute(trx);
-}
-
 export async function findOrderLink(db: Conn, orderId: string) {
   return db.selectFrom('customer_orders').selectAll().where('order_id', '=', orderId).executeTakeFirst();
 }
@@ -123,34 +93,7 @@ export async function findLinkedCustomers(db: Conn, orderIds: readonly string[])
     .execute();
 }
 
-export async function insertOrderLinks(
-  trx: Trx,
-  links: ReadonlyArray<{ order_id: string; customer_id: string; matched_by: MatchedBy }>,
-) {
-  if (links.length > 0)
-    await trx
-      .insertInto('customer_orders')
-      .values([...links])
-      .execute();
-}
-
 export type NewAddress = Omit<Insertable<CustomerAddressesTable>, 'id' | 'customer_id' | 'last_used_at'>;
-
-/**
- * One row per distinct address of a customer, in one statement: seen again, it is only marked as used
- * now. The caller gives each (customer, fingerprint) once (an upsert may not touch a row twice).
- */
-export async function upsertAddresses(
-  trx: Trx,
-  addresses: ReadonlyArray<NewAddress & { customer_id: string }>,
-): Promise<void> {
-  if (addresses.length === 0) return;
-  await trx
-    .insertInto('customer_addresses')
-    .values(addresses.map((a) => ({ ...a, id: newId() })))
-    .onConflict((oc) => oc.columns(['customer_id', 'fingerprint']).doUpdateSet({ last_used_at: sql`now()` }))
-    .execute();
-}
 
 export async function findAddresses(db: Conn, customerId: string): Promise<CustomerAddressRow[]> {
   return db
@@ -178,6 +121,78 @@ export async function insertCustomerTimeline(
   }));
   if (rows.length > 0) await trx.insertInto('customer_timeline').values(rows).execute();
 }
+
+/** What matching a batch of orders writes once its new customers exist (customer-matching.ts). */
+export interface MatchedOrders {
+  identities: ReadonlyArray<IdentityKey & { customer_id: string }>;
+  links: ReadonlyArray<{ order_id: string; customer_id: string; matched_by: MatchedBy }>;
+  /** One per (customer, fingerprint): an upsert may not touch a row twice. */
+  addresses: ReadonlyArray<NewAddress & { customer_id: string }>;
+  timeline: readonly TimelineEntry[];
+  /** Events, each of its own subject (outboxWritesEach). */
+  events: ReadonlyArray<PendingEvent & { subject: string }>;
+}
+
+/**
+ * A matched batch's writes in one statement, a part per kind that has rows: the spellings (one already
+ * someone's stays theirs), the order links, the notes written on those orders before they were matched
+ * (now their customers' too), one address row per distinct address of a customer (seen again, it is
+ * only marked as used now), the timeline and the events. Each part writes its own table, so none needs
+ * to see another's rows; the customers they refer to were inserted by an earlier statement.
+ *
+ *   with identities as (insert into customer_identities (kind, value, customer_id)
+ *          select … from json_populate_recordset(null::customer_identities, $identities)
+ *          on conflict (kind, value) do nothing),
+ *        links as (insert into customer_orders (…) select … from json_populate_recordset(…, $links)),
+ *        notes as (update customer_notes n set customer_id = l.customer_id from json_populate_recordset(…, $links) l
+ *          where n.order_id = l.order_id and n.customer_id is null),
+ *        addresses as (insert into customer_addresses (…) select … on conflict (customer_id, fingerprint)
+ *          do update set last_used_at = now()),
+ *        timeline as (insert into customer_timeline (…) select …),
+ *        outbox_counter as (…), outbox_written as (…), outbox_queued as (…)
+ *   select 1
+ */
+export async function insertMatchedOrders(trx: Trx, m: MatchedOrders): Promise<void> {
+  const rows = (table: string, items: readonly object[]) =>
+    sql`json_populate_recordset(null::${sql.raw(table)}, ${JSON.stringify(items)}::json)`;
+  const parts: RawBuilder<unknown>[] = [];
+  if (m.identities.length > 0)
+    parts.push(sql`identities as (
+      insert into customer_identities (kind, value, customer_id)
+      select kind, value, customer_id from ${rows('customer_identities', m.identities)}
+      on conflict (kind, value) do nothing)`);
+  if (m.links.length > 0)
+    parts.push(
+      sql`links as (
+      insert into customer_orders (order_id, customer_id, matched_by)
+      select order_id, customer_id, matched_by from ${rows('customer_orders', m.links)})`,
+      sql`notes as (
+      update customer_notes n set customer_id = l.customer_id from ${rows('customer_orders', m.links)} l
+      where n.order_id = l.order_id and n.customer_id is null)`,
+    );
+  if (m.addresses.length > 0)
+    parts.push(sql`addresses as (
+      insert into customer_addresses (${sql.raw(ADDRESS_COLUMNS)})
+      select ${sql.raw(ADDRESS_COLUMNS)}
+      from ${rows(
+        'customer_addresses',
+        m.addresses.map((a) => ({ ...a, id: newId() })),
+      )}
+      on conflict (customer_id, fingerprint) do update set last_used_at = now())`);
+  if (m.timeline.length > 0)
+    parts.push(sql`timeline as (
+      insert into customer_timeline (id, customer_id, kind, actor, message, data)
+      select id, customer_id, kind, actor, message, coalesce(data, '{}')
+      from ${rows(
+        'customer_timeline',
+        m.timeline.map((t) => ({ ...t, id: newId() })),
+      )})`);
+  if (m.events.length > 0) parts.push(outboxWritesEach('customers', m.events));
+  if (parts.length > 0) await sql`with ${sql.join(parts)} select 1`.execute(trx);
+}
+
+const ADDRESS_COLUMNS =
+  'id, customer_id, fingerprint, name, phone, country, province, city, district, line1, line2, postal_code';
 
 export interface CustomerListFilter {
   /** Free text: a name contains it, or it is an e-mail or a phone (E.164) one of them goes by. */

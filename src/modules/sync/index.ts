@@ -17,7 +17,14 @@ export {
 } from './event-catalogue.js';
 export { applyCommand, type CommandResult } from './inbound/apply-command.js';
 export { type InboundMessage, recordInbound, settleInbound } from './inbound/inbox.js';
-export { type EventWrite, enqueue, outboxWrites, type PendingEvent } from './outbox.js';
+export {
+  type EventWrite,
+  enqueue,
+  enqueueEach,
+  outboxWrites,
+  outboxWritesEach,
+  type PendingEvent,
+} from './outbox.js';
 export { Relay } from './relay/relay.js';
 export { type SyncWorkers, startSyncWorkers } from './sync-runtime.js';
 export { ackAfter, safely } from './transports/amqp-link.js';

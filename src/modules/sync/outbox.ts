@@ -28,12 +28,14 @@ export type EventWrite = {
  *
  *   with outbox_counter as (
  *     insert into outbox_subjects (subject, last_sequence) values ($subject, $n)
- *     on conflict (subject) do update set last_sequence = outbox_subjects.last_sequence + $n
- *     returning last_sequence),
+ *     on conflict (subject) do update set last_sequence = outbox_subjects.last_sequence + excluded.last_sequence
+ *     returning subject, last_sequence),
  *   outbox_written as (
  *     insert into outbox (id, source, type, subject, sequence, data)
- *     select e.id, $source, e.type, $subject, outbox_counter.last_sequence - $n + e.ord, e.data
- *     from outbox_counter, (values ($id1, $type1, $data1, 1), …) e(id, type, data, ord)
+ *     select e.id, e.source, e.type, e.subject, c.last_sequence - e.n + e.ord, e.data
+ *     from (values ($id1, $source, $type1, $subject, $data1, 1, $n), …) e(id, source, type, subject, data, ord, n)
+ *     join outbox_counter c on c.subject = e.subject
+ *     order by e.subject, e.ord
  *     returning position),
  *   outbox_queued as (insert into outbox_pending (position) select position from outbox_written)
  *   select 1
@@ -44,8 +46,24 @@ export async function enqueue(
   subject: string,
   events: PendingEvent[],
 ): Promise<void> {
+  await enqueueEach(
+    trx,
+    source,
+    events.map((e) => ({ ...e, subject })),
+  );
+}
+
+/**
+ * enqueue() for events of many subjects (a batch's new customers), still one statement: each subject
+ * gets its numbers as enqueue() gives them, under its own row lock until commit.
+ */
+export async function enqueueEach(
+  trx: Trx,
+  source: string,
+  events: ReadonlyArray<PendingEvent & { subject: string }>,
+): Promise<void> {
   if (events.length === 0) return;
-  await sql`with ${outboxWrites(source, subject, events)} select 1`.execute(trx);
+  await sql`with ${outboxWritesEach(source, events)} select 1`.execute(trx);
 }
 
 /**
@@ -58,21 +76,47 @@ export function outboxWrites(
   subject: string,
   events: ReadonlyArray<EventWrite>,
 ): RawBuilder<unknown> {
-  const n = events.length;
+  return outboxWritesEach(
+    source,
+    events.map((e) => ({ ...e, subject })),
+  );
+}
+
+/**
+ * outboxWrites() for events of many subjects, each subject's in the order given. The subjects' counters
+ * are upserted in one fixed order (sorted), so two such statements sharing subjects take the row locks
+ * in the same order and wait for each other rather than deadlock. Every outbox row joins its subject's
+ * counter row, so its position is drawn after that subject is locked: per subject, positions still
+ * follow sequence and commit order, as the relay's fan-out relies on (fan-out.ts).
+ */
+export function outboxWritesEach(
+  source: string,
+  events: ReadonlyArray<EventWrite & { subject: string }>,
+): RawBuilder<unknown> {
+  const counts = new Map<string, number>();
+  const ords = events.map((e) => {
+    const ord = (counts.get(e.subject) ?? 0) + 1;
+    counts.set(e.subject, ord);
+    return ord;
+  });
+  const subjects = [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const rows = events.map(
     (e, i) =>
-      sql`(${newId()}::uuid, ${`/ordersync/${e.source ?? source}`}, ${EVENT_TYPE_PREFIX + e.type}, ${isSql(e.data) ? e.data : sql`${JSON.stringify(e.data)}::jsonb`}, ${i + 1}::int)`,
+      sql`(${newId()}::uuid, ${`/ordersync/${e.source ?? source}`}, ${EVENT_TYPE_PREFIX + e.type}, ${e.subject}::text, ${isSql(e.data) ? e.data : sql`${JSON.stringify(e.data)}::jsonb`}, ${ords[i]}::int, ${counts.get(e.subject)}::int)`,
   );
   return sql`
     outbox_counter as (
-      insert into outbox_subjects (subject, last_sequence) values (${subject}, ${n})
-      on conflict (subject) do update set last_sequence = outbox_subjects.last_sequence + ${n}
-      returning last_sequence
+      insert into outbox_subjects (subject, last_sequence)
+      values ${sql.join(subjects.map(([subject, n]) => sql`(${subject}, ${n})`))}
+      on conflict (subject) do update set last_sequence = outbox_subjects.last_sequence + excluded.last_sequence
+      returning subject, last_sequence
     ),
     outbox_written as (
       insert into outbox (id, source, type, subject, sequence, data)
-      select e.id, e.source, e.type, ${subject}, outbox_counter.last_sequence - ${n} + e.ord, e.data
-      from outbox_counter, (values ${sql.join(rows)}) as e(id, source, type, data, ord)
+      select e.id, e.source, e.type, e.subject, c.last_sequence - e.n + e.ord, e.data
+      from (values ${sql.join(rows)}) as e(id, source, type, subject, data, ord, n)
+      join outbox_counter c on c.subject = e.subject
+      order by e.subject, e.ord
       returning position
     ),
     outbox_queued as (

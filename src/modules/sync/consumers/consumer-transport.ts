@@ -41,7 +41,7 @@ export class ConsumerTransport implements Transport {
       takes: (subscriptionId) =>
         Boolean(this.consumers.get(subscriptionId)?.handleBatch) &&
         (this.#restingUntil.get(subscriptionId) ?? 0) <= Date.now(),
-      sendWithin: (trx, subscriptionId, events) => this.#consumeWithin(trx, subscriptionId, events),
+      sendWithin: (trx, events) => this.#consumeWithin(trx, events),
     };
   }
 
@@ -80,32 +80,57 @@ export class ConsumerTransport implements Transport {
     }
   }
 
-  /** A batch holds one event per order: the n-th event of every order goes in the n-th call. */
-  async #consumeWithin(trx: Trx, subscriptionId: string, events: readonly RelayEvent[]): Promise<void> {
-    const consumer = this.consumers.get(subscriptionId);
-    if (!consumer?.handleBatch) throw new Error(`no consumer of ${subscriptionId} takes events inline here`);
-    const layers: RelayEvent[][] = [];
-    const seen = new Map<string, number>();
-    for (const event of events) {
-      const layer = seen.get(event.subject) ?? 0;
-      seen.set(event.subject, layer + 1);
-      if (layer === layers.length) layers.push([event]);
-      else layers[layer]!.push(event);
-    }
-    try {
-      for (const layer of layers) await apply(trx, consumer, layer);
-    } catch (error) {
-      this.#restingUntil.set(subscriptionId, Date.now() + INLINE_REST_MS);
-      throw error;
+  /**
+   * A round's events for its inline consumers: their inbox rows in one insert, then each consumer's
+   * fresh events, in batches of one event per order (the n-th event of every order in the n-th call).
+   */
+  async #consumeWithin(trx: Trx, bySubscription: ReadonlyMap<string, readonly RelayEvent[]>): Promise<void> {
+    const batches = [...bySubscription].map(([subscriptionId, events]) => {
+      const consumer = this.consumers.get(subscriptionId);
+      if (!consumer?.handleBatch)
+        throw new Error(`no consumer of ${subscriptionId} takes events inline here`);
+      return { subscriptionId, consumer, events };
+    });
+    const fresh = await recordConsumed(
+      trx,
+      batches.flatMap(({ consumer, events }) =>
+        events.map((e) => ({ consumer: consumer.name, id: e.id, type: e.type })),
+      ),
+    );
+    for (const { subscriptionId, consumer, events } of batches) {
+      const layers: ConsumedEvent[][] = [];
+      const seen = new Map<string, number>();
+      for (const event of events) {
+        if (!fresh.has(`${consumer.name} ${event.id}`)) continue;
+        const layer = seen.get(event.subject) ?? 0;
+        seen.set(event.subject, layer + 1);
+        if (layer === layers.length) layers.push([toConsumedEvent(event)]);
+        else layers[layer]!.push(toConsumedEvent(event));
+      }
+      try {
+        for (const layer of layers) await handle(trx, consumer, layer);
+      } catch (error) {
+        this.#restingUntil.set(subscriptionId, Date.now() + INLINE_REST_MS);
+        throw new Error(`consumer ${consumer.name} failed: ${(error as Error).message}`);
+      }
     }
   }
 }
 
 /** Records the events in the consumer's inbox and applies those not applied before, in `trx`. */
 async function apply(trx: Trx, consumer: EventConsumer, events: RelayEvent[]): Promise<void> {
-  const fresh = await recordConsumed(trx, consumer.name, events);
-  const todo = events.filter((e) => fresh.has(e.id)).map(toConsumedEvent);
-  if (todo.length === 0) return;
+  const fresh = await recordConsumed(
+    trx,
+    events.map((e) => ({ consumer: consumer.name, id: e.id, type: e.type })),
+  );
+  await handle(
+    trx,
+    consumer,
+    events.filter((e) => fresh.has(`${consumer.name} ${e.id}`)).map(toConsumedEvent),
+  );
+}
+
+async function handle(trx: Trx, consumer: EventConsumer, todo: ConsumedEvent[]): Promise<void> {
   if (consumer.handleBatch && todo.length > 1) await consumer.handleBatch(todo, trx);
   else for (const event of todo) await consumer.handle(event, trx);
 }

@@ -48,23 +48,24 @@ export async function settleInbound(
 }
 
 /**
- * Events an in-process consumer is about to apply, recorded in the consumer's transaction; the ids of
- * those not applied already. A concurrent call for one of them waits here until the first commits.
+ * Events in-process consumers are about to apply, recorded in their transaction in one insert (a
+ * round's events for all its inline consumers); `consumer event-id` of those not applied already. A
+ * concurrent call for one of them waits here until the first commits.
  *
  *   insert into inbox (source, message_id, type, payload, status)
  *   values ('consumer:' || $name, $id, $type, 'null', 'applied'), …
- *   on conflict (source, message_id) do nothing returning message_id
+ *   on conflict (source, message_id) do nothing returning source, message_id
  */
 export async function recordConsumed(
   trx: Trx,
-  consumer: string,
-  events: ReadonlyArray<{ id: string; type: string }>,
+  events: ReadonlyArray<{ consumer: string; id: string; type: string }>,
 ): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
   const rows = await trx
     .insertInto('inbox')
     .values(
       events.map((e) => ({
-        source: `consumer:${consumer}`,
+        source: `consumer:${e.consumer}`,
         message_id: e.id,
         type: e.type,
         payload: 'null',
@@ -72,7 +73,7 @@ export async function recordConsumed(
       })),
     )
     .onConflict((oc) => oc.columns(['source', 'message_id']).doNothing())
-    .returning('message_id')
+    .returning(['source', 'message_id'])
     .execute();
-  return new Set(rows.map((r) => r.message_id));
+  return new Set(rows.map((r) => `${r.source.slice('consumer:'.length)} ${r.message_id}`));
 }

@@ -219,20 +219,16 @@ async function deliverInline(trx: Trx, rows: FanOutRow[], inline: InlineSender):
     if (list) list.push(row);
     else bySubscription.set(row.subscription.id, [row]);
   }
-  const applied: FanOutRow[] = [];
-  for (const [subscriptionId, list] of bySubscription) {
-    try {
-      await inline.sendWithin(
-        trx,
-        subscriptionId,
-        list.map((r) => r.event),
-      );
-    } catch (error) {
-      throw new InlineFailed(`inline consumer ${subscriptionId} failed: ${(error as Error).message}`);
-    }
-    applied.push(...list);
+  if (bySubscription.size === 0) return [];
+  try {
+    await inline.sendWithin(
+      trx,
+      new Map([...bySubscription].map(([id, list]) => [id, list.map((r) => r.event)])),
+    );
+  } catch (error) {
+    throw new InlineFailed(`inline consumers failed: ${(error as Error).message}`);
   }
-  return applied;
+  return [...bySubscription.values()].flat();
 }
 
 /** Inserts the rows' deliveries (the statement in fanOut's comment); those claimed by this relay. */

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
 import { inTransaction } from '../../../platform/db/transaction.js';
 import { parkDeliveries } from '../deliveries.repository.js';
-import { enqueue } from '../outbox.js';
+import { enqueueEach } from '../outbox.js';
 import { markDelivered } from './mark-delivered.js';
 import { type FailedAttempt, markFailed } from './mark-failed.js';
 import { releaseDeliveries } from './release.js';
@@ -54,17 +54,20 @@ export async function settleRound(db: Db, outcome: RoundOutcome, options: Settle
       trx,
       disabled.map((s) => s.id),
     );
-    for (const s of disabled) {
-      await enqueue(trx, 'sync', s.id, [
-        {
-          type: 'subscription.disabled',
-          data: {
-            subscription: { id: s.id, name: s.name, transport: s.transport, url: s.url },
-            reason: s.disabled_reason,
-            failingSince: s.failing_since.toISOString(),
-          },
+    await enqueueEach(
+      trx,
+      'sync',
+      disabled.map((s) => ({
+        subject: s.id,
+        type: 'subscription.disabled' as const,
+        data: {
+          subscription: { id: s.id, name: s.name, transport: s.transport, url: s.url },
+          reason: s.disabled_reason,
+          failingSince: s.failing_since.toISOString(),
         },
-      ]);
+      })),
+    );
+    for (const s of disabled) {
       options.log.warn(
         {
           subscription: s.id,

@@ -41,8 +41,11 @@ export interface Transport {
 export interface InlineSender {
   /** Whether this subscription's events are taken inline now. */
   takes(subscriptionId: string): boolean;
-  /** Events of one subscription in sequence order per subject (several of one subject allowed). */
-  sendWithin(trx: Trx, subscriptionId: string, events: readonly RelayEvent[]): Promise<void>;
+  /**
+   * Events by subscription, each list in sequence order per subject (several of one subject allowed).
+   * A throw (naming the consumer) leaves the transaction to be rolled back.
+   */
+  sendWithin(trx: Trx, events: ReadonlyMap<string, readonly RelayEvent[]>): Promise<void>;
 }
 
 /**
