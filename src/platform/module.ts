@@ -104,4 +104,10 @@ export interface EventConsumer {
    * no delivery row per event (docs/sync.md).
    */
   handleBatch?(events: readonly ConsumedEvent[], trx: Trx): Promise<void>;
+  /**
+   * Optional, with handleBatch: inside fan-out it may get several events of one subject in one call
+   * (in sequence order) rather than a call per event of the subject, for a consumer whose work on an
+   * event does not read what it wrote for the subject's earlier ones (notifications read the order).
+   */
+  readonly wholeSubjects?: boolean;
 }

@@ -67,4 +67,6 @@ export const notificationsConsumer: EventConsumer = {
     const causes = events.map(causeOf).filter((c) => c !== null);
     await createNotificationsFor(trx, causes);
   },
+  // each event's messages are made from the order as it is now, not from earlier messages
+  wholeSubjects: true,
 };

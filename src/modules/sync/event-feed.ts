@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 
 /** The advisory lock that lets one sequencer at a time append to the feed (FANOUT_LOCK's neighbour, per schema). */
@@ -36,8 +36,15 @@ export async function sequenceFeed(trx: Trx): Promise<void> {
  *   with sequenced as (insert into event_feed … as above)
  *   delete from outbox_pending where position = any($positions)
  */
-export async function sequenceFeedAndTake(trx: Trx, positions: readonly number[]): Promise<Set<number>> {
-  await sql`select pg_advisory_xact_lock(${FEED_LOCK})`.execute(trx);
+export async function sequenceFeedAndTake(
+  trx: Trx,
+  positions: readonly number[],
+  /** A lock the caller waits for first, in the same statement (fan-out's, before the feed's). */
+  first?: RawBuilder<unknown>,
+): Promise<Set<number>> {
+  await sql`select ${first ? sql`pg_advisory_xact_lock(${first}), ` : sql``}pg_advisory_xact_lock(${FEED_LOCK})`.execute(
+    trx,
+  );
   const taken = await sql<{ position: string }>`
     with sequenced as (
       insert into event_feed (event_position)

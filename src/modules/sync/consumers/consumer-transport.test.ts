@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/helpers/test-database.js';
 import { modules } from '../../../modules.js';
 import { migrateToLatest } from '../../../platform/db/migrate.js';
+import { inTransaction } from '../../../platform/db/transaction.js';
 import { newId } from '../../../platform/ids.js';
 import type { ConsumedEvent, EventConsumer } from '../../../platform/module.js';
 import type { RelayEvent } from '../cloud-event.js';
@@ -88,5 +89,40 @@ describe('in-process consumers given a batch', () => {
       ['order-a', 'order-b'],
       ['order-a', 'order-b'],
     ]);
+  });
+
+  it('inside fan-out: a batch per layer of one event per order, or one for a consumer taking orders whole; a repeat applies nothing', async () => {
+    const calls: Record<string, string[][]> = { layered: [], whole: [] };
+    const consumerOf = (kind: 'layered' | 'whole'): EventConsumer => ({
+      name: `${kind}-${newId()}`,
+      eventTypes: ['shipment.shipped'],
+      async handle(event: ConsumedEvent) {
+        calls[kind]!.push([event.subject]);
+      },
+      async handleBatch(events: readonly ConsumedEvent[]) {
+        calls[kind]!.push(events.map((e) => e.subject));
+      },
+      wholeSubjects: kind === 'whole',
+    });
+    const transport = new ConsumerTransport(
+      t.db,
+      new Map([
+        ['sub-layered', consumerOf('layered')],
+        ['sub-whole', consumerOf('whole')],
+      ]),
+    );
+    const events = ['order-a', 'order-b', 'order-a'].map(eventOf);
+    const round = new Map([
+      ['sub-layered', events],
+      ['sub-whole', events],
+    ]);
+
+    await inTransaction(t.db, (trx) => transport.inline.sendWithin(trx, round));
+    await inTransaction(t.db, (trx) => transport.inline.sendWithin(trx, round)); // the inbox has them all
+
+    expect(calls).toEqual({
+      layered: [['order-a', 'order-b'], ['order-a']],
+      whole: [['order-a', 'order-b', 'order-a']],
+    });
   });
 });

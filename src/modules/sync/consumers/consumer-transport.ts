@@ -82,7 +82,8 @@ export class ConsumerTransport implements Transport {
 
   /**
    * A round's events for its inline consumers: their inbox rows in one insert, then each consumer's
-   * fresh events, in batches of one event per order (the n-th event of every order in the n-th call).
+   * fresh events, in batches of one event per order (the n-th event of every order in the n-th call),
+   * or all in one for a consumer that takes subjects whole.
    */
   async #consumeWithin(trx: Trx, bySubscription: ReadonlyMap<string, readonly RelayEvent[]>): Promise<void> {
     const batches = [...bySubscription].map(([subscriptionId, events]) => {
@@ -102,7 +103,7 @@ export class ConsumerTransport implements Transport {
       const seen = new Map<string, number>();
       for (const event of events) {
         if (!fresh.has(`${consumer.name} ${event.id}`)) continue;
-        const layer = seen.get(event.subject) ?? 0;
+        const layer = consumer.wholeSubjects ? 0 : (seen.get(event.subject) ?? 0);
         seen.set(event.subject, layer + 1);
         if (layer === layers.length) layers.push([toConsumedEvent(event)]);
         else layers[layer]!.push(toConsumedEvent(event));

@@ -190,9 +190,9 @@ async function takeAndApply(
   applied: FanOutRow[],
 ): Promise<ClaimedDelivery[]> {
   applied.length = 0; // a deadlock retry (inTransaction) starts over
-  // Waits for a fan-out running elsewhere: it may be taking these very events (then none are returned).
-  await sql`select pg_advisory_xact_lock(${FANOUT_LOCK})`.execute(trx);
-  const taken = await sequenceFeedAndTake(trx, batch.positions);
+  // Waits for a fan-out running elsewhere (FANOUT_LOCK, before the feed's): it may be taking these very
+  // events (then none are returned).
+  const taken = await sequenceFeedAndTake(trx, batch.positions, FANOUT_LOCK);
   let rows = batch.rows.filter((r) => taken.has(r.event.position));
   if (rows.length === 0) return [];
   if (options.inline) {
