@@ -1,5 +1,5 @@
 import { recordChange } from '../../platform/audit/audit-recorder.js';
-import type { Db, Trx } from '../../platform/db/database.js';
+import type { Conn, Db, Trx } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { releaseForOrder } from '../inventory/index.js';
@@ -95,15 +95,18 @@ export function cancelOrder(
  * Records money received for an order, inside the payment's transaction, given the order as that
  * transaction locked it (lockOrder). When the order is paid in full it moves to `paid`. Refuses (409)
  * an order that no longer takes money. `alongside`: the payment's own writes, given the order as
- * this change leaves it, made in the same statement.
+ * this change leaves it, made in the same statement. `unchanged`: the order was read, not locked
+ * (findOrderWith), and the one statement, on its own, fails whole unless the order is still as read.
  */
 export async function recordOrderPayment(
-  trx: Trx,
+  conn: Conn,
   order: OrderRow,
   amount: number,
   actor: string,
   alongside?: (after: OrderRow) => ChangeWrites,
+  unchanged?: { rowVersion: string },
 ): Promise<OrderRow> {
+  const asRead = unchanged && { version: order.version, rowVersion: unchanged.rowVersion };
   const orderId = order.id;
   if (order.status !== 'pending_payment') {
     throw new AppError('illegal_transition', `The order is ${order.status} and takes no payment`, {
@@ -114,7 +117,7 @@ export async function recordOrderPayment(
   // what the order holds now: money given back (a held payment refunded) does not count toward it
   if (paidTotal - order.refunded_total < order.grand_total) {
     return updateOrderRecorded(
-      trx,
+      conn,
       orderId,
       { paid_total: paidTotal },
       {
@@ -125,6 +128,7 @@ export async function recordOrderPayment(
       },
       [],
       alongside?.({ ...order, paid_total: paidTotal, version: order.version + 1 }),
+      asRead,
     );
   }
   const to = assertOrderTransition(order, 'pay');
@@ -137,7 +141,7 @@ export async function recordOrderPayment(
   // the row the update makes, under this transaction's lock: the event is written in the same statement
   const paid = { ...order, ...changes, version: order.version + 1 };
   return updateOrderRecorded(
-    trx,
+    conn,
     orderId,
     changes,
     {
@@ -150,6 +154,7 @@ export async function recordOrderPayment(
     },
     [{ type: 'order.paid', data: { order: toOrderSnapshot(paid) } }],
     alongside?.(paid),
+    asRead,
   );
 }
 

@@ -172,6 +172,26 @@ export async function lockOrderWith<T>(
   return { order, alongside: value };
 }
 
+/**
+ * lockOrderWith without the lock, for a write that checks afterwards that the order is still as read
+ * (updateOrderRecorded's `unchanged`): also the row's version as PostgreSQL keeps it (xmin), which
+ * every write to the row moves, the few that leave `version` alone too (an erasure, a token).
+ *
+ *   select o.*, o.xmin::text as row_version, <alongside> as alongside from orders o where o.id = <id>
+ */
+export async function findOrderWith<T>(
+  conn: Conn,
+  id: string | RawBuilder<string>,
+  alongside: RawBuilder<T>,
+): Promise<{ order: OrderRow; rowVersion: string; alongside: T } | undefined> {
+  const { rows } = await sql<OrderRow & { row_version: string; alongside: T }>`
+    select o.*, o.xmin::text as row_version, ${alongside} as alongside from orders o where o.id = ${id}
+  `.execute(conn);
+  if (!rows[0]) return undefined;
+  const { alongside: value, row_version: rowVersion, ...order } = rows[0];
+  return { order, rowVersion, alongside: value };
+}
+
 export async function updateOrder(
   trx: Trx,
   id: string,
@@ -189,7 +209,16 @@ export async function updateOrder(
 export interface ChangeWrites {
   ctes: RawBuilder<unknown>;
   events: Array<PendingEvent & { source: string }>;
+  /**
+   * For a change made without the order's lock (`unchanged`): evaluated once the order's update is
+   * known to have happened, it fails the statement (ordersync_assert, ordersync_refuse_unless) when
+   * these writes did not go as read, so that nothing of the statement remains.
+   */
+  check?: RawBuilder<boolean>;
 }
+
+/** The order's message when a change made without its lock finds it changed since it was read. */
+export const ORDER_MOVED = 'the order changed since it was read';
 
 /**
  * An order's change with its timeline entry and events, in ONE statement (a payment's hot path), and
@@ -197,13 +226,21 @@ export interface ChangeWrites {
  * holds the order's lock (lockOrder), so it knows the row the update makes and passes the events'
  * payloads as they will read.
  *
- *   with u as (update orders set …, version = version + 1, updated_at = now() where id = $id returning *),
+ * Or, without a transaction or a lock (`unchanged`: the order as read by findOrderWith), the same
+ * statement on its own (autocommit) as a compare-and-set: the update waits for whoever holds the row,
+ * then takes it only if its row version is still the one read; if not, or if alongside's check fails,
+ * the statement fails whole (40001, ORDER_MOVED, or alongside's refusal) and nothing of it remains.
+ *
+ *   with u as (update orders set …, version = version + 1, updated_at = now() where id = $id
+ *              [and version = $version and xmin = $rowVersion] returning *),
  *   t as (insert into order_timeline (…) select …, u.id, … from u),
  *   [<alongside CTEs>,] <outbox CTEs: the order's events, then alongside's>
  *   select * from u
+ *   | select u.*, case when u.id is null then ordersync_assert(false, …) else <alongside check> end
+ *     from (select 1) one left join u on true
  */
 export async function updateOrderRecorded(
-  trx: Trx,
+  conn: Conn,
   id: string,
   changes: Partial<Omit<Insertable<OrdersTable>, 'id' | 'version'>>,
   entry: Omit<Insertable<OrderTimelineTable>, 'id' | 'data' | 'order_id'> & {
@@ -211,15 +248,25 @@ export async function updateOrderRecorded(
   },
   events: PendingEvent[],
   alongside?: ChangeWrites,
+  unchanged?: { version: number; rowVersion: string },
 ): Promise<OrderRow> {
   const set = Object.entries(changes)
     .filter(([, v]) => v !== undefined)
     .map(([column, value]) => sql`${sql.ref(column)} = ${value}`);
   const written = [...events, ...(alongside?.events ?? [])];
-  const { rows } = await sql<OrderRow>`
+  // the order's update comes first (its lock, as everywhere), then alongside's check, which pulls
+  // alongside's writes; the outbox's run last, and only when nothing failed
+  const result = unchanged
+    ? sql`select u.*, case when u.id is null then ordersync_assert(false, ${ORDER_MOVED})
+        else ${alongside?.check ?? sql`true`} end as unchanged_ok
+      from (select 1) as one left join u on true`
+    : sql`select * from u`;
+  const { rows } = await sql<OrderRow & { unchanged_ok?: boolean }>`
     with u as (
       update orders set ${sql.join([...set, sql`version = version + 1`, sql`updated_at = now()`])}
-      where id = ${id} returning *
+      where id = ${id}
+      ${unchanged ? sql`and version = ${unchanged.version} and xmin = ${unchanged.rowVersion}::xid` : sql``}
+      returning *
     ),
     t as (
       insert into order_timeline (id, order_id, kind, from_status, to_status, actor, message, data)
@@ -229,10 +276,11 @@ export async function updateOrderRecorded(
     )
     ${alongside ? sql`, ${alongside.ctes}` : sql``}
     ${written.length > 0 ? sql`, ${outboxWrites('orders', id, written)}` : sql``}
-    select * from u
-  `.execute(trx);
+    ${result}
+  `.execute(conn);
   if (!rows[0]) throw new Error(`order ${id} vanished under its lock`);
-  return rows[0];
+  const { unchanged_ok: _, ...row } = rows[0];
+  return row;
 }
 
 /**

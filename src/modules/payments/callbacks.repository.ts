@@ -1,8 +1,9 @@
-import { type Selectable, sql } from 'kysely';
-import type { Trx } from '../../platform/db/database.js';
+import { type RawBuilder, type Selectable, sql } from 'kysely';
+import type { Conn, Trx } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
 import type { CallbackAnswer } from './payment-provider.js';
-import type { PaymentRow } from './payments.repository.js';
+import type { PaymentIntentStatus } from './payment-state.js';
+import { type CallbackOutcome, type PaymentRow, paymentChangeWrites } from './payments.repository.js';
 import type { PaymentCallbacksTable } from './payments.tables.js';
 
 export type CallbackRow = Selectable<PaymentCallbacksTable>;
@@ -64,7 +65,7 @@ export async function claimCallbackLockingPayment(
 }
 
 export async function findCallback(
-  trx: Trx,
+  trx: Conn,
   provider: string,
   messageId: string,
 ): Promise<CallbackRow | undefined> {
@@ -93,4 +94,45 @@ export async function saveCallbackOutcome(
     })
     .where('id', '=', id)
     .execute();
+}
+
+/** The refusal of a notice's statement (paidNoticeWrites) whose message was already applied. */
+export const CALLBACK_SEEN = 'payment_callback_seen';
+
+/**
+ * A notice applied without a transaction, as CTEs and a check for the order's statement (its
+ * `alongside`, made after the order's compare-and-set): the message claimed with its outcome already
+ * in it, and the payment's change if the payment is still in the status read. The check refuses
+ * (CALLBACK_SEEN) when the message was taken, by a copy that committed first or one that waited on
+ * this; and fails as a serialization failure when the payment moved: nothing of the statement stays.
+ *
+ *   callback_claimed as (insert into payment_callbacks (…, outcome, response_…) values (…)
+ *                        on conflict (provider, message_id) do nothing returning id),
+ *   payment_changed as (update payments set … where id = $payment and status = $from returning *)
+ *   check: case when not exists (select 1 from callback_claimed) then ordersync_refuse_unless(false, …)
+ *          else ordersync_assert(exists (select 1 from payment_changed), …) end
+ */
+export function noticeAppliedWrites(
+  row: { provider: string; message_id: string; kind: string; payload: unknown },
+  outcome: CallbackOutcome,
+  payment: {
+    id: string;
+    fromStatus: PaymentIntentStatus;
+    changes: Parameters<typeof paymentChangeWrites>[1];
+  },
+): { ctes: RawBuilder<unknown>; check: RawBuilder<boolean> } {
+  const claimed = sql`callback_claimed as (
+    insert into payment_callbacks (id, provider, message_id, kind, outcome, payment_id, order_id,
+      response_status, response_type, response_body, payload)
+    values (${outcome.id}, ${row.provider}, ${row.message_id}, ${row.kind}, ${outcome.outcome},
+      ${outcome.paymentId ?? null}, ${outcome.orderId ?? null}, ${outcome.answer.status},
+      ${outcome.answer.type}, ${outcome.answer.body}, ${JSON.stringify(row.payload ?? null)}::jsonb)
+    on conflict (provider, message_id) do nothing
+    returning id)`;
+  return {
+    ctes: sql`${claimed}, ${paymentChangeWrites(payment.id, payment.changes, undefined, payment.fromStatus)}`,
+    check: sql<boolean>`case when not exists (select 1 from callback_claimed)
+      then ordersync_refuse_unless(false, ${CALLBACK_SEEN})
+      else ordersync_assert(exists (select 1 from payment_changed), 'the payment changed since it was read') end`,
+  };
 }

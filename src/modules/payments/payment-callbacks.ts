@@ -1,10 +1,11 @@
 import { Type } from 'typebox';
 import type { Db, Trx } from '../../platform/db/database.js';
-import { inTransaction } from '../../platform/db/transaction.js';
+import { inTransaction, isRetryable } from '../../platform/db/transaction.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { parseAs } from '../../platform/http/validation.js';
-import { UUID_PATTERN } from '../../platform/ids.js';
+import { newId, UUID_PATTERN } from '../../platform/ids.js';
 import {
+  findOrderWith,
   flagOrderForReview,
   lockOrderWith,
   type OrderRow,
@@ -14,9 +15,12 @@ import {
 } from '../orders/index.js';
 import { enqueue, type PendingEvent } from '../sync/index.js';
 import {
+  CALLBACK_SEEN,
+  type CallbackRow,
   claimCallback,
   claimCallbackLockingPayment,
   findCallback,
+  noticeAppliedWrites,
   saveCallbackOutcome,
 } from './callbacks.repository.js';
 import { holdPayment } from './held-payments.js';
@@ -33,7 +37,9 @@ import {
   orderOfPayment,
   type PaymentRow,
   type PaymentTerms,
+  paymentAsJson,
   paymentChangeWrites,
+  paymentFromJson,
   paymentTerms,
   updatePayment,
   updatePaymentRecorded,
@@ -111,16 +117,25 @@ export interface NoticeFor {
 }
 
 /**
- * Applies a verified notice (from a callback, or from querying the provider) exactly once. A
- * payment's notice locks the payment's order (reading the payment's terms beside it), then claims the
- * message and locks the payment in one statement; a copy racing the first waits on the order's lock
- * and then finds the message taken.
+ * Applies a verified notice (from a callback, or from querying the provider) exactly once.
+ *
+ * The common one, money paid for a payment that waits for it on an order that takes it, is two
+ * statements and no transaction (applyPaidNotice): the order and the payment read, then one
+ * statement that claims the message with its outcome and changes the order, the payment, the
+ * timeline and the outbox, only if the order is still as read; else it leaves nothing and the notice
+ * goes the way every other one goes: in a transaction that locks the payment's order (reading the
+ * payment's terms beside it), then claims the message and locks the payment in one statement. A copy
+ * racing the first waits on the order's row and then finds the message taken either way.
  */
-export function applyNotice(
+export async function applyNotice(
   db: Db,
   provider: PaymentProvider,
   given: ProviderNotice | NoticeFor,
 ): Promise<NoticeResult> {
+  if ('build' in given || given.kind === 'paid') {
+    const applied = await applyPaidNotice(db, provider, given);
+    if (applied) return applied;
+  }
   return inTransaction(db, async (trx) => {
     const forPayment = 'build' in given || isPaymentNotice(given);
     if (!forPayment) {
@@ -151,6 +166,78 @@ export function applyNotice(
   });
 }
 
+/**
+ * applyNotice's common case without a transaction: undefined when the notice is not that case, or
+ * when the order or the payment changed between the read and the write (nothing written then).
+ */
+async function applyPaidNotice(
+  db: Db,
+  provider: PaymentProvider,
+  given: ProviderNotice | NoticeFor,
+): Promise<NoticeResult | undefined> {
+  const paymentId = given.paymentId;
+  if (!paymentId || !uuid.test(paymentId)) return undefined;
+  const read = await findOrderWith(db, orderOfPayment(paymentId), paymentAsJson(paymentId));
+  if (!read?.alongside) throw notFound('Payment', paymentId);
+  const { order, rowVersion } = read;
+  const payment = paymentFromJson(read.alongside);
+  const notice = 'build' in given ? given.build(payment) : given;
+  if (payment.provider !== provider.name) throw notFound('Payment', paymentId);
+  if (
+    notice.kind !== 'paid' ||
+    notice.amount !== payment.amount ||
+    notice.currency !== payment.currency ||
+    (payment.status !== 'pending' && payment.status !== 'authorized') ||
+    order.status !== 'pending_payment'
+  ) {
+    // a repeat of a notice already applied (the provider resends until it has our answer): its answer
+    if (notice.kind === 'paid' && ['paid', 'partially_refunded', 'refunded'].includes(payment.status)) {
+      const seen = await findCallback(db, provider.name, notice.messageId);
+      if (seen) return answerOf(seen);
+    }
+    return undefined;
+  }
+  const ack = provider.acknowledgement ?? { status: 200, type: 'application/json', body: '{}' };
+  const ids = { paymentId, orderId: order.id };
+  const action = payment.status === 'authorized' ? 'capture' : 'succeed';
+  const trade = notice.providerTradeNo ? { provider_trade_no: notice.providerTradeNo } : {};
+  const changes = { status: assertPaymentTransition(payment, action), paid_at: new Date(), ...trade };
+  const paid = { ...payment, ...changes } as PaymentRow;
+  const writes = noticeAppliedWrites(
+    callbackRow(provider, notice),
+    { id: newId(), outcome: 'paid', ...ids, answer: ack },
+    { id: paymentId, fromStatus: payment.status, changes },
+  );
+  try {
+    const paidOrder = await recordOrderPayment(
+      db,
+      order,
+      payment.amount,
+      `provider:${provider.name}`,
+      (after) => ({
+        ctes: writes.ctes,
+        check: writes.check,
+        events: [
+          {
+            source: 'payments',
+            type: 'payment.succeeded',
+            data: { order: toOrderSnapshot(after), payment: paymentSnapshot(paid) },
+          },
+        ],
+      }),
+      { rowVersion },
+    );
+    // both rows were stamped now(), the statement's time
+    return { answer: ack, refundIds: [], payment: { ...paid, updated_at: paidOrder.updated_at } };
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    if (code === 'P0001' && message === CALLBACK_SEEN) return seenAnswer(db, provider, notice.messageId);
+    // the order or the payment moved since the read: the locking way decides on them as they are now
+    if (isRetryable(error)) return undefined;
+    throw error;
+  }
+}
+
 const callbackRow = (provider: PaymentProvider, notice: ProviderNotice) => ({
   provider: provider.name,
   message_id: notice.messageId,
@@ -159,13 +246,14 @@ const callbackRow = (provider: PaymentProvider, notice: ProviderNotice) => ({
 });
 
 /** A repeat of a message: the first one's answer. */
-async function seenAnswer(trx: Trx, provider: PaymentProvider, messageId: string): Promise<NoticeResult> {
-  const seen = (await findCallback(trx, provider.name, messageId))!;
-  return {
-    answer: { status: seen.response_status, type: seen.response_type, body: seen.response_body },
-    refundIds: [],
-  };
+async function seenAnswer(trx: Db, provider: PaymentProvider, messageId: string): Promise<NoticeResult> {
+  return answerOf((await findCallback(trx, provider.name, messageId))!);
 }
+
+const answerOf = (seen: CallbackRow): NoticeResult => ({
+  answer: { status: seen.response_status, type: seen.response_type, body: seen.response_body },
+  refundIds: [],
+});
 
 const isPaymentNotice = (notice: ProviderNotice) =>
   notice.kind !== 'ignored' && notice.kind !== 'refund_succeeded' && notice.kind !== 'refund_failed';

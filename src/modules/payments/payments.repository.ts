@@ -114,6 +114,22 @@ export const paymentTerms = (id: string) => sql<PaymentTerms | null>`(
   select json_build_object('provider', provider, 'amount', amount, 'currency', currency, 'action', action)
   from payments where id = ${id})`;
 
+/** A payment's row as a subquery (json), to read beside its order (findOrderWith): paymentFromJson. */
+export const paymentAsJson = (id: string) =>
+  sql<Record<string, unknown> | null>`(select row_to_json(p) from payments p where p.id = ${id})`;
+
+const PAYMENT_TIMES = ['created_at', 'updated_at', 'paid_at', 'authorized_at', 'close_due_at'] as const;
+
+/** paymentAsJson's value as the row a select gives (json has no timestamps: they come as text). */
+export function paymentFromJson(json: Record<string, unknown>): PaymentRow {
+  const row = { ...json };
+  for (const column of PAYMENT_TIMES) {
+    const value = row[column];
+    if (typeof value === 'string') row[column] = new Date(value);
+  }
+  return row as unknown as PaymentRow;
+}
+
 /** The order a payment belongs to, as a subquery (lockOrderWith locks it). */
 export const orderOfPayment = (id: string) => sql<string>`(select order_id from payments where id = ${id})`;
 
@@ -153,12 +169,16 @@ export function paymentChangeWrites(
   paymentId: string,
   changes: Omit<Updateable<PaymentsTable>, 'id' | 'action' | 'order_id'>,
   callback?: CallbackOutcome,
+  /** Change it only if it is still in this status (a payment read, not locked): else none changed. */
+  fromStatus?: PaymentIntentStatus,
 ): RawBuilder<unknown> {
   const set = Object.entries(changes)
     .filter(([, v]) => v !== undefined)
     .map(([column, value]) => sql`${sql.ref(column)} = ${value}`);
+  const still = fromStatus ? sql` and status = ${fromStatus}` : sql``;
   const changed = sql`payment_changed as (
-    update payments set ${sql.join([...set, sql`updated_at = now()`])} where id = ${paymentId} returning *)`;
+    update payments set ${sql.join([...set, sql`updated_at = now()`])} where id = ${paymentId}${still}
+    returning *)`;
   if (!callback) return changed;
   return sql`${changed}, callback_saved as (
     update payment_callbacks set outcome = ${callback.outcome}, payment_id = ${callback.paymentId ?? null},

@@ -1,0 +1,221 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { cancelOverdueOrders } from '../../src/modules/orders/order-commands.js';
+import { signSandboxEvent } from '../../src/modules/payments/providers/sandbox.js';
+import type { Db } from '../../src/platform/db/database.js';
+import { eventTypes, getOrder, twoWarehouseOrder } from '../helpers/lifecycle.js';
+import { providerConfig } from '../helpers/providers.js';
+import { waitFor } from '../helpers/sync.js';
+import { useTestApp } from '../helpers/test-app.js';
+
+/**
+ * A paid notice is applied without a transaction when nothing stands in its way (read, then one
+ * statement that writes only if the order and the payment are still as read). These races are what
+ * that relies on: copies of one message, and the changes an order can take meanwhile. On PostgreSQL
+ * they run side by side.
+ */
+describe('a paid notice racing itself and the order', () => {
+  const t = useTestApp({ providers: providerConfig() });
+  const sandboxCallback = (event: object) => {
+    const body = JSON.stringify(event);
+    return t().request({
+      method: 'POST',
+      url: '/v1/callbacks/payments/sandbox',
+      key: null,
+      headers: {
+        'content-type': 'application/json',
+        'sandbox-signature': signSandboxEvent(t().config.providers.sandboxSecret!, body, new Date()),
+      },
+      payload: body,
+    });
+  };
+
+  async function openPayment(body: object = { provider: 'sandbox' }) {
+    const { order } = await twoWarehouseOrder(t());
+    const res = await t().request({ method: 'POST', url: `/v1/orders/${order.id}/payments`, payload: body });
+    expect(res.statusCode, res.body).toBe(201);
+    return { order, payment: res.json() };
+  }
+  const paidEvent = (payment: { id: string; amount: number }, id = `evt-${payment.id}`) => ({
+    id,
+    type: 'payment.succeeded',
+    paymentId: payment.id,
+    amount: payment.amount,
+    currency: 'CNY',
+  });
+  const callbacksOf = async (paymentId: string) =>
+    (
+      await sql<{
+        outcome: string;
+      }>`select outcome from payment_callbacks where payment_id = ${paymentId}`.execute(t().db)
+    ).rows.map((r) => r.outcome);
+
+  it('applies the same paid notice sent 20 times at once once, and answers every copy the same', async () => {
+    const { order, payment } = await openPayment();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => sandboxCallback(paidEvent(payment))));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(20).fill(200));
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    const after = await getOrder(t(), order.id);
+    expect(after).toMatchObject({ status: 'paid', paymentStatus: 'paid', paidTotal: 11000, version: 2 });
+    expect(after.payments).toMatchObject([{ status: 'paid' }]);
+    expect(await callbacksOf(payment.id)).toEqual(['paid']);
+    // one money event, numbered in order with the rest (eventTypes checks 1, 2, 3, … without gaps)
+    expect(await eventTypes(t(), order.id)).toEqual([
+      'order.placed',
+      'payment.created',
+      'order.paid',
+      'payment.succeeded',
+    ]);
+  });
+
+  it("pays once when the sandbox's pay is pressed 20 times at once", async () => {
+    const { order, payment } = await openPayment();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        t().request({ method: 'POST', url: `/v1/payments/${payment.id}/pay` }),
+      ),
+    );
+    expect(answers.map((a) => [a.statusCode, a.json().status])).toEqual(Array(20).fill([200, 'paid']));
+    expect(await getOrder(t(), order.id)).toMatchObject({ status: 'paid', paidTotal: 11000 });
+    expect((await eventTypes(t(), order.id)).filter((e) => e === 'payment.succeeded')).toHaveLength(1);
+  });
+
+  it('counts two different paid notices of one split payment each once, racing', async () => {
+    const { order } = await twoWarehouseOrder(t());
+    const open = async (amount: number) =>
+      (
+        await t().request({
+          method: 'POST',
+          url: `/v1/orders/${order.id}/payments`,
+          payload: { provider: 'sandbox', amount },
+        })
+      ).json();
+    const first = await open(4000);
+    const second = await open(7000);
+    const answers = await Promise.all(
+      [first, second, first, second].map((p) => sandboxCallback(paidEvent(p))),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200]);
+    const after = await getOrder(t(), order.id);
+    expect(after).toMatchObject({ status: 'paid', paidTotal: 11000, version: 3 });
+    const events = await eventTypes(t(), order.id);
+    expect(events.filter((e) => e === 'payment.succeeded')).toHaveLength(2);
+    expect(events.filter((e) => e === 'order.paid')).toHaveLength(1);
+  });
+
+  it('neither loses nor doubles money when a paid notice races a cancel', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { order, payment } = await openPayment();
+      const [paid, cancelled] = await Promise.all([
+        sandboxCallback(paidEvent(payment)),
+        t().request({ method: 'POST', url: `/v1/orders/${order.id}/cancel`, payload: {} }),
+      ]);
+      expect(paid.statusCode, paid.body).toBe(200);
+      expect(cancelled.statusCode, cancelled.body).toBe(200);
+      // paid then cancelled, or cancelled then paid late: either way taken once and given back
+      const after = await getOrder(t(), order.id);
+      expect(after).toMatchObject({
+        status: 'cancelled',
+        paymentStatus: 'refunded',
+        paidTotal: 11000,
+        refundedTotal: 11000,
+      });
+      expect(after.payments).toMatchObject([{ status: 'refunded' }]);
+      expect((await callbacksOf(payment.id)).length).toBe(1);
+      const money = (await eventTypes(t(), order.id)).filter((e) =>
+        ['payment.succeeded', 'payment.late_received', 'payment.refunded'].includes(e),
+      );
+      expect([
+        ['payment.succeeded', 'payment.refunded'],
+        ['payment.late_received', 'payment.refunded'],
+      ]).toContainEqual(money);
+    }
+  });
+
+  it('neither loses nor doubles money when a paid notice races the unpaid-order timeout', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { order, payment } = await openPayment();
+      const [paid] = await Promise.all([
+        sandboxCallback(paidEvent(payment)),
+        cancelOverdueOrders(t().db, new Date(Date.now() + 86400_000), t().app.services.orderHooks),
+      ]);
+      expect(paid.statusCode, paid.body).toBe(200);
+      const after = await getOrder(t(), order.id);
+      expect(after.paidTotal).toBe(11000);
+      if (after.status === 'paid') expect(after).toMatchObject({ paymentStatus: 'paid', refundedTotal: 0 });
+      else
+        expect(after).toMatchObject({ status: 'cancelled', paymentStatus: 'refunded', refundedTotal: 11000 });
+      expect((await callbacksOf(payment.id)).length).toBe(1);
+    }
+  });
+
+  /** Runs `hold` in a transaction that keeps its locks until `during` is blocked on them. */
+  async function whileHeld(hold: (trx: Db) => Promise<unknown>, during: () => Promise<Response>) {
+    let pending: Promise<Response> | undefined;
+    await t()
+      .db.transaction()
+      .execute(async (trx) => {
+        await hold(trx);
+        pending = during();
+        await waitFor(
+          async () => {
+            const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock'`.execute(t().db);
+            return rows[0]!.n > 0;
+          },
+          { timeoutMs: 10_000, intervalMs: 20, message: 'the notice to wait on the lock' },
+        );
+      });
+    return pending!;
+  }
+  type Response = Awaited<ReturnType<typeof sandboxCallback>>;
+
+  it.skipIf(process.env.TEST_DB !== 'postgres')(
+    'applies a paid notice whose order changed between its read and its write as the order now is',
+    async () => {
+      const { order, payment } = await openPayment();
+      // an edit of the order's note commits while the notice's write waits for the row
+      const res = await whileHeld(
+        (trx) =>
+          sql`update orders set note = 'ring twice', version = version + 1 where id = ${order.id}`.execute(
+            trx,
+          ),
+        () => sandboxCallback(paidEvent(payment)),
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      const after = await getOrder(t(), order.id);
+      expect(after).toMatchObject({ status: 'paid', paidTotal: 11000, version: 3, note: 'ring twice' });
+      expect(await callbacksOf(payment.id)).toEqual(['paid']);
+      expect((await eventTypes(t(), order.id)).slice(-2)).toEqual(['order.paid', 'payment.succeeded']);
+      // the events carry the order as it is, not as the notice first read it
+      const { rows } = await sql<{ order: { version: number } }>`
+        select data->'order' as order from outbox where subject = ${order.id} and type like '%order.paid'`.execute(
+        t().db,
+      );
+      expect(rows.map((r) => r.order)).toMatchObject([{ version: 3 }]);
+    },
+  );
+
+  it.skipIf(process.env.TEST_DB !== 'postgres')(
+    'answers a paid notice whose payment moved under the order lock between its read and its write as the locking way does',
+    async () => {
+      const { order, payment } = await openPayment();
+      // as a failed notice does: the order locked (not changed), the payment failed
+      const res = await whileHeld(
+        async (trx) => {
+          await sql`select id from orders where id = ${order.id} for update`.execute(trx);
+          await sql`update payments set status = 'failed', failure_reason = 'declined' where id = ${payment.id}`.execute(
+            trx,
+          );
+        },
+        () => sandboxCallback(paidEvent(payment)),
+      );
+      // a failed intent takes no money: refused, as the locking way refuses it, and nothing counted
+      expect(res.statusCode, res.body).toBe(409);
+      const after = await getOrder(t(), order.id);
+      expect(after).toMatchObject({ status: 'pending_payment', paidTotal: 0, version: 1 });
+      expect(after.payments).toMatchObject([{ status: 'failed' }]);
+      expect(await callbacksOf(payment.id)).toEqual([]);
+    },
+  );
+});
