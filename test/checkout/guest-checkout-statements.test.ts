@@ -64,6 +64,7 @@ describe.skipIf(process.env.TEST_DB === 'postgres')('statements of a two-item gu
    * Places and pays: the basket in one request or line by line, the intent opened by the checkout
    * (`pay`) or by a request of its own; returns the statements per request.
    */
+  let lastPayment = '';
   async function checkout(flow: 'pay' | 'basket' | 'lines') {
     counts.length = 0;
     const shop = caller(storefront);
@@ -95,6 +96,7 @@ describe.skipIf(process.env.TEST_DB === 'postgres')('statements of a two-item gu
     }
     // the sandbox's pay stands in for the provider's callback
     await caller(admin)('POST', `/v1/payments/${payment.id}/pay`, undefined, 'paid (provider callback)');
+    lastPayment = payment.id;
     expect(order.totals.grandTotal).toBe(1999 + 2 * 500 + 1000);
     return [...counts];
   }
@@ -131,5 +133,13 @@ describe.skipIf(process.env.TEST_DB === 'postgres')('statements of a two-item gu
     expect(step(one, 'paid (provider callback)')).toBeLessThanOrEqual(2);
     expect(step(pay, 'paid (provider callback)')).toBeLessThanOrEqual(2);
     expect(total(lines)).toBeLessThanOrEqual(11);
+  });
+
+  it('answers a repeat of the paid callback in 2 statements: the order read with the payment, then the first answer', async () => {
+    await checkout('pay');
+    counts.length = 0;
+    const again = await caller(admin)('POST', `/v1/payments/${lastPayment}/pay`, undefined, 'paid again');
+    expect(again).toMatchObject({ id: lastPayment, status: 'paid' });
+    expect(step(counts, 'paid again')).toBeLessThanOrEqual(2);
   });
 });

@@ -103,7 +103,10 @@ export async function handlePaymentCallback(
 export interface NoticeResult {
   answer: CallbackAnswer;
   refundIds: string[];
-  /** The payment the notice was about, as this notice left it (absent for a repeat or a refund notice). */
+  /**
+   * The payment the notice was about, as this notice left it, or as a repeat of it read it (absent for
+   * a repeat that raced the first, or a refund notice).
+   */
   payment?: PaymentRow;
 }
 
@@ -193,7 +196,7 @@ async function applyPaidNotice(
     // a repeat of a notice already applied (the provider resends until it has our answer): its answer
     if (notice.kind === 'paid' && ['paid', 'partially_refunded', 'refunded'].includes(payment.status)) {
       const seen = await findCallback(db, provider.name, notice.messageId);
-      if (seen) return answerOf(seen);
+      if (seen) return { ...answerOf(seen), payment };
     }
     return undefined;
   }
