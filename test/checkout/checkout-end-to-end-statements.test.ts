@@ -137,9 +137,9 @@ describe('statements of a guest checkout, relay and consumers included', () => {
 });
 
 /**
- * Statements of the relay and consumers per checkout (the placement's own 6, the checkout opening the
- * intent, are held by guest-checkout-statements.test.ts; its caches' time to live makes it 6–10 here:
- * 6.4 in a batch of 20, 9.4 before the paid callback went without a transaction). Main at c6489ac
+ * Statements of the relay and consumers per checkout (the placement's own 5, the checkout opening the
+ * intent, are held by guest-checkout-statements.test.ts; its caches' time to live makes it 5–9 here:
+ * 5.4 in a batch of 20, 8.4 before the paid callback went without a transaction). Main at c6489ac
  * took 106 alone and 11.75 in a batch of 20 on PGlite; per-batch analytics facts, one-statement settling
  * and feed sequencing took them to 97 and 6.40 (PostgreSQL, whose relay connections run side by side
  * and split rounds differently: 105 and 6.80). Consumers with handleBatch applied inside fan-out, with no
