@@ -2,10 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { signSandboxEvent } from '../src/modules/payments/providers/sandbox.js';
 import { address, createProduct, orderBody, stockedSku } from './helpers/factories.js';
 import { genericPush, kuaidi100Push } from './helpers/lifecycle.js';
-import { providerConfig } from './helpers/providers.js';
+import { postSandboxCallback, providerConfig } from './helpers/providers.js';
 import { expectProblem, type TestApp, useTestApp } from './helpers/test-app.js';
 
 interface Attempt {
@@ -520,17 +519,7 @@ describe('bad input', () => {
   });
 
   it('refuses a signed payment callback whose notice is not one, before it reaches the database', async () => {
-    const callback = (body: string) =>
-      t().request({
-        method: 'POST',
-        url: '/v1/callbacks/payments/sandbox',
-        key: null,
-        headers: {
-          'content-type': 'application/json',
-          'sandbox-signature': signSandboxEvent(t().config.providers.sandboxSecret!, body, new Date()),
-        },
-        payload: body,
-      });
+    const callback = (body: string) => postSandboxCallback(t(), body);
     const event = {
       id: 'evt-1',
       type: 'payment.succeeded',

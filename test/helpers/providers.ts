@@ -2,6 +2,7 @@ import { createCipheriv, createSign, generateKeyPairSync, randomBytes } from 'no
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
+import { signSandboxEvent } from '../../src/modules/payments/providers/sandbox.js';
 import { loadConfig } from '../../src/platform/config.js';
 import type { ProviderConfig } from '../../src/platform/provider-config.js';
 import { createTestApp, type TestApp } from './test-app.js';
@@ -287,4 +288,18 @@ export function useProviderTestApp() {
     return state;
   };
   return { t: () => get().app, alipay: () => get().alipay, wechat: () => get().wechat };
+}
+
+/** A sandbox notification posted as the sandbox sends it: the JSON body signed with `secret` (the app's by default). */
+export function postSandboxCallback(t: TestApp, body: string, secret = t.config.providers.sandboxSecret!) {
+  return t.request({
+    method: 'POST',
+    url: '/v1/callbacks/payments/sandbox',
+    key: null,
+    headers: {
+      'content-type': 'application/json',
+      'sandbox-signature': signSandboxEvent(secret, body, new Date()),
+    },
+    payload: body,
+  });
 }

@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { cancelOverdueOrders } from '../../src/modules/orders/order-commands.js';
-import { signSandboxEvent } from '../../src/modules/payments/providers/sandbox.js';
 import type { Db } from '../../src/platform/db/database.js';
 import { eventTypes, getOrder, twoWarehouseOrder } from '../helpers/lifecycle.js';
-import { providerConfig } from '../helpers/providers.js';
+import { postSandboxCallback, providerConfig } from '../helpers/providers.js';
 import { waitFor } from '../helpers/sync.js';
 import { useTestApp } from '../helpers/test-app.js';
 
@@ -16,19 +15,7 @@ import { useTestApp } from '../helpers/test-app.js';
  */
 describe('a paid notice racing itself and the order', () => {
   const t = useTestApp({ providers: providerConfig() });
-  const sandboxCallback = (event: object) => {
-    const body = JSON.stringify(event);
-    return t().request({
-      method: 'POST',
-      url: '/v1/callbacks/payments/sandbox',
-      key: null,
-      headers: {
-        'content-type': 'application/json',
-        'sandbox-signature': signSandboxEvent(t().config.providers.sandboxSecret!, body, new Date()),
-      },
-      payload: body,
-    });
-  };
+  const sandboxCallback = (event: object) => postSandboxCallback(t(), JSON.stringify(event));
 
   async function openPayment(body: object = { provider: 'sandbox' }) {
     const { order } = await twoWarehouseOrder(t());

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { signSandboxEvent } from '../../src/modules/payments/providers/sandbox.js';
 import { ConfigError, loadConfig } from '../../src/platform/config.js';
 import { ensureSandboxSecret } from '../../src/platform/provider-config.js';
 import { orderBody, stockedSku } from '../helpers/factories.js';
 import { getOrder, twoWarehouseOrder } from '../helpers/lifecycle.js';
+import { postSandboxCallback } from '../helpers/providers.js';
 import { createTestApp, expectProblem, type TestApp, useTestApp } from '../helpers/test-app.js';
 
 const dirs: string[] = [];
@@ -37,16 +37,7 @@ const sandboxCallback = (t: TestApp, payment: { id: string; amount: number }, se
     amount: payment.amount,
     currency: 'CNY',
   });
-  return t.request({
-    method: 'POST',
-    url: '/v1/callbacks/payments/sandbox',
-    key: null,
-    headers: {
-      'content-type': 'application/json',
-      'sandbox-signature': signSandboxEvent(secret, body, new Date()),
-    },
-    payload: body,
-  });
+  return postSandboxCallback(t, body, secret);
 };
 
 describe('the payment sandbox as a setting', () => {

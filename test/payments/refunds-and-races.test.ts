@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { signSandboxEvent } from '../../src/modules/payments/providers/sandbox.js';
 import { reservedUnits } from '../helpers/factories.js';
 import { eventTypes, getOrder, paySandbox, twoWarehouseOrder } from '../helpers/lifecycle.js';
-import { providerConfig } from '../helpers/providers.js';
+import { postSandboxCallback, providerConfig } from '../helpers/providers.js';
 import { expectProblem, useTestApp } from '../helpers/test-app.js';
 
 describe('refunds, capture and late payments', () => {
   const t = useTestApp({ providers: providerConfig() });
-  const sandboxCallback = (event: object, secret = t().config.providers.sandboxSecret!) => {
-    const body = JSON.stringify(event);
-    return t().request({
-      method: 'POST',
-      url: '/v1/callbacks/payments/sandbox',
-      key: null,
-      headers: {
-        'content-type': 'application/json',
-        'sandbox-signature': signSandboxEvent(secret, body, new Date()),
-      },
-      payload: body,
-    });
-  };
+  const sandboxCallback = (event: object, secret?: string) =>
+    postSandboxCallback(t(), JSON.stringify(event), secret);
 
   it('lets one of two concurrent refunds through when together they exceed what was paid', async () => {
     const { order } = await twoWarehouseOrder(t());
