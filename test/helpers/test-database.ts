@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { modules } from '../../src/modules.js';
 import { connectDatabase, type DatabaseHandle, type DatabaseKind } from '../../src/platform/db/connect.js';
 import type { Db } from '../../src/platform/db/database.js';
+import { migrateToLatest } from '../../src/platform/db/migrate.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -47,5 +49,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await cleanup.pool!.query(`drop schema ${schema} cascade`);
       await cleanup.close();
     },
+  };
+}
+
+/** A test file's database with every module's migrations run: made before its tests, closed after. */
+export function useMigratedTestDatabase(): () => TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await migrateToLatest(database.db, modules, database.schema);
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+  return () => {
+    if (!database) throw new Error('useMigratedTestDatabase: call the getter inside a test');
+    return database;
   };
 }

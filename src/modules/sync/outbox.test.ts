@@ -1,10 +1,8 @@
 import { type ControlledTransaction, sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { flaggedEvent, waitFor } from '../../../test/helpers/sync.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/helpers/test-database.js';
-import { modules } from '../../modules.js';
+import { useMigratedTestDatabase } from '../../../test/helpers/test-database.js';
 import type { Database } from '../../platform/db/database.js';
-import { migrateToLatest } from '../../platform/db/migrate.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { newId } from '../../platform/ids.js';
 import { enqueue, enqueueEach } from './outbox.js';
@@ -14,19 +12,12 @@ const onPglite = (process.env.TEST_DB ?? 'pglite') === 'pglite';
 const flagged = (subject: string, reason: string) => ({ ...flaggedEvent(subject, reason), subject });
 
 describe('enqueueEach: events of many subjects in one statement', () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    await migrateToLatest(t.db, modules, t.schema);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useMigratedTestDatabase();
 
   /** Each subject's events in position order: sequence, the reason they were written with, pending. */
   async function eventsOf(subjects: string[]) {
-    const rows = await t.db
-      .selectFrom('outbox')
+    const rows = await t()
+      .db.selectFrom('outbox')
       .leftJoin('outbox_pending', 'outbox_pending.position', 'outbox.position')
       .select(['outbox.subject', 'outbox.sequence', 'outbox.data', 'outbox_pending.position as pending'])
       .where('outbox.subject', 'in', subjects)
@@ -47,8 +38,8 @@ describe('enqueueEach: events of many subjects in one statement', () => {
 
   it("numbers each subject's events on from its last, gap-free, in the order given, each one pending", async () => {
     const [a, b, c] = [newId(), newId(), newId()];
-    await inTransaction(t.db, (trx) => enqueue(trx, 'orders', a, [flaggedEvent(a, 'a1')]));
-    await inTransaction(t.db, (trx) =>
+    await inTransaction(t().db, (trx) => enqueue(trx, 'orders', a, [flaggedEvent(a, 'a1')]));
+    await inTransaction(t().db, (trx) =>
       enqueueEach(trx, 'orders', [
         flagged(b, 'b1'),
         flagged(a, 'a2'),
@@ -63,8 +54,8 @@ describe('enqueueEach: events of many subjects in one statement', () => {
       [b]: ['1 b1', '2 b2'],
       [c]: ['1 c1'],
     });
-    const counters = await t.db
-      .selectFrom('outbox_subjects')
+    const counters = await t()
+      .db.selectFrom('outbox_subjects')
       .select(['subject', 'last_sequence'])
       .where('subject', 'in', [a, b, c])
       .execute();
@@ -86,9 +77,9 @@ describe('enqueueEach: events of many subjects in one statement', () => {
 
     it('takes the subjects in sorted order whatever the order given, and numbers them in commit order', async () => {
       const [a, b] = [newId(), newId()].sort() as [string, string];
-      await inTransaction(t.db, (trx) => enqueue(trx, 'orders', a, [flaggedEvent(a, 'before')]));
-      const first = await t.db.startTransaction().execute();
-      const second = await t.db.startTransaction().execute();
+      await inTransaction(t().db, (trx) => enqueue(trx, 'orders', a, [flaggedEvent(a, 'before')]));
+      const first = await t().db.startTransaction().execute();
+      const second = await t().db.startTransaction().execute();
       open.push(first, second);
       const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(second)).rows[0]!.pid;
 
@@ -99,14 +90,14 @@ describe('enqueueEach: events of many subjects in one statement', () => {
           (
             await sql<{
               w: string | null;
-            }>`select wait_event_type as w from pg_stat_activity where pid = ${pid}`.execute(t.db)
+            }>`select wait_event_type as w from pg_stat_activity where pid = ${pid}`.execute(t().db)
           ).rows[0]?.w === 'Lock',
         { message: 'the second transaction to wait for b' },
       );
       // It took a (sorted first) before waiting for b, though b was listed first: two such statements
       // on the same subjects never each hold one the other waits for.
       await expect(
-        sql`select 1 from outbox_subjects where subject = ${a} for update nowait`.execute(t.db),
+        sql`select 1 from outbox_subjects where subject = ${a} for update nowait`.execute(t().db),
       ).rejects.toMatchObject({ code: '55P03' });
       await enqueue(first, 'orders', b, [flaggedEvent(b, 'first again')]);
       await first.commit().execute();

@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/helpers/test-database.js';
-import { modules } from '../../../modules.js';
-import { migrateToLatest } from '../../../platform/db/migrate.js';
+import { describe, expect, it } from 'vitest';
+import { useMigratedTestDatabase } from '../../../../test/helpers/test-database.js';
 import { inTransaction } from '../../../platform/db/transaction.js';
 import { newId } from '../../../platform/ids.js';
 import type { ConsumedEvent, EventConsumer } from '../../../platform/module.js';
@@ -22,14 +20,7 @@ const eventOf = (subject: string): RelayEvent => ({
 });
 
 describe('in-process consumers given a batch', () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    await migrateToLatest(t.db, modules, t.schema);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useMigratedTestDatabase();
 
   /** A consumer that calls out (counted per order) and whose call for `failing` fails the first time. */
   function callingOut(failing: string) {
@@ -51,7 +42,7 @@ describe('in-process consumers given a batch', () => {
 
   it('calls a consumer without handleBatch once for each event that went through, when a later one fails', async () => {
     const { consumer, calls } = callingOut('order-3');
-    const transport = new ConsumerTransport(t.db, new Map([[target.subscriptionId, consumer]]));
+    const transport = new ConsumerTransport(t().db, new Map([[target.subscriptionId, consumer]]));
     const events = ['order-1', 'order-2', 'order-3', 'order-4'].map(eventOf);
 
     await expect(transport.sendBatch(target, events)).rejects.toThrow(/503/);
@@ -78,7 +69,7 @@ describe('in-process consumers given a batch', () => {
         }
       },
     };
-    const transport = new ConsumerTransport(t.db, new Map([[target.subscriptionId, consumer]]));
+    const transport = new ConsumerTransport(t().db, new Map([[target.subscriptionId, consumer]]));
     const events = ['order-a', 'order-b'].map(eventOf);
 
     await expect(transport.sendBatch(target, events)).rejects.toThrow(/a write failed/);
@@ -105,7 +96,7 @@ describe('in-process consumers given a batch', () => {
       wholeSubjects: kind === 'whole',
     });
     const transport = new ConsumerTransport(
-      t.db,
+      t().db,
       new Map([
         ['sub-layered', consumerOf('layered')],
         ['sub-whole', consumerOf('whole')],
@@ -117,8 +108,8 @@ describe('in-process consumers given a batch', () => {
       ['sub-whole', events],
     ]);
 
-    await inTransaction(t.db, (trx) => transport.inline.sendWithin(trx, round));
-    await inTransaction(t.db, (trx) => transport.inline.sendWithin(trx, round)); // the inbox has them all
+    await inTransaction(t().db, (trx) => transport.inline.sendWithin(trx, round));
+    await inTransaction(t().db, (trx) => transport.inline.sendWithin(trx, round)); // the inbox has them all
 
     expect(calls).toEqual({
       layered: [['order-a', 'order-b'], ['order-a']],
