@@ -156,6 +156,19 @@ export async function eventTypes(t: TestApp, orderId: string): Promise<string[]>
 export const getOrder = async (t: TestApp, id: string) =>
   (await t.request({ method: 'GET', url: `/v1/orders/${id}` })).json();
 
+/** The order, cancelled with its one payment taken and given back whole (`amount`); as read. */
+export async function expectGivenBack(t: TestApp, orderId: string, amount: number) {
+  const after = await getOrder(t, orderId);
+  expect(after).toMatchObject({
+    status: 'cancelled',
+    paymentStatus: 'refunded',
+    paidTotal: amount,
+    refundedTotal: amount,
+  });
+  expect(after.payments).toMatchObject([{ status: 'refunded' }]);
+  return after;
+}
+
 export const now8601 = (offsetMs = 0) => new Date(Date.now() + offsetMs).toISOString();
 /** Kuaidi100's "2026-11-22 10:00:00" in China time, `minutesAgo` before now. */
 export const chinaTime = (minutesAgo: number) =>
