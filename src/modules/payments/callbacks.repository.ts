@@ -8,6 +8,23 @@ import type { PaymentCallbacksTable } from './payments.tables.js';
 
 export type CallbackRow = Selectable<PaymentCallbacksTable>;
 
+/** What a claim records of a message before (or as) it is applied. */
+type CallbackClaim = { provider: string; message_id: string; kind: string; payload: unknown };
+
+/**
+ * The claim's insert, for claimCallback and the statements that claim beside other work: the row
+ * `processing`, or, given `outcome`, with its outcome and answer already in it.
+ */
+const claimOf = (row: CallbackClaim, outcome?: CallbackOutcome) => sql`
+  insert into payment_callbacks (id, provider, message_id, kind, outcome, payment_id, order_id,
+    response_status, response_type, response_body, payload)
+  values (${outcome?.id ?? newId()}, ${row.provider}, ${row.message_id}, ${row.kind},
+    ${outcome?.outcome ?? 'processing'}, ${outcome?.paymentId ?? null}, ${outcome?.orderId ?? null},
+    ${outcome?.answer.status ?? 0}, ${outcome?.answer.type ?? ''}, ${outcome?.answer.body ?? ''},
+    ${JSON.stringify(row.payload ?? null)}::jsonb)
+  on conflict (provider, message_id) do nothing
+  returning id`;
+
 /**
  * Takes the (provider, message id) for this transaction, or returns undefined when it is taken. A
  * concurrent copy of the same message waits on the unique index until the first one commits (then
@@ -15,27 +32,9 @@ export type CallbackRow = Selectable<PaymentCallbacksTable>;
  *
  *   insert into payment_callbacks (…) values (…) on conflict (provider, message_id) do nothing returning id
  */
-export async function claimCallback(
-  trx: Trx,
-  row: { provider: string; message_id: string; kind: string; payload: unknown },
-): Promise<string | undefined> {
-  const r = await trx
-    .insertInto('payment_callbacks')
-    .values({
-      id: newId(),
-      provider: row.provider,
-      message_id: row.message_id,
-      kind: row.kind,
-      outcome: 'processing',
-      response_status: 0,
-      response_type: '',
-      response_body: '',
-      payload: JSON.stringify(row.payload ?? null),
-    })
-    .onConflict((oc) => oc.columns(['provider', 'message_id']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return r?.id;
+export async function claimCallback(trx: Trx, row: CallbackClaim): Promise<string | undefined> {
+  const { rows } = await sql<{ id: string }>`${claimOf(row)}`.execute(trx);
+  return rows[0]?.id;
 }
 
 /**
@@ -45,18 +44,11 @@ export async function claimCallback(
  */
 export async function claimCallbackLockingPayment(
   trx: Trx,
-  row: { provider: string; message_id: string; kind: string; payload: unknown },
+  row: CallbackClaim,
   paymentId: string,
 ): Promise<{ claimed: string | undefined; payment: PaymentRow | undefined }> {
   const { rows } = await sql<PaymentRow & { claimed: string | null }>`
-    with claim as (
-      insert into payment_callbacks (id, provider, message_id, kind, outcome, response_status, response_type,
-        response_body, payload)
-      values (${newId()}, ${row.provider}, ${row.message_id}, ${row.kind}, 'processing', 0, '', '',
-        ${JSON.stringify(row.payload ?? null)}::jsonb)
-      on conflict (provider, message_id) do nothing
-      returning id
-    )
+    with claim as (${claimOf(row)})
     select (select id from claim) as claimed, p.* from payments p where p.id = ${paymentId} for update of p
   `.execute(trx);
   if (!rows[0]) return { claimed: undefined, payment: undefined };
@@ -113,7 +105,7 @@ export const CALLBACK_SEEN = 'payment_callback_seen';
  *          else ordersync_assert(exists (select 1 from payment_changed), …) end
  */
 export function noticeAppliedWrites(
-  row: { provider: string; message_id: string; kind: string; payload: unknown },
+  row: CallbackClaim,
   outcome: CallbackOutcome,
   payment: {
     id: string;
@@ -121,14 +113,7 @@ export function noticeAppliedWrites(
     changes: Parameters<typeof paymentChangeWrites>[1];
   },
 ): { ctes: RawBuilder<unknown>; check: RawBuilder<boolean> } {
-  const claimed = sql`callback_claimed as (
-    insert into payment_callbacks (id, provider, message_id, kind, outcome, payment_id, order_id,
-      response_status, response_type, response_body, payload)
-    values (${outcome.id}, ${row.provider}, ${row.message_id}, ${row.kind}, ${outcome.outcome},
-      ${outcome.paymentId ?? null}, ${outcome.orderId ?? null}, ${outcome.answer.status},
-      ${outcome.answer.type}, ${outcome.answer.body}, ${JSON.stringify(row.payload ?? null)}::jsonb)
-    on conflict (provider, message_id) do nothing
-    returning id)`;
+  const claimed = sql`callback_claimed as (${claimOf(row, outcome)})`;
   return {
     ctes: sql`${claimed}, ${paymentChangeWrites(payment.id, payment.changes, undefined, payment.fromStatus)}`,
     check: sql<boolean>`case when not exists (select 1 from callback_claimed)
