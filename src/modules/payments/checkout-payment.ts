@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
 import { type OrderPlacedSnapshot, type StatementWrites, withPlacedNumber } from '../orders/index.js';
-import { askProvider, getPayment, intentProvider } from './payment-intents.js';
+import { askProvider, getPayment, intentProvider, openingTerms } from './payment-intents.js';
 import type { IntentForProvider, PaymentProviders } from './payment-provider.js';
 import { paymentSnapshot, toPayment } from './payment-views.js';
 import { type PaymentRow, paymentOpenedWrites } from './payments.repository.js';
@@ -39,7 +39,7 @@ export function checkoutPayment(
         currency: order.currency,
         manualCapture,
       };
-      const created = provider.local ? await provider.create(intent) : undefined;
+      const terms = await openingTerms(provider, intent);
       const now = new Date();
       const row: PaymentRow = {
         id: intent.id,
@@ -48,8 +48,7 @@ export function checkoutPayment(
         status: 'pending',
         amount: intent.amount,
         currency: intent.currency,
-        provider_ref: created?.providerRef ?? null,
-        action: { ...created?.action, manualCapture },
+        ...terms,
         created_at: now,
         updated_at: now,
         paid_at: null,

@@ -91,7 +91,6 @@ export async function createPayment(
       currency: order.currency,
       manualCapture,
     };
-    const created = provider.local ? await provider.create(intent) : undefined;
     const row = {
       id: intent.id,
       order_id: orderId,
@@ -99,8 +98,7 @@ export async function createPayment(
       status: 'pending' as const,
       amount,
       currency: order.currency,
-      provider_ref: created?.providerRef ?? null,
-      action: { ...created?.action, manualCapture },
+      ...(await openingTerms(provider, intent)),
     };
     const payment = await insertPaymentRecorded(
       trx,
@@ -114,6 +112,23 @@ export async function createPayment(
   return askProvider(db, provider, payment, intent);
 }
 
+/** An intent's reference and buyer's action from its provider's answer, with its capture kept beside. */
+const termsOf = (
+  created: Awaited<ReturnType<PaymentProvider['create']>> | undefined,
+  intent: IntentForProvider,
+) => ({
+  provider_ref: created?.providerRef ?? null,
+  action: { ...created?.action, manualCapture: intent.manualCapture },
+});
+
+/**
+ * What a new intent is written with: a local provider (the sandbox) answers at once, calling nobody;
+ * an outside one is asked once the intent is committed (askProvider), so none yet.
+ */
+export async function openingTerms(provider: PaymentProvider, intent: IntentForProvider) {
+  return termsOf(provider.local ? await provider.create(intent) : undefined, intent);
+}
+
 /**
  * An outside provider asked for the intent's payment action once the intent is committed (so no
  * transaction waits on it); if it cannot, the intent is marked failed, with its event.
@@ -124,16 +139,10 @@ export async function askProvider(
   payment: PaymentRow,
   intent: IntentForProvider,
 ): Promise<Payment> {
-  const { orderId, manualCapture } = intent;
+  const { orderId } = intent;
   try {
-    const created = await provider.create(intent);
     // One statement: no transaction needed around it.
-    return toPayment(
-      await updatePayment(db, payment.id, {
-        provider_ref: created.providerRef,
-        action: { ...created.action, manualCapture },
-      }),
-    );
+    return toPayment(await updatePayment(db, payment.id, termsOf(await provider.create(intent), intent)));
   } catch (error) {
     await inTransaction(db, async (trx) => {
       const order = await lockOrder(trx, orderId);
