@@ -85,20 +85,18 @@ export async function placeOrder(
   ctx: PlaceOrderContext,
 ): Promise<PlacedOrder>;
 export async function placeOrder(db: Db, input: PlaceOrderInput, ctx: PlaceOrderContext): Promise<Order> {
+  // a try after the first reads the stock again: what the caller read with its own (stockRead) moved
+  const again = { ...ctx, stockRead: undefined };
   try {
     for (let attempt = 1; attempt < 3; attempt++) {
       try {
-        return await placeOrderInTransaction(
-          db,
-          input,
-          attempt === 1 ? ctx : { ...ctx, stockRead: undefined },
-        );
+        return await placeOrderInTransaction(db, input, attempt === 1 ? ctx : again);
       } catch (error) {
         if (!isRetryable(error)) throw error;
       }
     }
     return await inTransaction(db, (trx) =>
-      placeOrderInTransaction(trx, input, { ...ctx, lockStock: true, stockRead: undefined }),
+      placeOrderInTransaction(trx, input, { ...again, lockStock: true }),
     );
   } catch (error) {
     // counted once its transaction is gone (order-refusals.repository.ts)
