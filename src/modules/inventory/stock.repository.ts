@@ -347,10 +347,10 @@ export async function readAllocatableStock(trx: Conn, skus: readonly string[], l
  */
 export const allocatableStockJson = (skus: RawBuilder<string[]>) => sql<AllocatableStockRow[]>`(
   select coalesce(json_agg(s order by s.sku, s.warehouse_id), '[]'::json) from (
-    select l.sku, l.warehouse_id, w.code as warehouse_code, w.country, w.region, w.priority,
-      greatest(0, l.on_hand - l.reserved - l.safety_stock) as sellable
-    from stock_levels l join warehouses w on w.id = l.warehouse_id
-    where w.active = true and l.sku = any(${skus})) s)`;
+    select stock_levels.sku, stock_levels.warehouse_id, warehouses.code as warehouse_code,
+      warehouses.country, warehouses.region, warehouses.priority, ${sellable} as sellable
+    from stock_levels join warehouses on warehouses.id = stock_levels.warehouse_id
+    where warehouses.active = true and stock_levels.sku = any(${skus})) s)`;
 /** A row of readAllocatableStock: a SKU's sellable units in one active warehouse, with its rank. */
 export type AllocatableStockRow = Awaited<ReturnType<typeof readAllocatableStock>>[number];
 
