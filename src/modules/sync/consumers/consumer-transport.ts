@@ -3,7 +3,7 @@ import { inTransaction } from '../../../platform/db/transaction.js';
 import type { ConsumedEvent, EventConsumer } from '../../../platform/module.js';
 import type { RelayEvent } from '../cloud-event.js';
 import { EVENT_TYPE_PREFIX } from '../event-catalogue.js';
-import { recordConsumed } from '../inbound/inbox.js';
+import { consumedKey, recordConsumed } from '../inbound/inbox.js';
 import {
   DeliveryFailure,
   type DeliveryTarget,
@@ -102,7 +102,7 @@ export class ConsumerTransport implements Transport {
       const layers: ConsumedEvent[][] = [];
       const seen = new Map<string, number>();
       for (const event of events) {
-        if (!fresh.has(`${consumer.name} ${event.id}`)) continue;
+        if (!fresh.has(consumedKey(consumer.name, event.id))) continue;
         const layer = consumer.wholeSubjects ? 0 : (seen.get(event.subject) ?? 0);
         seen.set(event.subject, layer + 1);
         if (layer === layers.length) layers.push([toConsumedEvent(event)]);
@@ -127,7 +127,7 @@ async function apply(trx: Trx, consumer: EventConsumer, events: RelayEvent[]): P
   await handle(
     trx,
     consumer,
-    events.filter((e) => fresh.has(`${consumer.name} ${e.id}`)).map(toConsumedEvent),
+    events.filter((e) => fresh.has(consumedKey(consumer.name, e.id))).map(toConsumedEvent),
   );
 }
 

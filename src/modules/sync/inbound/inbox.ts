@@ -47,9 +47,12 @@ export async function settleInbound(
     .execute();
 }
 
+/** How recordConsumed names an event it took for a consumer. */
+export const consumedKey = (consumer: string, eventId: string) => `${consumer} ${eventId}`;
+
 /**
  * Events in-process consumers are about to apply, recorded in their transaction in one insert (a
- * round's events for all its inline consumers); `consumer event-id` of those not applied already. A
+ * round's events for all its inline consumers); the consumedKey of those not applied already. A
  * concurrent call for one of them waits here until the first commits.
  *
  *   insert into inbox (source, message_id, type, payload, status)
@@ -75,5 +78,5 @@ export async function recordConsumed(
     .onConflict((oc) => oc.columns(['source', 'message_id']).doNothing())
     .returning(['source', 'message_id'])
     .execute();
-  return new Set(rows.map((r) => `${r.source.slice('consumer:'.length)} ${r.message_id}`));
+  return new Set(rows.map((r) => consumedKey(r.source.slice('consumer:'.length), r.message_id)));
 }
