@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { expect } from 'vitest';
@@ -62,6 +63,24 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${message}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/**
+ * Waits until a PostgreSQL backend waits on a lock: `pid` (pg_backend_pid() of a transaction), or
+ * without one any backend of this database. For tests that hold a lock and need the other side queued
+ * behind it before they let go.
+ */
+export function lockWaitedOn(db: Db, message: string, pid?: number, timeoutMs?: number): Promise<true> {
+  return waitFor(
+    async () => {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+        where wait_event_type = 'Lock' and ${pid === undefined ? sql`datname = current_database()` : sql`pid = ${pid}`}`.execute(
+        db,
+      );
+      return rows[0]!.n > 0 || undefined;
+    },
+    { message, intervalMs: 20, ...(timeoutMs ? { timeoutMs } : {}) },
+  );
 }
 
 export interface ReceivedEvent {

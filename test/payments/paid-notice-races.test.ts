@@ -4,7 +4,7 @@ import { cancelOverdueOrders } from '../../src/modules/orders/order-commands.js'
 import type { Db } from '../../src/platform/db/database.js';
 import { eventTypes, expectGivenBack, getOrder, twoWarehouseOrder } from '../helpers/lifecycle.js';
 import { postSandboxCallback, providerConfig } from '../helpers/providers.js';
-import { waitFor } from '../helpers/sync.js';
+import { lockWaitedOn } from '../helpers/sync.js';
 import { useTestApp } from '../helpers/test-app.js';
 
 /**
@@ -137,14 +137,7 @@ describe('a paid notice racing itself and the order', () => {
       .execute(async (trx) => {
         await hold(trx);
         pending = during();
-        await waitFor(
-          async () => {
-            const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-              where datname = current_database() and wait_event_type = 'Lock'`.execute(t().db);
-            return rows[0]!.n > 0;
-          },
-          { timeoutMs: 10_000, intervalMs: 20, message: 'the notice to wait on the lock' },
-        );
+        await lockWaitedOn(t().db, 'the notice to wait on the lock', undefined, 10_000);
       });
     return pending!;
   }

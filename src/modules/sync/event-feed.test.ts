@@ -1,6 +1,12 @@
 import { type ControlledTransaction, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { flaggedEvent, outboxEvents, waitFor, writeEvents } from '../../../test/helpers/sync.js';
+import {
+  flaggedEvent,
+  lockWaitedOn,
+  outboxEvents,
+  waitFor,
+  writeEvents,
+} from '../../../test/helpers/sync.js';
 import { useTestApp } from '../../../test/helpers/test-app.js';
 import type { Database } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
@@ -161,15 +167,7 @@ describe('GET /v1/events (the event feed)', () => {
       const first = await begin();
       await enqueue(first, 'orders', subject, [flagged(subject)]); // sequence 1, holds the subject
       const waiting = enqueue(second, 'orders', subject, [flagged(subject), flagged(subject)]);
-      await waitFor(
-        async () =>
-          (
-            await sql<{
-              w: string | null;
-            }>`select wait_event_type as w from pg_stat_activity where pid = ${pid}`.execute(t().db)
-          ).rows[0]?.w === 'Lock',
-        { message: 'the second transaction to wait for the order' },
-      );
+      await lockWaitedOn(t().db, 'the second transaction to wait for the order', pid);
       await first.commit().execute();
       await waiting; // sequences 2 and 3
 

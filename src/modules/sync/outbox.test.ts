@@ -1,6 +1,6 @@
 import { type ControlledTransaction, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { flaggedEvent, waitFor } from '../../../test/helpers/sync.js';
+import { flaggedEvent, lockWaitedOn } from '../../../test/helpers/sync.js';
 import { useMigratedTestDatabase } from '../../../test/helpers/test-database.js';
 import type { Database } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/transaction.js';
@@ -85,15 +85,7 @@ describe('enqueueEach: events of many subjects in one statement', () => {
 
       await enqueue(first, 'orders', b, [flaggedEvent(b, 'first')]); // first holds b
       const waiting = enqueueEach(second, 'orders', [flagged(b, 'second'), flagged(a, 'second')]);
-      await waitFor(
-        async () =>
-          (
-            await sql<{
-              w: string | null;
-            }>`select wait_event_type as w from pg_stat_activity where pid = ${pid}`.execute(t().db)
-          ).rows[0]?.w === 'Lock',
-        { message: 'the second transaction to wait for b' },
-      );
+      await lockWaitedOn(t().db, 'the second transaction to wait for b', pid);
       // It took a (sorted first) before waiting for b, though b was listed first: two such statements
       // on the same subjects never each hold one the other waits for.
       await expect(
