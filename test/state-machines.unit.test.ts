@@ -56,7 +56,7 @@ const machines: Machine[] = [
     what: 'payment',
     statuses: PAYMENT_INTENT_STATUSES,
     initial: ['pending'],
-    terminal: ['failed', 'refunded'],
+    terminal: ['refunded'],
     actions: PAYMENT_ACTIONS,
     table: PAYMENT_TRANSITIONS as unknown as Machine['table'],
     rest: {},

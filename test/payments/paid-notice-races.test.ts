@@ -11,7 +11,7 @@ import { useTestApp } from '../helpers/test-app.js';
  * A paid notice is applied without a transaction when nothing stands in its way (read, then one
  * statement that writes only if the order and the payment are still as read). These races are what
  * that relies on: copies of one message, and the changes an order can take meanwhile. On PostgreSQL
- * they run side by side.
+ * they run side by side. Last, the paid notice of an intent that had failed, which takes the locking way.
  */
 describe('a paid notice racing itself and the order', () => {
   const t = useTestApp({ providers: providerConfig() });
@@ -23,13 +23,19 @@ describe('a paid notice racing itself and the order', () => {
     expect(res.statusCode, res.body).toBe(201);
     return { order, payment: res.json() };
   }
-  const paidEvent = (payment: { id: string; amount: number }, id = `evt-${payment.id}`) => ({
+  const notice = (
+    type: string,
+    payment: { id: string; amount: number },
+    id = `evt-${type}-${payment.id}`,
+  ) => ({
     id,
-    type: 'payment.succeeded',
+    type,
     paymentId: payment.id,
     amount: payment.amount,
     currency: 'CNY',
   });
+  const paidEvent = (payment: { id: string; amount: number }, id = `evt-${payment.id}`) =>
+    notice('payment.succeeded', payment, id);
   const callbacksOf = async (paymentId: string) =>
     (
       await sql<{
@@ -183,12 +189,62 @@ describe('a paid notice racing itself and the order', () => {
         },
         () => sandboxCallback(paidEvent(payment)),
       );
-      // a failed intent takes no money: refused, as the locking way refuses it, and nothing counted
-      expect(res.statusCode, res.body).toBe(409);
+      // the locking way: verified money for a failed intent still pays the order waiting for it
+      expect(res.statusCode, res.body).toBe(200);
       const after = await getOrder(t(), order.id);
-      expect(after).toMatchObject({ status: 'pending_payment', paidTotal: 0, version: 1 });
-      expect(after.payments).toMatchObject([{ status: 'failed' }]);
-      expect(await callbacksOf(payment.id)).toEqual([]);
+      expect(after).toMatchObject({ status: 'paid', paidTotal: 11000 });
+      expect(after.payments).toMatchObject([{ status: 'paid' }]);
+      expect(await callbacksOf(payment.id)).toEqual(['paid']);
     },
   );
+
+  describe('for an intent that failed', () => {
+    async function failedPayment() {
+      const { order, payment } = await openPayment();
+      const failed = await sandboxCallback(notice('payment.failed', payment));
+      expect(failed.statusCode, failed.body).toBe(200);
+      expect((await getOrder(t(), order.id)).payments).toMatchObject([{ status: 'failed' }]);
+      return { order, payment };
+    }
+
+    it('pays the order still waiting for it (a declined attempt the buyer then paid), and answers a resend the same', async () => {
+      const { order, payment } = await failedPayment();
+      const paid = await sandboxCallback(notice('payment.succeeded', payment));
+      expect(paid.statusCode, paid.body).toBe(200);
+      const again = await sandboxCallback(notice('payment.succeeded', payment));
+      expect([again.statusCode, again.body]).toEqual([paid.statusCode, paid.body]);
+      const after = await getOrder(t(), order.id);
+      expect(after).toMatchObject({
+        status: 'paid',
+        paymentStatus: 'paid',
+        paidTotal: 11000,
+        refundedTotal: 0,
+      });
+      expect(after.payments).toMatchObject([{ status: 'paid', failureReason: null }]);
+      const money = (await eventTypes(t(), order.id)).filter(
+        (e) => e.startsWith('payment.') || e === 'order.paid',
+      );
+      expect(money).toEqual(['payment.created', 'payment.failed', 'order.paid', 'payment.succeeded']);
+    });
+
+    it('takes and gives back money for a failed intent whose order was cancelled meanwhile', async () => {
+      const { order, payment } = await failedPayment();
+      const cancelled = await t().request({
+        method: 'POST',
+        url: `/v1/orders/${order.id}/cancel`,
+        payload: {},
+      });
+      expect(cancelled.statusCode, cancelled.body).toBe(200);
+      const paid = await sandboxCallback(notice('payment.succeeded', payment));
+      expect(paid.statusCode, paid.body).toBe(200);
+      await expectGivenBack(t(), order.id, 11000);
+      const money = (await eventTypes(t(), order.id)).filter((e) => e.startsWith('payment.'));
+      expect(money).toEqual([
+        'payment.created',
+        'payment.failed',
+        'payment.late_received',
+        'payment.refunded',
+      ]);
+    });
+  });
 });

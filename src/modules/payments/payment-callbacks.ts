@@ -341,8 +341,16 @@ async function applyToPayment(
       if (order.status !== 'pending_payment' || payment.status === 'cancelled') {
         return { ...ids, ...(await acceptLatePayment(trx, payment, trade, actor)), answer: ack };
       }
-      const action = payment.status === 'authorized' ? 'capture' : 'succeed';
-      const changes = { status: assertPaymentTransition(payment, action), paid_at: new Date(), ...trade };
+      // Verified money for a failed intent pays its order all the same: refused, the provider would
+      // resend it for a day and the buyer's money would be nowhere in the books.
+      const action =
+        payment.status === 'authorized' ? 'capture' : payment.status === 'failed' ? 'recover' : 'succeed';
+      const changes = {
+        status: assertPaymentTransition(payment, action),
+        paid_at: new Date(),
+        ...(payment.status === 'failed' ? { failure_reason: null } : {}),
+        ...trade,
+      };
       const paid = { ...payment, ...changes } as PaymentRow;
       // the order's change, the payment's, this notice's outcome and their events: one statement
       const paidOrder = await recordOrderPayment(trx, order, payment.amount, actor, (after) => ({
@@ -397,9 +405,15 @@ async function acceptLatePayment(
   trade: { provider_trade_no?: string },
   actor: string,
 ): Promise<{ outcome: string; refundIds: string[] }> {
-  const to = assertPaymentTransition(payment, payment.status === 'cancelled' ? 'accept_late' : 'succeed');
+  const late = payment.status === 'cancelled' || payment.status === 'failed';
+  const to = assertPaymentTransition(payment, late ? 'accept_late' : 'succeed');
   const order = await recordLatePayment(trx, payment.order_id, payment.amount, actor);
-  const paid = await updatePayment(trx, payment.id, { status: to, paid_at: new Date(), ...trade });
+  const paid = await updatePayment(trx, payment.id, {
+    status: to,
+    paid_at: new Date(),
+    ...(payment.status === 'failed' ? { failure_reason: null } : {}),
+    ...trade,
+  });
   await enqueue(trx, 'payments', payment.order_id, [
     {
       type: 'payment.late_received',

@@ -26,6 +26,7 @@ export const PAYMENT_ACTIONS = [
   'fail',
   'cancel',
   'accept_late',
+  'recover',
   'refund_partially',
   'refund_fully',
   'hold',
@@ -44,8 +45,12 @@ export const PAYMENT_TRANSITIONS = {
   fail: { from: ['pending', 'authorized'], to: 'failed' },
   cancel: { from: ['pending', 'authorized'], to: 'cancelled' },
   // The provider took the buyer's money after the order was cancelled: it is recorded as paid, and
-  // the same transaction gives it back. So a cancelled intent is not quite the end.
-  accept_late: { from: ['cancelled'], to: 'paid' },
+  // the same transaction gives it back;
+  // or after the intent failed (a declined attempt the buyer then paid, a create call that timed out
+  // here but went through there). So neither a cancelled nor a failed intent is quite the end.
+  accept_late: { from: ['cancelled', 'failed'], to: 'paid' },
+  // The provider reports money for a failed intent while its order still waits for it: it pays the order.
+  recover: { from: ['failed'], to: 'paid' },
   refund_partially: { from: ['paid', 'partially_refunded'], to: 'partially_refunded' },
   refund_fully: { from: ['paid', 'partially_refunded'], to: 'refunded' },
   // The provider took money that does not match the intent: recorded, and the order waits for an

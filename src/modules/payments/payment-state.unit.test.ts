@@ -11,13 +11,17 @@ import {
 // Reachability, terminal states and refusals of every machine: test/state-machines.unit.test.ts.
 
 describe('payment state machine', () => {
-  it('takes late money only on a cancelled intent', () => {
-    expect(
-      checkStateTransition('payment', PAYMENT_TRANSITIONS, { status: 'cancelled' }, 'accept_late'),
-    ).toEqual({ ok: true, to: 'paid' });
-    expect(checkStateTransition('payment', PAYMENT_TRANSITIONS, { status: 'failed' }, 'accept_late').ok).toBe(
-      false,
-    );
+  it('takes late money on a cancelled or failed intent, and recovers only a failed one', () => {
+    const from = (action: 'accept_late' | 'recover') =>
+      PAYMENT_INTENT_STATUSES.filter(
+        (status) => checkStateTransition('payment', PAYMENT_TRANSITIONS, { status }, action).ok,
+      ).sort();
+    expect(from('accept_late')).toEqual(['cancelled', 'failed']);
+    expect(from('recover')).toEqual(['failed']);
+    expect(checkStateTransition('payment', PAYMENT_TRANSITIONS, { status: 'failed' }, 'recover')).toEqual({
+      ok: true,
+      to: 'paid',
+    });
   });
 });
 
