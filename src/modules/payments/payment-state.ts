@@ -44,10 +44,10 @@ export const PAYMENT_TRANSITIONS = {
   succeed: { from: ['pending'], to: 'paid' },
   fail: { from: ['pending', 'authorized'], to: 'failed' },
   cancel: { from: ['pending', 'authorized'], to: 'cancelled' },
-  // The provider took the buyer's money after the order was cancelled: it is recorded as paid, and
-  // the same transaction gives it back;
-  // or after the intent failed (a declined attempt the buyer then paid, a create call that timed out
-  // here but went through there). So neither a cancelled nor a failed intent is quite the end.
+  // The provider took the buyer's money after the order was cancelled, or after the intent failed (a
+  // declined attempt the buyer then paid, a create call that timed out here but went through there)
+  // when the order no longer waits for it: recorded as paid, and the same transaction gives it back.
+  // So neither a cancelled nor a failed intent is quite the end.
   accept_late: { from: ['cancelled', 'failed'], to: 'paid' },
   // The provider reports money for a failed intent while its order still waits for it: it pays the order.
   recover: { from: ['failed'], to: 'paid' },
