@@ -88,7 +88,7 @@ export async function saveCallbackOutcome(
     .execute();
 }
 
-/** The refusal of a notice's statement (paidNoticeWrites) whose message was already applied. */
+/** The refusal of a notice's statement (noticeAppliedWrites) whose message was already applied. */
 export const CALLBACK_SEEN = 'payment_callback_seen';
 
 /**

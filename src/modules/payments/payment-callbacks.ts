@@ -200,12 +200,9 @@ async function applyPaidNotice(
     }
     return undefined;
   }
-  const ack = provider.acknowledgement ?? { status: 200, type: 'application/json', body: '{}' };
+  const ack = ackOf(provider);
   const ids = { paymentId, orderId: order.id };
-  const action = payment.status === 'authorized' ? 'capture' : 'succeed';
-  const trade = notice.providerTradeNo ? { provider_trade_no: notice.providerTradeNo } : {};
-  const changes = { status: assertPaymentTransition(payment, action), paid_at: new Date(), ...trade };
-  const paid = { ...payment, ...changes } as PaymentRow;
+  const { changes, paid } = paidChange(payment, tradeOf(notice));
   const writes = noticeAppliedWrites(
     callbackRow(provider, notice),
     { id: newId(), outcome: 'paid', ...ids, answer: ack },
@@ -217,17 +214,7 @@ async function applyPaidNotice(
       order,
       payment.amount,
       `provider:${provider.name}`,
-      (after) => ({
-        ctes: writes.ctes,
-        check: writes.check,
-        events: [
-          {
-            source: 'payments',
-            type: 'payment.succeeded',
-            data: { order: toOrderSnapshot(after), payment: paymentSnapshot(paid) },
-          },
-        ],
-      }),
+      (after) => ({ ctes: writes.ctes, check: writes.check, events: [succeeded(after, paid)] }),
       { rowVersion },
     );
     // both rows were stamped now(), the statement's time
@@ -240,6 +227,41 @@ async function applyPaidNotice(
     throw error;
   }
 }
+
+/** What a notice is answered with once taken: the provider's own acknowledgement, else 200 `{}`. */
+const ackOf = (provider: PaymentProvider): CallbackAnswer =>
+  provider.acknowledgement ?? { status: 200, type: 'application/json', body: '{}' };
+
+/** The provider's trade number, when the notice gives one, as the payment stores it. */
+type Trade = { provider_trade_no?: string };
+const tradeOf = (notice: ProviderNotice): Trade =>
+  notice.providerTradeNo ? { provider_trade_no: notice.providerTradeNo } : {};
+
+/** What money reaching a payment writes beside its status: when, the trade, and no failure any more. */
+const moneyIn = (trade: Trade) => ({
+  paid_at: new Date(),
+  failure_reason: null,
+  ...trade,
+});
+
+/**
+ * A paid notice's change to a payment that waits for the money (pending, authorized, or failed: a
+ * verified payment for a failed intent pays its order all the same; refused, the provider would resend
+ * it for a day and the buyer's money would be in no book), and the row it leaves.
+ */
+function paidChange(payment: PaymentRow, trade: Trade) {
+  const action =
+    payment.status === 'authorized' ? 'capture' : payment.status === 'failed' ? 'recover' : 'succeed';
+  const changes = { status: assertPaymentTransition(payment, action), ...moneyIn(trade) };
+  return { changes, paid: { ...payment, ...changes } as PaymentRow };
+}
+
+/** payment.succeeded, written in the order's statement with the order as it leaves it. */
+const succeeded = (after: OrderRow, paid: PaymentRow) => ({
+  source: 'payments',
+  type: 'payment.succeeded' as const,
+  data: { order: toOrderSnapshot(after), payment: paymentSnapshot(paid) },
+});
 
 const callbackRow = (provider: PaymentProvider, notice: ProviderNotice) => ({
   provider: provider.name,
@@ -263,7 +285,7 @@ const isPaymentNotice = (notice: ProviderNotice) =>
 
 /** A notice about no payment: ignored, or about a refund. */
 async function applyOther(trx: Trx, provider: PaymentProvider, notice: ProviderNotice): Promise<Applied> {
-  const ack = provider.acknowledgement ?? { status: 200, type: 'application/json', body: '{}' };
+  const ack = ackOf(provider);
   if (notice.kind === 'ignored') return { outcome: 'ignored', answer: ack };
   if (notice.kind === 'refund_succeeded' || notice.kind === 'refund_failed') {
     const refund =
@@ -298,7 +320,7 @@ async function applyToPayment(
   payment: PaymentRow,
   callbackId: string,
 ): Promise<Applied> {
-  const ack = provider.acknowledgement ?? { status: 200, type: 'application/json', body: '{}' };
+  const ack = ackOf(provider);
   const ids = { paymentId: payment.id, orderId: order.id };
   const actor = `provider:${provider.name}`;
   /** The payment's change, its event and this notice's outcome, in one statement. */
@@ -317,7 +339,7 @@ async function applyToPayment(
     return { ...ids, outcome, answer: ack, payment: saved, saved: true };
   };
 
-  const trade = notice.providerTradeNo ? { provider_trade_no: notice.providerTradeNo } : {};
+  const trade = tradeOf(notice);
   if (
     (notice.kind === 'paid' || notice.kind === 'authorized') &&
     (notice.amount !== payment.amount || notice.currency !== payment.currency)
@@ -341,17 +363,7 @@ async function applyToPayment(
       if (order.status !== 'pending_payment' || payment.status === 'cancelled') {
         return { ...ids, ...(await acceptLatePayment(trx, payment, trade, actor)), answer: ack };
       }
-      // Verified money for a failed intent pays its order all the same: refused, the provider would
-      // resend it for a day and the buyer's money would be nowhere in the books.
-      const action =
-        payment.status === 'authorized' ? 'capture' : payment.status === 'failed' ? 'recover' : 'succeed';
-      const changes = {
-        status: assertPaymentTransition(payment, action),
-        paid_at: new Date(),
-        ...(payment.status === 'failed' ? { failure_reason: null } : {}),
-        ...trade,
-      };
-      const paid = { ...payment, ...changes } as PaymentRow;
+      const { changes, paid } = paidChange(payment, trade);
       // the order's change, the payment's, this notice's outcome and their events: one statement
       const paidOrder = await recordOrderPayment(trx, order, payment.amount, actor, (after) => ({
         ctes: paymentChangeWrites(payment.id, changes, {
@@ -360,13 +372,7 @@ async function applyToPayment(
           ...ids,
           answer: ack,
         }),
-        events: [
-          {
-            source: 'payments',
-            type: 'payment.succeeded',
-            data: { order: toOrderSnapshot(after), payment: paymentSnapshot(paid) },
-          },
-        ],
+        events: [succeeded(after, paid)],
       }));
       // both rows were stamped now(), the transaction's time
       const saved = { ...paid, updated_at: paidOrder.updated_at };
@@ -402,18 +408,13 @@ async function applyToPayment(
 async function acceptLatePayment(
   trx: Trx,
   payment: PaymentRow,
-  trade: { provider_trade_no?: string },
+  trade: Trade,
   actor: string,
 ): Promise<{ outcome: string; refundIds: string[] }> {
   const late = payment.status === 'cancelled' || payment.status === 'failed';
   const to = assertPaymentTransition(payment, late ? 'accept_late' : 'succeed');
   const order = await recordLatePayment(trx, payment.order_id, payment.amount, actor);
-  const paid = await updatePayment(trx, payment.id, {
-    status: to,
-    paid_at: new Date(),
-    ...(payment.status === 'failed' ? { failure_reason: null } : {}),
-    ...trade,
-  });
+  const paid = await updatePayment(trx, payment.id, { status: to, ...moneyIn(trade) });
   await enqueue(trx, 'payments', payment.order_id, [
     {
       type: 'payment.late_received',
