@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { orderBody, stockedSku } from '../../../test/helpers/factories.js';
 import {
@@ -11,6 +12,7 @@ import {
 import { type TestApp, useTestApp } from '../../../test/helpers/test-app.js';
 import { schemaUrl, WorkerProcess } from '../../../test/helpers/worker-process.js';
 import { newId } from '../../platform/ids.js';
+import { WAKE_CHANNEL } from './relay/wakeup.js';
 
 const onPglite = (process.env.TEST_DB ?? 'pglite') === 'pglite';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -141,5 +143,50 @@ describe.skipIf(onPglite)(
       const r = await run(2, 2);
       expect(r.received).toBeGreaterThanOrEqual(r.events);
     }, 90_000);
+
+    it('keeps going when woken while all its rounds are in flight (it used to spin, never reading a reply)', async () => {
+      // Every webhook is held unanswered until `answering`: each round (one event: batch size 1)
+      // stays in flight, so eight of them fill the relay. A wake then (another process's NOTIFY)
+      // used to set the relay looping on resolved promises: it starved its own I/O and stalled.
+      let secret: string | undefined;
+      let answering = false;
+      const rx = await startReceiver({ secret: () => secret, behave: () => (answering ? 'ok' : 'timeout') });
+      closers.push(rx.close);
+      const sub = await createSubscription(t(), {
+        name: 'full rounds',
+        transport: 'webhook',
+        url: rx.url,
+        eventTypes: ['*'],
+      });
+      secret = sub.secret!;
+      closers.push(async () => {
+        await t().request({ method: 'DELETE', url: `/v1/subscriptions/${sub.id}` });
+      });
+      const w = new WorkerProcess({
+        DATABASE_URL: schemaUrl(t().database.schema),
+        DATABASE_POOL_SIZE: '4',
+        RELAY_POLL_INTERVAL_MS: '20',
+        RELAY_LEASE_MS: '10000',
+        RELAY_RETRY_SCALE: '0.00001',
+        RELAY_BATCH_SIZE: '1',
+        WEBHOOK_TIMEOUT_MS: '2000',
+        SCHEDULER_INTERVAL_MS: '3600000',
+      });
+      workers.push(w);
+      await w.start();
+      const subjects = Array.from({ length: 10 }, () => newId());
+      for (const subject of subjects) await writeEvents(t().db, subject, 1);
+      await waitFor(() => new Set(rx.received.map((e) => e.subject)).size >= 8, {
+        message: 'eight rounds in flight',
+      });
+      await sql`select pg_notify(${WAKE_CHANNEL}, '')`.execute(t().db);
+      await sleep(100);
+      answering = true;
+      const expected = await outboxEvents(t(), subjects);
+      await waitFor(() => expected.every((e) => rx.accepted.some((a) => a.id === e.id)), {
+        timeoutMs: 20_000,
+        message: 'every event delivered after the held ones timed out',
+      });
+    }, 60_000);
   },
 );

@@ -91,7 +91,14 @@ export class Relay {
         this.log.error({ err: error, relay: this.id }, 'relay could not claim work; retrying');
       }
       if (!this.#running) break;
-      if (claimedAny && errors === 0 && this.#inFlight.size < ROUNDS_IN_FLIGHT) continue;
+      if (this.#inFlight.size >= ROUNDS_IN_FLIGHT) {
+        // Full: no claim can start until a round ends (its end wakes the loop). Sleeping instead
+        // would return at once on a wake that came meanwhile, never clearing it: the loop then spun
+        // on resolved promises, and the rounds, which need I/O to end, never got any.
+        await Promise.race(this.#inFlight);
+        continue;
+      }
+      if (claimedAny && errors === 0) continue;
       const wait =
         errors > 0
           ? Math.min(MAX_ERROR_BACKOFF_MS, this.settings.relayPollIntervalMs * 2 ** errors)
