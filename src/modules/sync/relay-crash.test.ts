@@ -72,12 +72,13 @@ describe.skipIf(onPglite)(
       return [...subjects, burst];
     }
 
-    async function run(relays: number, killsWanted: number) {
+    /** A receiver and a webhook subscription of every event to it, both gone after the test. */
+    async function receiving(name: string, behave?: Parameters<typeof startReceiver>[0]['behave']) {
       let secret: string | undefined;
-      const rx = await startReceiver({ secret: () => secret });
+      const rx = await startReceiver({ secret: () => secret, ...(behave ? { behave } : {}) });
       closers.push(rx.close);
       const sub = await createSubscription(t(), {
-        name: 'crash test',
+        name,
         transport: 'webhook',
         url: rx.url,
         eventTypes: ['*'],
@@ -86,6 +87,11 @@ describe.skipIf(onPglite)(
       closers.push(async () => {
         await t().request({ method: 'DELETE', url: `/v1/subscriptions/${sub.id}` });
       });
+      return rx;
+    }
+
+    async function run(relays: number, killsWanted: number) {
+      const rx = await receiving('crash test');
 
       const fleet = await Promise.all(Array.from({ length: relays }, () => worker()));
       const victim = fleet[0]!;
@@ -148,20 +154,8 @@ describe.skipIf(onPglite)(
       // Every webhook is held unanswered until `answering`: each round (one event: batch size 1)
       // stays in flight, so eight of them fill the relay. A wake then (another process's NOTIFY)
       // used to set the relay looping on resolved promises: it starved its own I/O and stalled.
-      let secret: string | undefined;
       let answering = false;
-      const rx = await startReceiver({ secret: () => secret, behave: () => (answering ? 'ok' : 'timeout') });
-      closers.push(rx.close);
-      const sub = await createSubscription(t(), {
-        name: 'full rounds',
-        transport: 'webhook',
-        url: rx.url,
-        eventTypes: ['*'],
-      });
-      secret = sub.secret!;
-      closers.push(async () => {
-        await t().request({ method: 'DELETE', url: `/v1/subscriptions/${sub.id}` });
-      });
+      const rx = await receiving('full rounds', () => (answering ? 'ok' : 'timeout'));
       const w = new WorkerProcess({
         DATABASE_URL: schemaUrl(t().database.schema),
         DATABASE_POOL_SIZE: '4',
