@@ -26,6 +26,8 @@ export default defineConfig({
           include: integration,
           exclude: [...unit, ...browser],
           env: { TEST_DB: 'pglite' },
+          // every module's migrations run once, each file's database starts from the result
+          globalSetup: ['test/helpers/pglite-snapshot.setup.ts'],
         },
       },
       {

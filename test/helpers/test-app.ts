@@ -59,8 +59,9 @@ export async function createTestApp(
   overrides: Partial<Config> = {},
   options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
   const modules = options.modules ?? allModules;
+  // the suite's migrated snapshot holds OrderSync's own migrations, not a test module's
+  const database = await createTestDatabase({ migrated: modules === allModules });
   await migrateToLatest(database.db, modules, database.schema);
   const config = testConfig(overrides);
   const app = await buildApp({

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { modules } from '../../src/modules.js';
 import { connectDatabase, type DatabaseHandle, type DatabaseKind } from '../../src/platform/db/connect.js';
 import type { Db } from '../../src/platform/db/database.js';
@@ -22,11 +22,14 @@ afterEach((context) => {
 
 /**
  * A fresh database for one test file: in-memory PGlite, or a new schema on the running PostgreSQL
- * (TEST_DB=postgres). The schema is dropped on close unless a test in the file failed.
+ * (TEST_DB=postgres). The schema is dropped on close unless a test in the file failed. `migrated`:
+ * the caller is about to run every module's migrations, so PGlite may start from the suite's
+ * migrated snapshot (pglite-snapshot.setup.ts) when there is one; they then find nothing to do.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
   if ((process.env.TEST_DB ?? 'pglite') === 'pglite') {
-    const handle = await connectDatabase({});
+    const snapshot = options.migrated ? inject('pgliteSnapshot') : undefined;
+    const handle = await connectDatabase(snapshot ? { pgliteSnapshot: snapshot } : {});
     return { db: handle.db, kind: 'pglite', schema: 'public', close: () => handle.close() };
   }
   const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
@@ -56,7 +59,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export function useMigratedTestDatabase(): () => TestDatabase {
   let database: TestDatabase | undefined;
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase({ migrated: true });
     await migrateToLatest(database.db, modules, database.schema);
   });
   afterAll(async () => {

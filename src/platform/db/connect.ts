@@ -15,6 +15,8 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** The raw pool, for the few things Kysely does not cover (LISTEN, pgbench-style diagnostics). */
   pool?: pg.Pool;
+  /** PGlite only: the whole database written to a file, for connectDatabase's `pgliteSnapshot`. */
+  snapshot?(file: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,8 @@ export interface ConnectOptions {
   pgliteSettings?: readonly string[];
   /** PostgreSQL schema to work in (tests use one per file). */
   schema?: string;
+  /** PGlite in memory only: start from this snapshot (DatabaseHandle.snapshot) instead of empty. */
+  pgliteSnapshot?: string;
 }
 
 /** Every parameterized query as a named prepared statement (see preparingQuery). */
@@ -64,8 +68,12 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   }
   const dataDir = options.dataDir && options.dataDir !== 'memory://' ? options.dataDir : undefined;
   if (dataDir) fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-  const pglite = new PGliteThread(dataDir, options.pgliteSettings);
+  const pglite = new PGliteThread(
+    dataDir,
+    options.pgliteSettings,
+    dataDir ? undefined : options.pgliteSnapshot,
+  );
   await pglite.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  return { db, kind: 'pglite', snapshot: (file) => pglite.snapshot(file), close: () => db.destroy() };
 }

@@ -48,10 +48,13 @@ export class PGliteThread {
   readonly #exited: Promise<void>;
   readonly waitReady: Promise<void>;
 
-  /** `settings`: PostgreSQL `name=value` settings, after PGLITE_DEFAULT_SETTINGS (the later one wins). */
-  constructor(dataDir: string | undefined, settings: readonly string[] = []) {
+  /**
+   * `settings`: PostgreSQL `name=value` settings, after PGLITE_DEFAULT_SETTINGS (the later one wins).
+   * `snapshot`: a file written by snapshot(), to start from instead of an empty in-memory database.
+   */
+  constructor(dataDir: string | undefined, settings: readonly string[] = [], snapshot?: string) {
     this.#worker = new Worker(new URL('./pglite-thread.worker.js', import.meta.url), {
-      workerData: { dataDir, settings: [...PGLITE_DEFAULT_SETTINGS, ...settings] },
+      workerData: { dataDir, settings: [...PGLITE_DEFAULT_SETTINGS, ...settings], snapshot },
       // The thread's V8 heap holds little for long (a query's rows until they are posted): a young
       // generation of PGLITE_THREAD_YOUNG_MB in place of V8's default (32 MB of semi-spaces).
       resourceLimits: { maxYoungGenerationSizeMb: PGLITE_THREAD_YOUNG_MB },
@@ -81,6 +84,15 @@ export class PGliteThread {
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (r: ThreadResult<unknown>) => void, reject });
       this.#worker.postMessage({ id, sql, params });
+    });
+  }
+
+  /** Writes the whole database to `file` (a tar of its data directory), after the queries sent before. */
+  snapshot(file: string): Promise<void> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve: () => resolve(), reject });
+      this.#worker.postMessage({ id, snapshotTo: file });
     });
   }
 

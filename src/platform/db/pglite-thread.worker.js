@@ -5,7 +5,7 @@
 // type parsing (int8 as a number) and the same named prepared statements (pg-client-policy.js),
 // which spare PGlite parsing and planning the order statement on every call.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -47,6 +47,8 @@ try {
   if (workerData.dataDir) await initDataDir(workerData.dataDir);
   const pglite = await PGlite.create({
     ...(workerData.dataDir ? { dataDir: workerData.dataDir } : {}),
+    // A snapshot (PGliteThread.snapshot) instead of initdb: the test suite's files start migrated.
+    ...(workerData.snapshot ? { loadDataDir: new Blob([readFileSync(workerData.snapshot)]) } : {}),
     // PGlite's own start parameters (single-user mode, no parallel workers, …) with ours after them.
     startParams: [...PGlite.defaultStartParams, ...workerData.settings.flatMap((s) => ['-c', s])],
   });
@@ -67,6 +69,12 @@ try {
     }
     previous = previous.then(async () => {
       try {
+        if (message.snapshotTo) {
+          const tar = await pglite.dumpDataDir('none');
+          writeFileSync(message.snapshotTo, Buffer.from(await tar.arrayBuffer()));
+          port.postMessage({ id: message.id, rows: [] });
+          return;
+        }
         const result = await run(message.sql, message.params);
         port.postMessage({ id: message.id, rows: result.rows, affectedRows: result.rowCount ?? undefined });
       } catch (error) {
