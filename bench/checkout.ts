@@ -14,7 +14,8 @@
  *   line, then checkout and intent); default the first the server takes (an older OrderSync takes fewer).
  *   BENCH_RELAY (default `in-process`): `worker` runs the relay and its consumers in an `ordersync worker`
  *   beside the server (RELAY_IN_PROCESS=false there), as production does, at nice BENCH_WORKER_NICE
- *   (default 10); "server" CPU is then both processes'.
+ *   (default 10); "server" CPU is then both processes'. `off`: no relay at all (events pile up in the
+ *   outbox), the request path alone, to tell its cost from the relay's and its consumers'.
  */
 
 import { Pool } from 'undici';
@@ -41,6 +42,7 @@ function twoLines(skus: string[]) {
 
 const DATABASE = process.env.BENCH_DB ?? 'ordersync_bench_checkout';
 const IN_WORKER = process.env.BENCH_RELAY === 'worker';
+const RELAY_OFF = process.env.BENCH_RELAY === 'off';
 const env = {
   DATABASE_URL: await freshDatabase(DATABASE),
   ORDERSYNC_ADMIN_KEY: ADMIN_KEY,
@@ -49,7 +51,7 @@ const env = {
   SANDBOX_PAYMENT_SECRET: 'bench-sandbox-secret',
 };
 const server = await startServer(
-  { ...env, ...(IN_WORKER ? { RELAY_IN_PROCESS: 'false' } : {}) },
+  { ...env, ...(IN_WORKER || RELAY_OFF ? { RELAY_IN_PROCESS: 'false' } : {}) },
   Number(process.env.BENCH_PORT ?? 3932),
 );
 // After the server, which migrates the fresh database.
@@ -112,21 +114,24 @@ try {
   const cpu = cpuPer('checkout', before, cpuSnapshot(pids, DATABASE), r.completed);
   // What the relay had not done yet when the load stopped, and the CPU with its catch-up counted: a
   // relay that fell behind would otherwise leave its work out of the figure above.
-  const backlog = await relayBacklog(databaseUrl(DATABASE));
+  // with the relay off nothing would drain it: not waited for
+  const backlog = RELAY_OFF ? undefined : await relayBacklog(databaseUrl(DATABASE));
   const caughtUp = cpuPer('checkout', before, cpuSnapshot(pids, DATABASE), r.completed);
   await pool.close();
   await worker?.stop();
   await server.stop();
   const tps = await pgbenchTps(CONNECTIONS, SECONDS);
   console.log(
-    `bench:checkout — ${SECONDS} s, ${CONNECTIONS} connections, ${SKUS} SKUs, two items, flow ${flow} (${requests} requests: cart, checkout and intent by a storefront key, the sandbox's pay by admin), relay ${IN_WORKER ? 'in a worker process' : 'in-process'}, node ${process.version}`,
+    `bench:checkout — ${SECONDS} s, ${CONNECTIONS} connections, ${SKUS} SKUs, two items, flow ${flow} (${requests} requests: cart, checkout and intent by a storefront key, the sandbox's pay by admin), relay ${IN_WORKER ? 'in a worker process' : RELAY_OFF ? 'off' : 'in-process'}, node ${process.version}`,
   );
   console.log(
     `guest checkout   ${fmt(r.perSecond).padStart(8)} checkouts/s   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms   (${r.completed} ok, ${r.failed} failed)`,
   );
   console.log(`   ${cpu}`);
-  console.log(`   ${describeBacklog(backlog)}`);
-  console.log(`   with the relay's catch-up, ${caughtUp}`);
+  if (backlog) {
+    console.log(`   ${describeBacklog(backlog)}`);
+    console.log(`   with the relay's catch-up, ${caughtUp}`);
+  }
   for (const [message, n] of r.failures) console.log(`   failure ×${n}: ${message}`);
   console.log(`pgbench TPC-B-like ${fmt(tps)} tps (scale 10, ${CONNECTIONS} clients, same PostgreSQL)`);
   console.log(`ratio checkouts/s ÷ pgbench tps: ${fmt(r.perSecond / tps, 3)}`);
