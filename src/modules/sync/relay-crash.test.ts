@@ -35,7 +35,8 @@ describe.skipIf(onPglite)(
       for (const c of closers.splice(0)) await c();
     });
 
-    async function worker(): Promise<WorkerProcess> {
+    /** `ordersync worker` on this file's schema, started; `env` replaces the relay settings below. */
+    async function worker(env: Record<string, string> = {}): Promise<WorkerProcess> {
       const w = new WorkerProcess({
         DATABASE_URL: schemaUrl(t().database.schema),
         DATABASE_POOL_SIZE: '4',
@@ -44,6 +45,7 @@ describe.skipIf(onPglite)(
         RELAY_RETRY_SCALE: '0.00001',
         RELAY_BATCH_SIZE: '50',
         SCHEDULER_INTERVAL_MS: '3600000',
+        ...env,
       });
       workers.push(w);
       await w.start();
@@ -156,18 +158,7 @@ describe.skipIf(onPglite)(
       // used to set the relay looping on resolved promises: it starved its own I/O and stalled.
       let answering = false;
       const rx = await receiving('full rounds', () => (answering ? 'ok' : 'timeout'));
-      const w = new WorkerProcess({
-        DATABASE_URL: schemaUrl(t().database.schema),
-        DATABASE_POOL_SIZE: '4',
-        RELAY_POLL_INTERVAL_MS: '20',
-        RELAY_LEASE_MS: '10000',
-        RELAY_RETRY_SCALE: '0.00001',
-        RELAY_BATCH_SIZE: '1',
-        WEBHOOK_TIMEOUT_MS: '2000',
-        SCHEDULER_INTERVAL_MS: '3600000',
-      });
-      workers.push(w);
-      await w.start();
+      await worker({ RELAY_LEASE_MS: '10000', RELAY_BATCH_SIZE: '1', WEBHOOK_TIMEOUT_MS: '2000' });
       const subjects = Array.from({ length: 10 }, () => newId());
       for (const subject of subjects) await writeEvents(t().db, subject, 1);
       await waitFor(() => new Set(rx.received.map((e) => e.subject)).size >= 8, {

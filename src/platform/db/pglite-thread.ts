@@ -80,19 +80,20 @@ export class PGliteThread {
   }
 
   query<R>(sql: string, params: readonly unknown[]): Promise<ThreadResult<R>> {
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (r: ThreadResult<unknown>) => void, reject });
-      this.#worker.postMessage({ id, sql, params });
-    });
+    return this.#request({ sql, params }) as Promise<ThreadResult<R>>;
   }
 
   /** Writes the whole database to `file` (a tar of its data directory), after the queries sent before. */
-  snapshot(file: string): Promise<void> {
+  async snapshot(file: string): Promise<void> {
+    await this.#request({ snapshotTo: file });
+  }
+
+  /** A message the thread answers in turn with the queries (its reply's id is the message's). */
+  #request(message: object): Promise<ThreadResult<unknown>> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve: () => resolve(), reject });
-      this.#worker.postMessage({ id, snapshotTo: file });
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, ...message });
     });
   }
 
