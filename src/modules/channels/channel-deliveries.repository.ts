@@ -19,7 +19,7 @@ export async function insertDelivery(
 /**
  * The oldest due delivery, locked; SKIP LOCKED lets every process apply deliveries side by side.
  *
- *   select * from channel_deliveries where status = 'pending' and next_attempt_at <= $now
+ *   select * from channel_deliveries where status = 'pending' and next_attempt_at < $now + 1 ms
  *   order by next_attempt_at, received_at, id limit 1 for update skip locked
  */
 export async function claimDueDelivery(trx: Trx, now: Date) {
@@ -27,7 +27,9 @@ export async function claimDueDelivery(trx: Trx, now: Date) {
     .selectFrom('channel_deliveries')
     .selectAll()
     .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
+    // before the end of now's millisecond: next_attempt_at defaults to now() (microseconds), so a
+    // delivery received in the same millisecond as a JavaScript `now` is due, not a moment late
+    .where('next_attempt_at', '<', new Date(now.getTime() + 1))
     .orderBy('next_attempt_at')
     .orderBy('received_at')
     .orderBy('id')
