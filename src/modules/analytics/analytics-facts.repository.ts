@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
+import { anyUuid, insertRows } from '../../platform/db/row-sets.js';
 import type { HistoricalOrderFacts } from '../orders/index.js';
 
 /** The hour an order was placed in: the key of every rollup row its facts feed. */
@@ -68,20 +69,20 @@ export interface PlacedOrderFact {
 /** Records placed orders, two statements for any number; the ids of those not recorded already. */
 export async function insertPlacedOrders(trx: Trx, facts: readonly PlacedOrderFact[]): Promise<Set<string>> {
   if (facts.length === 0) return new Set();
-  const inserted = await trx
-    .insertInto('analytics_orders')
-    .values(
-      facts.map((f) => ({
-        order_id: f.orderId,
-        placed_at: f.placedAt,
-        currency: f.currency,
-        channel: f.channel,
-        region: f.region,
-        payment_method: f.paymentMethod,
-        grand_total: f.grandTotal,
-        units: f.lines.reduce((n, l) => n + l.quantity, 0),
-      })),
-    )
+  const inserted = await insertRows(
+    trx,
+    'analytics_orders',
+    facts.map((f) => ({
+      order_id: f.orderId,
+      placed_at: f.placedAt,
+      currency: f.currency,
+      channel: f.channel,
+      region: f.region,
+      payment_method: f.paymentMethod,
+      grand_total: f.grandTotal,
+      units: f.lines.reduce((n, l) => n + l.quantity, 0),
+    })),
+  )
     .onConflict((oc) => oc.column('order_id').doNothing())
     .returning('order_id')
     .execute();
@@ -96,7 +97,7 @@ export async function insertPlacedOrders(trx: Trx, facts: readonly PlacedOrderFa
         amount: a.amount + b.amount,
       })).map((l) => ({ order_id: f.orderId, ...l })),
     );
-  if (lines.length > 0) await trx.insertInto('analytics_order_lines').values(lines).execute();
+  if (lines.length > 0) await insertRows(trx, 'analytics_order_lines', lines).execute();
   return fresh;
 }
 
@@ -225,7 +226,7 @@ export async function findPlacedAts(trx: Trx, orderIds: readonly string[]): Prom
   const rows = await trx
     .selectFrom('analytics_orders')
     .select(['order_id', 'placed_at'])
-    .where('order_id', '=', sql<string>`any(${[...new Set(orderIds)]}::uuid[])`)
+    .where('order_id', '=', anyUuid([...new Set(orderIds)]))
     .execute();
   return new Map(rows.map((r) => [r.order_id, new Date(r.placed_at)]));
 }

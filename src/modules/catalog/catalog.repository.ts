@@ -1,5 +1,6 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
+import { anyText } from '../../platform/db/row-sets.js';
 import { UUID_PATTERN } from '../../platform/ids.js';
 import type { AttributeType } from './catalog.schemas.js';
 import type { CategoriesTable, ProductsTable, VariantsTable } from './catalog.tables.js';
@@ -208,7 +209,7 @@ export async function findSkuDetails(db: Conn, skus: readonly string[]) {
       'products.tax_category',
       'variants.weight_grams',
     ])
-    .where('variants.sku', 'in', skus)
+    .where('variants.sku', '=', anyText(skus))
     .execute();
 }
 
@@ -225,7 +226,7 @@ export async function findSkuCategories(db: Conn, skus: readonly string[]): Prom
     .innerJoin('products', 'products.id', 'variants.product_id')
     .innerJoin('categories', 'categories.id', 'products.category_id')
     .select(['variants.sku', 'categories.name'])
-    .where(sql<boolean>`variants.sku = any(${[...skus]}::text[])`)
+    .where('variants.sku', '=', anyText(skus))
     .execute();
   return new Map(rows.map((r) => [r.sku, r.name]));
 }

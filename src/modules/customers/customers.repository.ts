@@ -1,5 +1,6 @@
 import { type Insertable, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
+import { anyUuid, insertRows, jsonRecords } from '../../platform/db/row-sets.js';
 import { newId } from '../../platform/ids.js';
 import { outboxWritesEach, type PendingEvent } from '../sync/index.js';
 import type {
@@ -24,13 +25,13 @@ export async function findCustomerById(db: Conn, id: string): Promise<CustomerRo
 
 export async function findCustomersById(db: Conn, ids: readonly string[]): Promise<CustomerRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('customers').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('customers').selectAll().where('id', '=', anyUuid(ids)).execute();
 }
 
 /** New customers in one insert, as stored (defaults filled in). */
 export async function insertCustomers(trx: Trx, rows: Insertable<CustomersTable>[]): Promise<CustomerRow[]> {
   if (rows.length === 0) return [];
-  return trx.insertInto('customers').values(rows).returningAll().execute();
+  return insertRows(trx, 'customers', rows).returningAll().execute();
 }
 
 /** select * from customers where id = $1 for update — every change of a customer starts here. */
@@ -73,7 +74,9 @@ export async function findIdentities(db: Conn, keys: IdentityKey[]) {
   return db
     .selectFrom('customer_identities')
     .selectAll()
-    .where((eb) => eb.or(keys.map((k) => eb.and({ kind: k.kind, value: k.value }))))
+    .where(
+      sql<boolean>`(kind, value) in (select * from unnest(${keys.map((k) => k.kind)}::text[], ${keys.map((k) => k.value)}::text[]))`,
+    )
     .execute();
 }
 
@@ -89,7 +92,7 @@ export async function findLinkedCustomers(db: Conn, orderIds: readonly string[])
     .innerJoin('customers', 'customers.id', 'customer_orders.customer_id')
     .selectAll('customers')
     .select(['customer_orders.matched_by', 'customer_orders.order_id'])
-    .where('customer_orders.order_id', 'in', orderIds)
+    .where('customer_orders.order_id', '=', anyUuid(orderIds))
     .execute();
 }
 
@@ -153,28 +156,26 @@ export interface MatchedOrders {
  *   select 1
  */
 export async function insertMatchedOrders(trx: Trx, m: MatchedOrders): Promise<void> {
-  const rows = (table: string, items: readonly object[]) =>
-    sql`json_populate_recordset(null::${sql.raw(table)}, ${JSON.stringify(items)}::json)`;
   const parts: RawBuilder<unknown>[] = [];
   if (m.identities.length > 0)
     parts.push(sql`identities as (
       insert into customer_identities (kind, value, customer_id)
-      select kind, value, customer_id from ${rows('customer_identities', m.identities)}
+      select kind, value, customer_id from ${jsonRecords('customer_identities', m.identities)}
       on conflict (kind, value) do nothing)`);
   if (m.links.length > 0)
     parts.push(
       sql`links as (
       insert into customer_orders (order_id, customer_id, matched_by)
-      select order_id, customer_id, matched_by from ${rows('customer_orders', m.links)})`,
+      select order_id, customer_id, matched_by from ${jsonRecords('customer_orders', m.links)})`,
       sql`notes as (
-      update customer_notes n set customer_id = l.customer_id from ${rows('customer_orders', m.links)} l
+      update customer_notes n set customer_id = l.customer_id from ${jsonRecords('customer_orders', m.links)} l
       where n.order_id = l.order_id and n.customer_id is null)`,
     );
   if (m.addresses.length > 0)
     parts.push(sql`addresses as (
       insert into customer_addresses (${sql.raw(ADDRESS_COLUMNS)})
       select ${sql.raw(ADDRESS_COLUMNS)}
-      from ${rows(
+      from ${jsonRecords(
         'customer_addresses',
         m.addresses.map((a) => ({ ...a, id: newId() })),
       )}
@@ -183,7 +184,7 @@ export async function insertMatchedOrders(trx: Trx, m: MatchedOrders): Promise<v
     parts.push(sql`timeline as (
       insert into customer_timeline (id, customer_id, kind, actor, message, data)
       select id, customer_id, kind, actor, message, coalesce(data, '{}')
-      from ${rows(
+      from ${jsonRecords(
         'customer_timeline',
         m.timeline.map((t) => ({ ...t, id: newId() })),
       )})`);

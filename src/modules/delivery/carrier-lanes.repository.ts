@@ -68,12 +68,9 @@ export async function findLaneRecords(
   const rows = await db
     .selectFrom('carrier_lanes')
     .selectAll()
-    .where((eb) =>
-      eb.or(
-        destinations.map((d) =>
-          eb.and([eb('country', '=', d.country), eb('province', '=', laneProvince(d.province))]),
-        ),
-      ),
+    .where(
+      sql<boolean>`(country, province) in (select * from unnest(${destinations.map((d) => d.country)}::text[],
+        ${destinations.map((d) => laneProvince(d.province))}::text[]))`,
     )
     .execute();
   for (const r of rows) {

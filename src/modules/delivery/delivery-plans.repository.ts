@@ -1,12 +1,11 @@
 import type { Insertable } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
+import { insertRows } from '../../platform/db/row-sets.js';
 import type { DeliveryPlansTable } from './delivery.tables.js';
 
 export async function insertDeliveryPlans(trx: Trx, plans: Insertable<DeliveryPlansTable>[]): Promise<void> {
   if (plans.length === 0) return;
-  await trx
-    .insertInto('delivery_plans')
-    .values(plans)
+  await insertRows(trx, 'delivery_plans', plans)
     .onConflict((oc) => oc.columns(['order_id', 'ship_to']).doNothing())
     .execute();
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
+import { anyUuid } from '../../platform/db/row-sets.js';
 import type { ReservationStatus } from './inventory.tables.js';
 
 const viewColumns = [
@@ -29,7 +30,7 @@ export async function listReservationsOfOrders(db: Conn, orderIds: readonly stri
     .selectFrom('reservations')
     .innerJoin('warehouses', 'warehouses.id', 'reservations.warehouse_id')
     .select([...viewColumns, 'reservations.order_id'])
-    .where('reservations.order_id', 'in', orderIds)
+    .where('reservations.order_id', '=', anyUuid(orderIds))
     .orderBy('reservations.id')
     .execute();
 }

@@ -1,5 +1,6 @@
 import { type Insertable, type Selectable, sql } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
+import { anyUuid, insertRows } from '../../platform/db/row-sets.js';
 import type { Channel } from './notification-kinds.js';
 import type { NotificationsTable } from './notifications.tables.js';
 
@@ -9,9 +10,12 @@ export type NewNotification = Insertable<NotificationsTable>;
 /** insert … on conflict (dedupe_key) do nothing: a message is made once, however often its event comes. */
 export async function insertNotifications(trx: Trx, rows: NewNotification[]): Promise<void> {
   if (rows.length === 0) return;
-  await trx
-    .insertInto('notifications')
-    .values(rows.map((r) => ({ ...r, sms_params: r.sms_params ?? null })))
+  await insertRows(
+    trx,
+    'notifications',
+    rows.map((r) => ({ ...r, sms_params: r.sms_params ?? null })),
+    ['sms_params'],
+  )
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .execute();
 }
@@ -181,7 +185,7 @@ export async function ordersWithout(db: Conn, kind: string, orderIds: string[]):
     .selectFrom('notifications')
     .select('order_id')
     .where('kind', '=', kind)
-    .where('order_id', 'in', orderIds)
+    .where('order_id', '=', anyUuid(orderIds))
     .execute();
   const done = new Set(have.map((r) => r.order_id));
   return orderIds.filter((id) => !done.has(id));

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Conn } from '../../platform/db/database.js';
+import { anyUuid } from '../../platform/db/row-sets.js';
 
 /**
  * What analytics groups orders by beyond their events: the payment method chosen at checkout and the
@@ -21,7 +22,7 @@ export async function findOrderDimensions(
     .leftJoin('order_addresses', 'order_addresses.order_id', 'orders.id')
     .distinctOn('orders.id')
     .select(['orders.id', 'orders.payment_method', 'order_addresses.country', 'order_addresses.province'])
-    .where('orders.id', 'in', orderIds)
+    .where('orders.id', '=', anyUuid(orderIds))
     .orderBy('orders.id')
     .orderBy('order_addresses.key')
     .execute();

@@ -1,5 +1,6 @@
 import { type Insertable, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Conn, Trx } from '../../platform/db/database.js';
+import { anyUuid, insertRows } from '../../platform/db/row-sets.js';
 import { newId } from '../../platform/ids.js';
 import { type EventData, type EventWrite, outboxWrites, type PendingEvent } from '../sync/index.js';
 import type {
@@ -113,21 +114,10 @@ export async function findOrderById(db: Conn, id: string): Promise<OrderRow | un
   return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/**
- * Several orders at once (a customer's), newest first. Asked a thousand ids at a time: a statement
- * takes at most 65,535 parameters, and a marketplace's shared phone can gather more orders than that.
- */
+/** Several orders at once (a customer's, a consumer's batch), newest first. */
 export async function findOrdersByIds(db: Conn, ids: readonly string[]): Promise<OrderRow[]> {
-  const rows: OrderRow[] = [];
-  for (let i = 0; i < ids.length; i += 1000) {
-    rows.push(
-      ...(await db
-        .selectFrom('orders')
-        .selectAll()
-        .where('id', 'in', ids.slice(i, i + 1000))
-        .execute()),
-    );
-  }
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('orders').selectAll().where('id', '=', anyUuid(ids)).execute();
   return rows.sort(
     (a, b) => b.placed_at.getTime() - a.placed_at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
   );
@@ -362,13 +352,14 @@ async function rowsOfOrders<T extends 'order_lines' | 'order_addresses'>(
   return db
     .selectFrom(table as 'order_lines')
     .selectAll()
-    .where('order_id', 'in', orderIds)
+    .where('order_id', '=', anyUuid(orderIds))
     .orderBy('order_id')
     .orderBy(within as 'line_no')
     .execute() as Promise<never[]>;
 }
 
-type TimelineInsert = Omit<Insertable<OrderTimelineTable>, 'id' | 'data'> & {
+/** Stamped now (the column's default): every entry of an insert then names the same columns. */
+type TimelineInsert = Omit<Insertable<OrderTimelineTable>, 'id' | 'at' | 'data'> & {
   data?: Record<string, unknown>;
 };
 
@@ -379,10 +370,12 @@ export async function insertTimeline(trx: Trx, entry: TimelineInsert): Promise<v
 /** Timeline entries (of one order or several) in one insert, in the order given. */
 export async function insertTimelines(trx: Trx, entries: readonly TimelineInsert[]): Promise<void> {
   if (entries.length === 0) return;
-  await trx
-    .insertInto('order_timeline')
-    .values(entries.map((entry) => ({ ...entry, id: newId(), data: JSON.stringify(entry.data ?? {}) })))
-    .execute();
+  await insertRows(
+    trx,
+    'order_timeline',
+    entries.map((entry) => ({ ...entry, id: newId(), data: JSON.stringify(entry.data ?? {}) })),
+    ['data'],
+  ).execute();
 }
 
 export async function findTimeline(db: Conn, orderId: string) {

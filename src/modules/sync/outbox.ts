@@ -27,13 +27,14 @@ export type EventWrite = {
  * late its transaction commits. No NOTIFY here: it would serialize every commit.
  *
  *   with outbox_counter as (
- *     insert into outbox_subjects (subject, last_sequence) values ($subject, $n)
+ *     insert into outbox_subjects (subject, last_sequence)
+ *     select subject, n from json_to_recordset($subjects) s(subject text, n int) order by subject collate "C"
  *     on conflict (subject) do update set last_sequence = outbox_subjects.last_sequence + excluded.last_sequence
  *     returning subject, last_sequence),
  *   outbox_written as (
  *     insert into outbox (id, source, type, subject, sequence, data)
  *     select e.id, e.source, e.type, e.subject, c.last_sequence - e.n + e.ord, e.data
- *     from (values ($id1, $source, $type1, $subject, $data1, 1, $n), …) e(id, source, type, subject, data, ord, n)
+ *     from json_to_recordset($events) e(id uuid, source text, type text, subject text, data jsonb, ord int, n int)
  *     join outbox_counter c on c.subject = e.subject
  *     order by e.subject, e.ord
  *     returning position),
@@ -100,21 +101,39 @@ export function outboxWritesEach(
     return ord;
   });
   const subjects = [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const rows = events.map(
-    (e, i) =>
-      sql`(${newId()}::uuid, ${`/ordersync/${e.source ?? source}`}, ${EVENT_TYPE_PREFIX + e.type}, ${e.subject}::text, ${isSql(e.data) ? e.data : sql`${JSON.stringify(e.data)}::jsonb`}, ${ords[i]}::int, ${counts.get(e.subject)}::int)`,
-  );
+  const rows = events.map((e, i) => ({
+    id: newId(),
+    source: `/ordersync/${e.source ?? source}`,
+    type: EVENT_TYPE_PREFIX + e.type,
+    subject: e.subject,
+    data: e.data,
+    ord: ords[i]!,
+    n: counts.get(e.subject)!,
+  }));
+  // Plain payloads go as one JSON parameter, so a batch's statement reads the same for any number of
+  // events (row-sets.ts); a payload drawn in the statement needs a row of SQL.
+  const written = rows.every((r) => !isSql(r.data))
+    ? sql`json_to_recordset(${JSON.stringify(rows)}::json)
+        as e(id uuid, source text, type text, subject text, data jsonb, ord int, n int)`
+    : sql`(values ${sql.join(
+        rows.map(
+          (r) =>
+            sql`(${r.id}::uuid, ${r.source}, ${r.type}, ${r.subject}::text, ${isSql(r.data) ? r.data : sql`${JSON.stringify(r.data)}::jsonb`}, ${r.ord}::int, ${r.n}::int)`,
+        ),
+      )}) as e(id, source, type, subject, data, ord, n)`;
   return sql`
     outbox_counter as (
       insert into outbox_subjects (subject, last_sequence)
-      values ${sql.join(subjects.map(([subject, n]) => sql`(${subject}, ${n})`))}
+      select subject, n from json_to_recordset(${JSON.stringify(subjects.map(([subject, n]) => ({ subject, n })))}::json)
+        as s(subject text, n int)
+      order by subject collate "C"
       on conflict (subject) do update set last_sequence = outbox_subjects.last_sequence + excluded.last_sequence
       returning subject, last_sequence
     ),
     outbox_written as (
       insert into outbox (id, source, type, subject, sequence, data)
       select e.id, e.source, e.type, e.subject, c.last_sequence - e.n + e.ord, e.data
-      from (values ${sql.join(rows)}) as e(id, source, type, subject, data, ord, n)
+      from ${written}
       join outbox_counter c on c.subject = e.subject
       order by e.subject, e.ord
       returning position

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Trx } from '../../../platform/db/database.js';
 import type { InboxStatus } from '../sync.tables.js';
 
@@ -56,7 +57,8 @@ export const consumedKey = (consumer: string, eventId: string) => `${consumer} $
  * concurrent call for one of them waits here until the first commits.
  *
  *   insert into inbox (source, message_id, type, payload, status)
- *   values ('consumer:' || $name, $id, $type, 'null', 'applied'), …
+ *   select 'consumer:' || e.consumer, e.id, e.type, 'null', 'applied'
+ *   from unnest($consumers, $ids, $types) as e(consumer, id, type)
  *   on conflict (source, message_id) do nothing returning source, message_id
  */
 export async function recordConsumed(
@@ -64,19 +66,12 @@ export async function recordConsumed(
   events: ReadonlyArray<{ consumer: string; id: string; type: string }>,
 ): Promise<Set<string>> {
   if (events.length === 0) return new Set();
-  const rows = await trx
-    .insertInto('inbox')
-    .values(
-      events.map((e) => ({
-        source: `consumer:${e.consumer}`,
-        message_id: e.id,
-        type: e.type,
-        payload: 'null',
-        status: 'applied' as const,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['source', 'message_id']).doNothing())
-    .returning(['source', 'message_id'])
-    .execute();
+  const { rows } = await sql<{ source: string; message_id: string }>`
+    insert into inbox (source, message_id, type, payload, status)
+    select 'consumer:' || e.consumer, e.id, e.type, 'null', 'applied'
+    from unnest(${events.map((e) => e.consumer)}::text[], ${events.map((e) => e.id)}::text[],
+                ${events.map((e) => e.type)}::text[]) as e(consumer, id, type)
+    on conflict (source, message_id) do nothing
+    returning source, message_id`.execute(trx);
   return new Set(rows.map((r) => consumedKey(r.source.slice('consumer:'.length), r.message_id)));
 }
