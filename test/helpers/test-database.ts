@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { modules } from '../../src/modules.js';
 import { connectDatabase, type DatabaseHandle, type DatabaseKind } from '../../src/platform/db/connect.js';
 import type { Db } from '../../src/platform/db/database.js';
@@ -13,12 +13,6 @@ export interface TestDatabase {
   schema: string;
   close(): Promise<void>;
 }
-
-// Any failed test in the file keeps its PostgreSQL schema for inspection.
-let failed = false;
-afterEach((context) => {
-  if (context.task.result?.state === 'fail') failed = true;
-});
 
 /**
  * A fresh database for one test file: in-memory PGlite, or a new schema on the running PostgreSQL
@@ -47,7 +41,8 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
     schema,
     async close() {
       await handle.close();
-      if (failed) return;
+      // a failed test keeps the file's schema for inspection (file-failures.setup.ts)
+      if ((globalThis as { ordersyncFileFailed?: boolean }).ordersyncFileFailed) return;
       const cleanup = await connectDatabase({ databaseUrl: TEST_DATABASE_URL, poolSize: 1 });
       await cleanup.pool!.query(`drop schema ${schema} cascade`);
       await cleanup.close();

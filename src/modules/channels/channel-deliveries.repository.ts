@@ -23,12 +23,12 @@ export async function insertDelivery(
  *   order by next_attempt_at, received_at, id limit 1 for update skip locked
  */
 export async function claimDueDelivery(trx: Trx, now: Date) {
+  // Due before the end of now's millisecond: next_attempt_at defaults to now(), with microseconds, so
+  // a delivery received in the same millisecond as a JavaScript `now` is due, not a moment late.
   return trx
     .selectFrom('channel_deliveries')
     .selectAll()
     .where('status', '=', 'pending')
-    // before the end of now's millisecond: next_attempt_at defaults to now() (microseconds), so a
-    // delivery received in the same millisecond as a JavaScript `now` is due, not a moment late
     .where('next_attempt_at', '<', new Date(now.getTime() + 1))
     .orderBy('next_attempt_at')
     .orderBy('received_at')

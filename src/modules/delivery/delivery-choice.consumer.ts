@@ -10,7 +10,7 @@ import {
   findLinesOfOrders,
   findOrdersByIds,
 } from '../orders/index.js';
-import { OrderPricing, PricingRulesCache, shippingOptions, zoneFor } from '../pricing/index.js';
+import { OrderPricing, shippingOptions, shippingZones, zoneFor } from '../pricing/index.js';
 import { isEventData } from '../sync/index.js';
 import { type CarrierCandidate, chooseCarrier } from './carrier-choice.js';
 import { findLaneRecords, laneKey } from './carrier-lanes.repository.js';
@@ -19,12 +19,6 @@ import { insertDeliveryPlans } from './delivery-plans.repository.js';
 
 /** The pricing an order kept at placement, checked for every order planned: compiled once. */
 const keptPricing = Compile(OrderPricing);
-
-/**
- * The zones, held briefly: a consumer has no services of its own, and a carrier choice may follow a
- * rate change by a few seconds.
- */
-const zones = new PricingRulesCache(10_000);
 
 const samePlace = (a: string | null | undefined, b: string | null | undefined) =>
   (a ?? '').trim().toLowerCase() === (b ?? '').trim().toLowerCase();
@@ -112,8 +106,10 @@ export async function planDeliveries(trx: Trx, orderIds: readonly string[]): Pro
     findAddressesOfOrders(trx, orderIds),
     listReservationsForOrders(trx, orderIds),
   ]);
-  const [standing, records, weights, warehouses] = await Promise.all([
-    zones.standing(trx),
+  // read for each batch, not held in a module's cache: one small read a round, and a module-wide cache
+  // would serve one database's zones to another's consumer in the same process
+  const [zones, records, weights, warehouses] = await Promise.all([
+    shippingZones(trx),
     findLaneRecords(trx, allAddresses),
     resolveSkus(trx, [...new Set(allLines.map((l) => l.sku))]),
     findWarehouses(trx, [...new Set(allReservations.map((r) => r.warehouseId))]),
@@ -135,7 +131,7 @@ export async function planDeliveries(trx: Trx, orderIds: readonly string[]): Pro
         address,
         lines.filter((l) => l.ship_to === address.key),
         sold,
-        { zones: standing.zones, currency: order.currency, records, weights },
+        { zones, currency: order.currency, records, weights },
       );
       return {
         order_id: order.id,

@@ -41,6 +41,7 @@ export {
   type PricingRules,
   priceOrder,
 } from './price-order.js';
+export { listZones as shippingZones } from './pricing.repository.js';
 export { CouponCodes, OrderPricing, ShippingChoice, ShippingOptionSchema } from './pricing.schemas.js';
 export { customerKey, PricingRulesCache, rulesFor } from './pricing-rules.js';
 export { NOT_APPLIED, type NotApplied } from './promotions.js';
