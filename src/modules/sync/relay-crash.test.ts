@@ -98,20 +98,31 @@ describe.skipIf(onPglite)(
       const fleet = await Promise.all(Array.from({ length: relays }, () => worker()));
       const victim = fleet[0]!;
       // Traffic runs until the victim has been killed enough times, each kill at a random moment while
-      // it is up and working (not while it is still starting).
+      // deliveries flow (not while it is still starting: on a slow machine that took longer than the
+      // pause before the first kill, which then landed before anything had been sent).
       let kills = 0;
+      const distinctReceived = () => new Set(rx.accepted.map((e) => e.id)).size;
       // Distinct events received when each kill landed.
       const receivedAtKills: number[] = [];
       const killer = (async () => {
         while (kills < killsWanted) {
-          await sleep(between(100, 700));
+          const before = distinctReceived();
+          await waitFor(() => distinctReceived() > before, {
+            timeoutMs: 30_000,
+            message: 'deliveries flowing before a kill',
+          });
+          await sleep(between(0, 500));
           await victim.kill();
           kills++;
-          receivedAtKills.push(new Set(rx.accepted.map((e) => e.id)).size);
+          receivedAtKills.push(distinctReceived());
           await sleep(between(0, 200));
           await victim.start();
         }
       })();
+      // a killer that gave up stops the traffic too; awaiting it below says why
+      killer.catch(() => {
+        kills = killsWanted;
+      });
       const subjects: string[] = [];
       const item = await stockedSku(t(), 100_000);
       while (kills < killsWanted) subjects.push(...(await trafficRound(t(), item.sku)));
