@@ -1,9 +1,10 @@
 /**
  * npm run bench:checkout-steps — what each request of bench:checkout's flow costs on its own: N carts
- * with two SKUs, then their N checkouts (each opening its payment), then their N sandbox pays, then
- * N /healthz for the framework's floor; CPU per request from /proc (server, this database's
- * PostgreSQL backends, load generator) for each step, relay off (RELAY_IN_PROCESS=false: events wait in
- * the outbox), so the figures are the request path's. The first round warms up and is not printed.
+ * with bench:checkout's two lines, then their N checkouts (each opening its payment), then their N
+ * sandbox pays, then N /healthz for the framework's floor; CPU per request from /proc (server, this
+ * database's PostgreSQL backends, load generator) for each step, relay off (RELAY_IN_PROCESS=false:
+ * events wait in the outbox), so the figures are the request path's. The first round warms up and is
+ * not printed.
  *
  *   BENCH_REQUESTS (default 1500)  BENCH_CONNECTIONS (default 32)
  *   BENCH_PORT (default 3950)  BENCH_DB (default ordersync_bench_steps)
@@ -12,7 +13,7 @@
 import { Pool } from 'undici';
 import { ADMIN_KEY, freshDatabase } from './lib/api.js';
 import { cpuPer, cpuSnapshot } from './lib/cpu.js';
-import { address, okCaller, pick, prepareCatalog } from './lib/order-load.js';
+import { address, okCaller, prepareCatalog, twoLines } from './lib/order-load.js';
 import { startServer } from './lib/server.js';
 
 const N = Number(process.env.BENCH_REQUESTS ?? 1500);
@@ -35,12 +36,6 @@ try {
   const call = okCaller(pool);
   const skus = await prepareCatalog(call, 200);
   const shop = okCaller(pool, (await call('POST', '/v1/api-keys', { name: 'shop', role: 'storefront' })).key);
-  const twoLines = () => {
-    const first = pick(skus);
-    let second = pick(skus);
-    while (second === first) second = pick(skus);
-    return [first, second].map((sku) => ({ sku, quantity: 1 }));
-  };
   /** `task(0…N-1)`, CONNECTIONS at a time; the answers in order. */
   const all = async <T>(task: (i: number) => Promise<T>): Promise<T[]> => {
     const out: T[] = [];
@@ -67,7 +62,7 @@ try {
     `bench:checkout-steps — ${N} requests a step, ${CONNECTIONS} connections, relay off, node ${process.version}`,
   );
   for (const print of [false, true]) {
-    const carts = await step('cart', print, () => shop('POST', '/v1/carts', { items: twoLines() }));
+    const carts = await step('cart', print, () => shop('POST', '/v1/carts', { items: twoLines(skus) }));
     const checkouts = await step('checkout', print, (i) =>
       shop('POST', `/v1/carts/${carts[i].id}/checkout`, {
         customer: { email: `steps${i}.${print}@example.com` },

@@ -22,7 +22,7 @@ import { Pool } from 'undici';
 import { ADMIN_KEY, apiCaller, databaseUrl, freshDatabase } from './lib/api.js';
 import { cpuPer, cpuSnapshot } from './lib/cpu.js';
 import { fmt, runLoad } from './lib/load.js';
-import { address, okCaller, pick, prepareCatalog } from './lib/order-load.js';
+import { address, okCaller, prepareCatalog, twoLines } from './lib/order-load.js';
 import { pgbenchTps } from './lib/pgbench.js';
 import { describeBacklog, relayBacklog } from './lib/relay-backlog.js';
 import { startServer } from './lib/server.js';
@@ -31,14 +31,6 @@ import { startWorker } from './lib/worker.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SKUS = Number(process.env.BENCH_SKUS ?? 200);
-
-/** Two different SKUs, one or two of each. */
-function twoLines(skus: string[]) {
-  const first = pick(skus);
-  let second = pick(skus);
-  while (second === first) second = pick(skus);
-  return [first, second].map((sku) => ({ sku, quantity: 1 + Math.floor(Math.random() * 2) }));
-}
 
 const DATABASE = process.env.BENCH_DB ?? 'ordersync_bench_checkout';
 const IN_WORKER = process.env.BENCH_RELAY === 'worker';

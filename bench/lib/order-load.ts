@@ -71,6 +71,14 @@ export function randomLines(skus: string[]) {
   return [...chosen].map((sku) => ({ sku, quantity: 1 + Math.floor(Math.random() * 2) }));
 }
 
+/** bench:checkout's basket: two different SKUs, one or two of each. */
+export function twoLines(skus: string[]) {
+  const first = pick(skus);
+  let second = pick(skus);
+  while (second === first) second = pick(skus);
+  return [first, second].map((sku) => ({ sku, quantity: 1 + Math.floor(Math.random() * 2) }));
+}
+
 export type Caller = ReturnType<typeof okCaller>;
 
 /** One order of 1–3 random SKUs for `email` (a new buyer per call unless given), paid in the sandbox later. */

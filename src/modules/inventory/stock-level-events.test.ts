@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../../test/helpers/test-app.js';
+import { anyText } from '../../platform/db/row-sets.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { newId } from '../../platform/ids.js';
 import { reserveForOrder } from './allocation.js';
@@ -14,7 +15,7 @@ describe('stock level events', () => {
       .db.selectFrom('outbox')
       .innerJoin('outbox_pending', 'outbox_pending.position', 'outbox.position')
       .select(['outbox.subject', 'outbox.sequence', 'outbox.type', 'outbox.source', 'outbox.data'])
-      .where(sql<boolean>`outbox.data->>'sku' = any(${[...skus]}::text[])`)
+      .where(sql<string>`outbox.data->>'sku'`, '=', anyText(skus))
       .orderBy('outbox.position')
       .execute();
 
